@@ -1,0 +1,13 @@
+//! aa-conntest: tells in one click whether a set of Automation Anywhere Control Room credentials
+//! works, and if not, exactly why and what to change.
+//!
+//! Data flows one way: form or command line -> [`plan::Plan`] -> [`engine`] (a ladder of steps)
+//! -> [`transcript::Transcript`] -> [`diagnose`] (hints) -> views ([`report`], the CLI, the window).
+#![forbid(unsafe_code)]
+
+pub mod diagnose;
+pub mod jwt;
+pub mod plan;
+pub mod secret;
+pub mod target_url;
+pub mod transcript;

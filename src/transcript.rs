@@ -1,0 +1,336 @@
+//! What a check did: one record per step, with the (redacted) request, the response, timings and
+//! the typed error. The transcript is the only input of the diagnosis besides the plan.
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum StepName {
+    Preflight,
+    Connect,
+    Authenticate,
+    Validate,
+    Logout,
+}
+
+impl StepName {
+    pub const ALL: [StepName; 5] = [
+        StepName::Preflight,
+        StepName::Connect,
+        StepName::Authenticate,
+        StepName::Validate,
+        StepName::Logout,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepName::Preflight => "preflight",
+            StepName::Connect => "connect",
+            StepName::Authenticate => "authenticate",
+            StepName::Validate => "validate",
+            StepName::Logout => "logout",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            StepName::Preflight => "Preflight",
+            StepName::Connect => "Connect",
+            StepName::Authenticate => "Authenticate",
+            StepName::Validate => "Validate",
+            StepName::Logout => "Logout",
+        }
+    }
+}
+
+impl fmt::Display for StepName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepStatus {
+    Pending,
+    Running,
+    Ok,
+    Failed,
+    Skipped,
+}
+
+/// Phases of one HTTP call, like `curl -w`. `None` where a phase did not happen (e.g. a reused connection).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Timings {
+    pub dns_ms: Option<f64>,
+    pub connect_ms: Option<f64>,
+    pub tls_ms: Option<f64>,
+    pub ttfb_ms: Option<f64>,
+    pub body_ms: Option<f64>,
+    pub total_ms: f64,
+    pub reused: Option<bool>,
+}
+
+/// A request as it was sent, with every secret replaced by a redaction marker.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+/// A response as it came back (body capped, tokens redacted).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RecordedResponse {
+    pub status: u16,
+    pub reason: String,
+    pub http_version: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// The body was longer than the cap and was cut.
+    pub truncated: bool,
+    /// Bytes actually read.
+    pub body_bytes: usize,
+    /// The body was not valid UTF-8 (it is shown with replacement characters).
+    pub invalid_utf8: bool,
+}
+
+impl RecordedResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.header("content-type").unwrap_or("")
+    }
+
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(self.body.trim()).ok()
+    }
+
+    /// The Control Room's error shape: `{"code": "...", "details": ..., "message": "..."}`.
+    pub fn control_room_error(&self) -> Option<ControlRoomError> {
+        let v = self.json()?;
+        let obj = v.as_object()?;
+        let code = obj.get("code").and_then(|c| c.as_str()).map(str::to_string);
+        let message = obj.get("message").and_then(|c| c.as_str()).map(str::to_string);
+        if code.is_none() && message.is_none() {
+            return None;
+        }
+        let details = match obj.get("details") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        Some(ControlRoomError { code, message, details })
+    }
+
+    pub fn looks_like_html(&self) -> bool {
+        let ct = self.content_type().to_ascii_lowercase();
+        if ct.contains("html") {
+            return true;
+        }
+        let head: String = self.body.trim_start().chars().take(200).collect::<String>().to_ascii_lowercase();
+        head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<head") || head.contains("<body")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ControlRoomError {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub details: Option<String>,
+}
+
+/// Why a step could not complete. Turned into words by the diagnosis, not here.
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StepError {
+    #[error("the input cannot be used: {reason}")]
+    Input { reason: String },
+    #[error("the host name {host} could not be resolved: {detail}")]
+    Dns { host: String, detail: String },
+    #[error("the connection to {addr} was refused")]
+    Refused { addr: String },
+    #[error("no answer within {secs} s ({phase})")]
+    Timeout { phase: String, secs: f64 },
+    #[error("the connection was reset or closed ({detail})")]
+    Reset { detail: String },
+    #[error("TLS failure ({kind:?}): {detail}")]
+    Tls { kind: TlsFailure, detail: String },
+    #[error("proxy failure: {detail}")]
+    Proxy { detail: String },
+    #[error("the server did not answer with HTTP: {detail}")]
+    Protocol { detail: String },
+    #[error("network failure: {detail}")]
+    Network { detail: String },
+    #[error("the CA file could not be used: {detail}")]
+    CaFile { detail: String },
+    #[error("cancelled")]
+    Cancelled,
+    /// The server answered, but not with what the step needs (status, body); details are in the response.
+    #[error("{detail}")]
+    Answer { detail: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsFailure {
+    Untrusted,
+    Expired,
+    NameMismatch,
+    Handshake,
+}
+
+/// Facts learnt by the connect step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ConnectInfo {
+    pub host: String,
+    pub port: u16,
+    pub addresses: Vec<String>,
+    pub connected_to: Option<String>,
+    pub proxy: Option<String>,
+    pub tls_version: Option<String>,
+    pub cipher: Option<String>,
+    pub alpn: Option<String>,
+    pub certificates: Vec<CertificateInfo>,
+    pub dns_ms: Option<f64>,
+    pub tcp_ms: Option<f64>,
+    pub tls_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CertificateInfo {
+    pub subject: String,
+    pub issuer: String,
+    pub sans: Vec<String>,
+    pub not_before: Option<String>,
+    pub not_after: Option<String>,
+    pub self_signed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepRecord {
+    pub name: StepName,
+    pub status: StepStatus,
+    pub duration_ms: f64,
+    pub timings: Option<Timings>,
+    pub request: Option<RecordedRequest>,
+    pub response: Option<RecordedResponse>,
+    pub error: Option<StepError>,
+    /// Short facts worth showing with the step ("via proxy", "resolved to 2 addresses").
+    pub notes: Vec<String>,
+}
+
+impl StepRecord {
+    pub fn new(name: StepName) -> Self {
+        Self {
+            name,
+            status: StepStatus::Pending,
+            duration_ms: 0.0,
+            timings: None,
+            request: None,
+            response: None,
+            error: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn skipped(name: StepName) -> Self {
+        Self { status: StepStatus::Skipped, ..Self::new(name) }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Rejected,
+    Unreachable,
+    InvalidInput,
+    Cancelled,
+}
+
+impl Outcome {
+    /// Process exit code of `check` (design §3.1).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Ok => 0,
+            Outcome::Rejected => 1,
+            Outcome::Unreachable => 2,
+            Outcome::InvalidInput => 3,
+            Outcome::Cancelled => 130,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Rejected => "rejected",
+            Outcome::Unreachable => "unreachable",
+            Outcome::InvalidInput => "invalid_input",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Claims of the token that came back (decoded locally, signature not checked).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TokenInfo {
+    pub is_jwt: bool,
+    pub length: usize,
+    pub alg: Option<String>,
+    pub claims: Option<serde_json::Value>,
+    pub iat: Option<i64>,
+    pub exp: Option<i64>,
+}
+
+/// Who the account is, from the login answer and the token's claims (no secret in it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AccountSummary {
+    pub username: Option<String>,
+    pub id: Option<String>,
+    pub email: Option<String>,
+    pub domain: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub roles: Vec<String>,
+    pub license_features: Vec<String>,
+    pub disabled: Option<bool>,
+    pub tenant: Option<String>,
+    pub multiple_login: Option<bool>,
+    pub token_expires_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transcript {
+    pub started_at: time::OffsetDateTime,
+    pub input_url: String,
+    pub base_url: Option<String>,
+    pub steps: Vec<StepRecord>,
+    pub outcome: Outcome,
+    pub connect: Option<ConnectInfo>,
+    pub token: Option<TokenInfo>,
+    pub account: Option<AccountSummary>,
+    /// How many login requests were sent (never more than one).
+    pub login_attempts: u32,
+    /// Set when the validate call answered `{"valid": ...}`.
+    pub token_valid: Option<bool>,
+    /// This computer's clock when the token arrived (unix seconds), to judge clock skew.
+    pub token_received_at: Option<i64>,
+}
+
+impl Transcript {
+    pub fn step(&self, name: StepName) -> Option<&StepRecord> {
+        self.steps.iter().find(|s| s.name == name)
+    }
+
+    pub fn failed_step(&self) -> Option<&StepRecord> {
+        self.steps.iter().find(|s| s.status == StepStatus::Failed)
+    }
+}
