@@ -94,6 +94,9 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                 return Outcome::InvalidInput;
             }
         };
+        if prepared.url.notes.iter().any(|n| matches!(n, crate::target_url::UrlNote::PathDropped { .. })) {
+            rec.notes.push(format!("dropped from the URL: {}", dropped_part(&prepared.url)));
+        }
         let base = prepared.url.base.clone();
         self.t.base_url = Some(base.clone());
         rec.notes.push(format!("Control Room address: {base}"));
@@ -324,6 +327,16 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
         }
         outcome
     }
+}
+
+fn dropped_part(url: &crate::target_url::NormalisedUrl) -> String {
+    url.notes
+        .iter()
+        .find_map(|n| match n {
+            crate::target_url::UrlNote::PathDropped { dropped } => Some(dropped.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// Exit-code class of a failed call: the Control Room answered and refused (its own JSON error

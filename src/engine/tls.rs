@@ -148,7 +148,10 @@ pub fn classify(err: &rustls::Error) -> TlsFailure {
                     TlsFailure::Handshake
                 }
             }
-            _ => TlsFailure::Handshake,
+            CertificateError::BadEncoding => TlsFailure::Handshake,
+            // Everything else means no path to a trusted root was found (e.g. a self-signed
+            // certificate whose key type matches no root), which the user knows as "not trusted".
+            _ => TlsFailure::Untrusted,
         },
         _ => TlsFailure::Handshake,
     }
