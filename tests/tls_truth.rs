@@ -51,7 +51,11 @@ async fn private_ca_without_ca_file_is_untrusted() {
     assert_eq!(tls_kind(&t), Some(TlsFailure::Untrusted));
     assert_eq!(t.login_attempts, 0, "nothing is sent over an untrusted connection");
     // The certificate is still described, so the hint can say who issued it.
-    assert!(t.connect.as_ref().unwrap().certificates[0].issuer.contains("Acme Private Root CA"));
+    assert!(
+        t.connect.as_ref().unwrap().certificates[0]
+            .issuer
+            .contains("Acme Private Root CA")
+    );
 }
 
 // The installer's self-signed certificate option (reference [D15]).
@@ -72,8 +76,19 @@ async fn expired_certificate_is_expired() {
     let mut plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc_tls", KEY);
     plan.options.ca_file = Some(ca_file.path().to_path_buf());
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
-    assert_eq!(tls_kind(&t), Some(TlsFailure::Expired), "{:?}", t.step(StepName::Connect));
-    assert!(t.connect.as_ref().unwrap().certificates[0].not_after.as_deref().unwrap_or("").contains("2021"));
+    assert_eq!(
+        tls_kind(&t),
+        Some(TlsFailure::Expired),
+        "{:?}",
+        t.step(StepName::Connect)
+    );
+    assert!(
+        t.connect.as_ref().unwrap().certificates[0]
+            .not_after
+            .as_deref()
+            .unwrap_or("")
+            .contains("2021")
+    );
 }
 
 #[tokio::test]
@@ -84,7 +99,12 @@ async fn certificate_for_another_name_is_a_name_mismatch() {
     let mut plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc_tls", KEY);
     plan.options.ca_file = Some(ca_file.path().to_path_buf());
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
-    assert_eq!(tls_kind(&t), Some(TlsFailure::NameMismatch), "{:?}", t.step(StepName::Connect));
+    assert_eq!(
+        tls_kind(&t),
+        Some(TlsFailure::NameMismatch),
+        "{:?}",
+        t.step(StepName::Connect)
+    );
 }
 
 // https:// typed for a Control Room that only speaks HTTP on that port.
@@ -93,7 +113,12 @@ async fn plain_http_on_the_tls_port_is_a_handshake_failure() {
     let port = tls::serve_plain_http().await;
     let plan = support::api_key_plan(&format!("https://127.0.0.1:{port}"), "svc_tls", KEY);
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
-    assert_eq!(tls_kind(&t), Some(TlsFailure::Handshake), "{:?}", t.step(StepName::Connect));
+    assert_eq!(
+        tls_kind(&t),
+        Some(TlsFailure::Handshake),
+        "{:?}",
+        t.step(StepName::Connect)
+    );
     assert_eq!(t.outcome, Outcome::Unreachable);
 }
 
@@ -115,6 +140,13 @@ async fn unreadable_ca_file_is_unusable_input() {
     plan.options.ca_file = Some(f.path().to_path_buf());
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     assert_eq!(t.outcome, Outcome::InvalidInput);
-    assert!(matches!(t.step(StepName::Preflight).unwrap().error, Some(StepError::CaFile { .. })), "{:?}", t.steps[0]);
+    assert!(
+        matches!(
+            t.step(StepName::Preflight).unwrap().error,
+            Some(StepError::CaFile { .. })
+        ),
+        "{:?}",
+        t.steps[0]
+    );
     assert_eq!(t.step(StepName::Connect).unwrap().status, StepStatus::Skipped);
 }

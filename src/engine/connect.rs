@@ -152,7 +152,8 @@ async fn run(
     };
     let _ = stream.set_nodelay(true);
 
-    if let Some(p) = target.proxy {
+    // For https the proxy opens a tunnel (CONNECT); plain http requests go to the proxy as they are.
+    if let Some(p) = target.proxy.filter(|_| target.https) {
         tokio::time::timeout(left(deadline), open_tunnel(&mut stream, p, target.host, target.port))
             .await
             .map_err(|_| StepError::Proxy {

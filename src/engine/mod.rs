@@ -94,8 +94,14 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                 return Outcome::InvalidInput;
             }
         };
-        if prepared.url.notes.iter().any(|n| matches!(n, crate::target_url::UrlNote::PathDropped { .. })) {
-            rec.notes.push(format!("dropped from the URL: {}", dropped_part(&prepared.url)));
+        if prepared
+            .url
+            .notes
+            .iter()
+            .any(|n| matches!(n, crate::target_url::UrlNote::PathDropped { .. }))
+        {
+            rec.notes
+                .push(format!("dropped from the URL: {}", dropped_part(&prepared.url)));
         }
         let base = prepared.url.base.clone();
         self.t.base_url = Some(base.clone());
@@ -192,7 +198,17 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             body: Some(serde_json::Value::Object(body).to_string()),
         };
         self.t.login_attempts += 1;
-        let res = http::send(&http::Session { client: &client, phases: &phases, redactor: &redactor, cancel, secs }, call).await;
+        let res = http::send(
+            &http::Session {
+                client: &client,
+                phases: &phases,
+                redactor: &redactor,
+                cancel,
+                secs,
+            },
+            call,
+        )
+        .await;
         rec.request = Some(res.request);
         rec.timings = Some(res.timings);
         let answer: Option<serde_json::Value> = res.raw_body.as_deref().and_then(|b| serde_json::from_slice(b).ok());
@@ -261,7 +277,17 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             ],
             body: None,
         };
-        let res = http::send(&http::Session { client: &client, phases: &phases, redactor: &redactor, cancel, secs }, call).await;
+        let res = http::send(
+            &http::Session {
+                client: &client,
+                phases: &phases,
+                redactor: &redactor,
+                cancel,
+                secs,
+            },
+            call,
+        )
+        .await;
         rec.request = Some(res.request);
         rec.timings = Some(res.timings);
         rec.error = res.error;
@@ -312,7 +338,17 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                 headers: vec![("X-Authorization".into(), token.clone())],
                 body: None,
             };
-            let res = http::send(&http::Session { client: &client, phases: &phases, redactor: &redactor, cancel, secs }, call).await;
+            let res = http::send(
+                &http::Session {
+                    client: &client,
+                    phases: &phases,
+                    redactor: &redactor,
+                    cancel,
+                    secs,
+                },
+                call,
+            )
+            .await;
             rec.request = Some(res.request);
             rec.timings = Some(res.timings);
             rec.error = res.error;

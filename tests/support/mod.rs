@@ -24,7 +24,10 @@ pub fn api_key_plan(url: &str, user: &str, key: &str) -> Plan {
         username: user.to_string(),
         auth: AuthMode::ApiKey,
         secret: Secret::new(key),
-        options: CheckOptions { timeout_secs: 5.0, ..Default::default() },
+        options: CheckOptions {
+            timeout_secs: 5.0,
+            ..Default::default()
+        },
     }
 }
 

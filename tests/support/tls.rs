@@ -20,10 +20,15 @@ pub fn ca(name: &str) -> Ca {
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.distinguished_name.push(DnType::CommonName, name);
-    params.distinguished_name.push(DnType::OrganizationName, "aa-conntest tests");
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, "aa-conntest tests");
     let key = KeyPair::generate().unwrap();
     let cert = params.self_signed(&key).unwrap();
-    Ca { pem: cert.pem(), issuer: Issuer::new(params, key) }
+    Ca {
+        pem: cert.pem(),
+        issuer: Issuer::new(params, key),
+    }
 }
 
 pub fn leaf(ca: Option<&Ca>, names: &[&str], expired: bool) -> Leaf {
@@ -78,7 +83,9 @@ pub async fn serve_plain_http() -> u16 {
             tokio::spawn(async move {
                 let mut buf = [0u8; 1024];
                 let _ = sock.read(&mut buf).await;
-                let _ = sock.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").await;
+                let _ = sock
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .await;
             });
         }
     });
@@ -98,7 +105,11 @@ async fn answer_requests<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin
         let head = String::from_utf8_lossy(&buf[..end]).to_string();
         let len: usize = head
             .lines()
-            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length:")
+                    .map(|v| v.trim().parse().unwrap_or(0))
+            })
             .unwrap_or(0);
         if buf.len() < end + 4 + len {
             continue;
@@ -106,13 +117,22 @@ async fn answer_requests<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin
         buf.drain(..end + 4 + len);
         let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
         let (status, body) = if path.starts_with("/v2/authentication") {
-            ("200 OK", format!("{{\"token\":\"{}\",\"user\":{{\"username\":\"svc_tls\"}}}}", super::jwt_for_tests()))
+            (
+                "200 OK",
+                format!(
+                    "{{\"token\":\"{}\",\"user\":{{\"username\":\"svc_tls\"}}}}",
+                    super::jwt_for_tests()
+                ),
+            )
         } else if path.starts_with("/v1/authentication/token") {
             ("200 OK", "{\"valid\":true}".to_string())
         } else {
             ("204 No Content", String::new())
         };
-        let resp = format!("HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+        let resp = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
         if s.write_all(resp.as_bytes()).await.is_err() {
             return;
         }
