@@ -43,7 +43,9 @@ impl DecodedJwt {
 
     pub fn number(&self, claim: &str) -> Option<i64> {
         let v = self.claims.get(claim)?;
-        v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)).or_else(|| v.as_str()?.parse().ok())
+        v.as_i64()
+            .or_else(|| v.as_f64().map(|f| f as i64))
+            .or_else(|| v.as_str()?.parse().ok())
     }
 
     pub fn string(&self, claim: &str) -> Option<String> {

@@ -5,9 +5,13 @@
 //! -> [`transcript::Transcript`] -> [`diagnose`] (hints) -> views ([`report`], the CLI, the window).
 #![forbid(unsafe_code)]
 
+pub mod cli;
 pub mod diagnose;
+pub mod engine;
 pub mod jwt;
 pub mod plan;
+pub mod report;
 pub mod secret;
 pub mod target_url;
 pub mod transcript;
+pub mod worker;

@@ -94,7 +94,11 @@ pub fn normalise(input: &str) -> Result<NormalisedUrl, UrlError> {
         dropped.push('#');
         dropped.push_str(f);
     }
-    if path.trim_end_matches('/').to_ascii_lowercase().ends_with("/v1/authentication") {
+    if path
+        .trim_end_matches('/')
+        .to_ascii_lowercase()
+        .ends_with("/v1/authentication")
+    {
         notes.push(UrlNote::V1Endpoint);
     }
     // A path we would have added ourselves is not worth a hint.
@@ -111,15 +115,28 @@ pub fn normalise(input: &str) -> Result<NormalisedUrl, UrlError> {
     if let Some(p) = url.port() {
         base.push_str(&format!(":{p}"));
     }
-    Ok(NormalisedUrl { base, host, port, https, notes })
+    Ok(NormalisedUrl {
+        base,
+        host,
+        port,
+        https,
+        notes,
+    })
 }
 
 fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '\'' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}' | '<' | '>')
+    matches!(
+        c,
+        '"' | '\'' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}' | '<' | '>'
+    )
 }
 
 fn shorten(s: &str) -> String {
-    if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s.to_string() }
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s.to_string()
+    }
 }
 
 fn describe_parse_error(e: url::ParseError) -> String {
@@ -146,18 +163,34 @@ mod tests {
 
     #[test]
     fn pasted_forms_become_scheme_host_port() {
-        assert_eq!(base("https://acme.my.automationanywhere.digital/"), "https://acme.my.automationanywhere.digital");
-        assert_eq!(base("acme.my.automationanywhere.digital"), "https://acme.my.automationanywhere.digital");
-        assert_eq!(base("  https://cr.example.com/#/login?next=/home \n"), "https://cr.example.com");
+        assert_eq!(
+            base("https://acme.my.automationanywhere.digital/"),
+            "https://acme.my.automationanywhere.digital"
+        );
+        assert_eq!(
+            base("acme.my.automationanywhere.digital"),
+            "https://acme.my.automationanywhere.digital"
+        );
+        assert_eq!(
+            base("  https://cr.example.com/#/login?next=/home \n"),
+            "https://cr.example.com"
+        );
         assert_eq!(base("http://10.0.0.5:8080/swagger/"), "http://10.0.0.5:8080");
-        assert_eq!(base("HTTPS://CR.Example.com:443/v1/authentication"), "https://cr.example.com");
+        assert_eq!(
+            base("HTTPS://CR.Example.com:443/v1/authentication"),
+            "https://cr.example.com"
+        );
     }
 
     #[test]
     fn notes_explain_each_change() {
         let n = normalise("cr.example.com/#/login").unwrap();
         assert!(n.notes.contains(&UrlNote::NoScheme));
-        assert!(n.notes.iter().any(|x| matches!(x, UrlNote::PathDropped { dropped } if dropped == "#/login")));
+        assert!(
+            n.notes
+                .iter()
+                .any(|x| matches!(x, UrlNote::PathDropped { dropped } if dropped == "#/login"))
+        );
         let n = normalise("https://cr.example.com/v1/authentication").unwrap();
         assert!(n.notes.contains(&UrlNote::V1Endpoint));
         let n = normalise("https://cr.example.com/v2/authentication").unwrap();

@@ -135,8 +135,17 @@ impl RecordedResponse {
         if ct.contains("html") {
             return true;
         }
-        let head: String = self.body.trim_start().chars().take(200).collect::<String>().to_ascii_lowercase();
-        head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<head") || head.contains("<body")
+        let head: String = self
+            .body
+            .trim_start()
+            .chars()
+            .take(200)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        head.starts_with("<!doctype html")
+            || head.starts_with("<html")
+            || head.contains("<head")
+            || head.contains("<body")
     }
 }
 
@@ -149,7 +158,7 @@ pub struct ControlRoomError {
 
 /// Why a step could not complete. Turned into words by the diagnosis, not here.
 #[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum StepError {
     #[error("the input cannot be used: {reason}")]
     Input { reason: String },
@@ -242,7 +251,10 @@ impl StepRecord {
     }
 
     pub fn skipped(name: StepName) -> Self {
-        Self { status: StepStatus::Skipped, ..Self::new(name) }
+        Self {
+            status: StepStatus::Skipped,
+            ..Self::new(name)
+        }
     }
 }
 
@@ -307,7 +319,7 @@ pub struct AccountSummary {
     pub token_expires_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Transcript {
     pub started_at: time::OffsetDateTime,
     pub input_url: String,

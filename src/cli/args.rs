@@ -1,0 +1,120 @@
+//! Command-line arguments (design §3.1). Secrets are never plain arguments: they would show in
+//! the process list and the shell history.
+
+use crate::plan::CheckOptions;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aa-conntest",
+    version,
+    about = "Tests Automation Anywhere Control Room credentials and explains what is wrong"
+)]
+pub struct Cli {
+    /// Open the window with the built-in demo Control Room running and selected.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one check headless; print steps and hints; the exit code is the outcome
+    /// (0 ok, 1 refused, 2 unreachable or not the API, 3 unusable input).
+    Check(CheckArgs),
+    /// Run the demo Control Room in the foreground.
+    DemoServer(DemoServerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Control Room URL, e.g. https://acme.my.automationanywhere.digital
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Control Room username.
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Read the API key from this environment variable.
+    #[arg(long, value_name = "VAR", group = "secret")]
+    pub api_key_env: Option<String>,
+    /// Read the password from this environment variable.
+    #[arg(long, value_name = "VAR", group = "secret")]
+    pub password_env: Option<String>,
+    /// Read the API key from standard input.
+    #[arg(long, group = "secret")]
+    pub api_key_stdin: bool,
+    /// Read the password from standard input.
+    #[arg(long, group = "secret")]
+    pub password_stdin: bool,
+    /// Print the JSON report instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub options: OptionArgs,
+}
+
+/// Options shared by `check` and `profiles add`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OptionArgs {
+    /// Timeout of each network step, in seconds (default 15).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Trust the certificates in this PEM file too.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Accept invalid certificates (only to confirm a certificate diagnosis).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Proxy URL (default: the system's HTTPS_PROXY / NO_PROXY).
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Ask for a multi-session token (multipleLogin: true).
+    #[arg(long)]
+    pub multiple_login: bool,
+    /// Do not log out after the test.
+    #[arg(long)]
+    pub no_logout: bool,
+}
+
+impl OptionArgs {
+    /// Apply the flags that were given on top of `base`.
+    pub fn apply(&self, mut base: CheckOptions) -> CheckOptions {
+        if let Some(t) = self.timeout {
+            base.timeout_secs = t;
+        }
+        if let Some(c) = &self.ca_file {
+            base.ca_file = Some(c.clone());
+        }
+        if self.insecure {
+            base.insecure = true;
+        }
+        if let Some(p) = &self.proxy {
+            base.proxy = Some(p.clone());
+        }
+        if self.multiple_login {
+            base.multiple_login = true;
+        }
+        if self.no_logout {
+            base.logout = false;
+        }
+        base
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DemoServerArgs {
+    /// Port to listen on (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Serve HTTPS with a self-signed certificate.
+    #[arg(long)]
+    pub tls: bool,
+    /// Scenario to play (normal, block-page, ...).
+    #[arg(long, default_value = "normal")]
+    pub scenario: String,
+    /// Print the URL and demo credentials as one JSON line first.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,94 @@
+//! `aa-conntest check`: one check headless, text or JSON on stdout, outcome as exit code.
+
+use super::EXIT_INVALID_INPUT;
+use super::args::CheckArgs;
+use crate::engine;
+use crate::plan::{AuthMode, CheckOptions, Plan};
+use crate::report;
+use crate::secret::Secret;
+use std::io::Read;
+
+pub fn run(args: CheckArgs) -> i32 {
+    let plan = match plan_from_args(&args) {
+        Ok(p) => p,
+        Err(msg) => {
+            eprintln!("aa-conntest check: {msg}");
+            return EXIT_INVALID_INPUT;
+        }
+    };
+    let rt = match super::runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("aa-conntest: cannot start: {e}");
+            return 2;
+        }
+    };
+    let result = rt.block_on(async {
+        let (cancel, token) = engine::cancel_pair();
+        // Ctrl-C ends the check cleanly, with a transcript that says so.
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        });
+        crate::worker::check(&plan, token).await
+    });
+    if args.json {
+        println!("{}", report::build(&plan, &result.transcript, &result.hints).to_json());
+    } else {
+        print!("{}", super::text::render(&result.transcript, &result.hints));
+    }
+    result.transcript.outcome.exit_code()
+}
+
+fn plan_from_args(args: &CheckArgs) -> Result<Plan, String> {
+    let url = args.url.clone().ok_or("--url is required (the Control Room address)")?;
+    let username = args.username.clone().ok_or("--username is required")?;
+    let (auth, secret) = read_secret(args)?;
+    Ok(Plan {
+        input_url: url,
+        username,
+        auth,
+        secret,
+        options: args.options.apply(CheckOptions::default()),
+    })
+}
+
+/// The secret comes from an environment variable or stdin, never from an argument.
+fn read_secret(args: &CheckArgs) -> Result<(AuthMode, Secret), String> {
+    let from_env = |var: &str| {
+        std::env::var(var)
+            .map(Secret::new)
+            .map_err(|_| format!("the environment variable {var} is not set (or not valid text)"))
+    };
+    if let Some(var) = &args.api_key_env {
+        return Ok((AuthMode::ApiKey, from_env(var)?));
+    }
+    if let Some(var) = &args.password_env {
+        return Ok((AuthMode::Password, from_env(var)?));
+    }
+    if args.api_key_stdin || args.password_stdin {
+        let mode = if args.api_key_stdin {
+            AuthMode::ApiKey
+        } else {
+            AuthMode::Password
+        };
+        return Ok((mode, read_stdin_secret()?));
+    }
+    Err("give the secret with --api-key-env VAR, --password-env VAR, --api-key-stdin or --password-stdin".into())
+}
+
+/// Read a secret from stdin; one trailing line ending (what `echo` adds) is not part of it.
+pub fn read_stdin_secret() -> Result<Secret, String> {
+    let mut buf = String::new();
+    std::io::stdin()
+        .read_to_string(&mut buf)
+        .map_err(|e| format!("cannot read the secret from standard input: {e}"))?;
+    if buf.ends_with('\n') {
+        buf.pop();
+        if buf.ends_with('\r') {
+            buf.pop();
+        }
+    }
+    Ok(Secret::new(buf))
+}

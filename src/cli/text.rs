@@ -1,0 +1,78 @@
+//! Text output of `check`: each step with its verdict and duration, then the hints, most likely
+//! cause first, with the fix.
+
+use crate::diagnose::{Hint, Severity};
+use crate::transcript::{StepStatus, Transcript};
+use std::fmt::Write;
+
+pub fn render(t: &Transcript, hints: &[Hint]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Control Room: {}",
+        t.base_url.as_deref().unwrap_or(t.input_url.as_str())
+    );
+    for s in &t.steps {
+        let mark = match s.status {
+            StepStatus::Ok => "ok  ",
+            StepStatus::Failed => "FAIL",
+            StepStatus::Skipped => " -  ",
+            StepStatus::Pending | StepStatus::Running => " .. ",
+        };
+        let mut line = format!("  [{mark}] {:<13}", s.name.title());
+        if s.status != StepStatus::Skipped {
+            let _ = write!(line, "{:>8.0} ms", s.duration_ms);
+        }
+        if let Some(r) = &s.response {
+            let _ = write!(line, "  HTTP {} {}", r.status, r.reason);
+        }
+        if let Some(e) = &s.error {
+            let _ = write!(line, "  {e}");
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+        for n in &s.notes {
+            let _ = writeln!(out, "         {n}");
+        }
+    }
+    let verdict = match t.outcome {
+        crate::transcript::Outcome::Ok => "OK: the credentials work; the token was issued and is valid.",
+        crate::transcript::Outcome::Rejected => "REFUSED: the Control Room answered and did not accept this.",
+        crate::transcript::Outcome::Unreachable => {
+            "UNREACHABLE: the Control Room API could not be reached, or something else answered."
+        }
+        crate::transcript::Outcome::InvalidInput => "CANNOT TEST: the input cannot be used as it is.",
+        crate::transcript::Outcome::Cancelled => "CANCELLED.",
+    };
+    let _ = writeln!(out, "\n{verdict}");
+    for (i, h) in hints.iter().enumerate() {
+        let tag = match h.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let lead = if i == 0 && h.severity != Severity::Info {
+            "Most likely cause: "
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "\n{lead}[{tag}] {}", h.title);
+        if !h.detail.is_empty() {
+            let _ = writeln!(out, "{}", indent(&h.detail));
+        }
+        if !h.fix.is_empty() {
+            let _ = writeln!(out, "  What to do:\n{}", indent(&h.fix));
+        }
+        if let Some(e) = &h.evidence {
+            let _ = writeln!(out, "  Evidence: {e}");
+        }
+        if let Some(l) = h.link {
+            let _ = writeln!(out, "  More: {l}");
+        }
+        let _ = writeln!(out, "  ({})", h.id);
+    }
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}

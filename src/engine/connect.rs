@@ -1,0 +1,285 @@
+//! The connect step: DNS lookup, TCP connect and TLS handshake, each timed, done by hand so each
+//! failure is told apart (a firewall that drops is not a DNS typo) and the certificate is seen
+//! even when it is not trusted. Through a proxy, the tunnel is opened with CONNECT first.
+
+use super::cancel::CancelToken;
+use super::proxy::ProxyChoice;
+use super::tls;
+use crate::plan::CheckOptions;
+use crate::transcript::{ConnectInfo, StepError, TlsFailure};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+pub struct ConnectTarget<'a> {
+    pub host: &'a str,
+    pub port: u16,
+    pub https: bool,
+    pub proxy: Option<&'a ProxyChoice>,
+}
+
+/// Run the probe. On failure the partial facts are returned with the error.
+pub async fn probe(
+    target: &ConnectTarget<'_>,
+    options: &CheckOptions,
+    cancel: &CancelToken,
+) -> (ConnectInfo, Option<StepError>) {
+    let mut info = ConnectInfo {
+        host: target.host.to_string(),
+        port: target.port,
+        ..Default::default()
+    };
+    let timeout = options.timeout();
+    let deadline = Instant::now() + timeout;
+    let result = tokio::select! {
+        r = run(target, options, &mut info, deadline) => r,
+        _ = cancel.cancelled() => Err(StepError::Cancelled),
+    };
+    (info, result.err())
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+fn left(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}
+
+async fn run(
+    target: &ConnectTarget<'_>,
+    options: &CheckOptions,
+    info: &mut ConnectInfo,
+    deadline: Instant,
+) -> Result<(), StepError> {
+    let secs = options.timeout().as_secs_f64();
+    let timeout_err = |phase: &str| StepError::Timeout {
+        phase: phase.to_string(),
+        secs,
+    };
+
+    // Through a proxy the name is resolved by the proxy; we resolve and reach the proxy itself.
+    let (dial_host, dial_port) = match target.proxy {
+        Some(p) => {
+            info.proxy = Some(p.display());
+            (
+                p.url
+                    .host_str()
+                    .unwrap_or_default()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_string(),
+                p.url.port_or_known_default().unwrap_or(8080),
+            )
+        }
+        None => (
+            target.host.trim_start_matches('[').trim_end_matches(']').to_string(),
+            target.port,
+        ),
+    };
+
+    let t = Instant::now();
+    let addrs: Vec<SocketAddr> =
+        match tokio::time::timeout(left(deadline), tokio::net::lookup_host((dial_host.as_str(), dial_port))).await {
+            Err(_) => return Err(timeout_err("dns")),
+            Ok(Err(e)) => {
+                info.dns_ms = Some(ms(t));
+                let detail = e.to_string();
+                return Err(match target.proxy {
+                    Some(p) => StepError::Proxy {
+                        detail: format!("the proxy {} could not be found: {detail}", p.display()),
+                    },
+                    None => StepError::Dns {
+                        host: dial_host.clone(),
+                        detail,
+                    },
+                });
+            }
+            Ok(Ok(a)) => a.collect(),
+        };
+    info.dns_ms = Some(ms(t));
+    info.addresses = addrs.iter().map(|a| a.ip().to_string()).collect();
+    if addrs.is_empty() {
+        return Err(StepError::Dns {
+            host: dial_host,
+            detail: "no address found".into(),
+        });
+    }
+
+    let t = Instant::now();
+    let mut last_err = None;
+    let mut stream = None;
+    for addr in &addrs {
+        match tokio::time::timeout(left(deadline), TcpStream::connect(addr)).await {
+            Err(_) => {
+                last_err = Some(timeout_err("connect"));
+                break;
+            }
+            Ok(Ok(s)) => {
+                info.connected_to = Some(addr.to_string());
+                stream = Some(s);
+                break;
+            }
+            Ok(Err(e)) => {
+                last_err = Some(match e.kind() {
+                    std::io::ErrorKind::ConnectionRefused => StepError::Refused { addr: addr.to_string() },
+                    std::io::ErrorKind::TimedOut => timeout_err("connect"),
+                    _ => StepError::Network {
+                        detail: format!("{addr}: {e}"),
+                    },
+                })
+            }
+        }
+    }
+    info.tcp_ms = Some(ms(t));
+    let mut stream = match stream {
+        Some(s) => s,
+        None => {
+            let err = last_err.unwrap_or(StepError::Network {
+                detail: "no address could be reached".into(),
+            });
+            return Err(match (target.proxy, err) {
+                (Some(p), StepError::Refused { addr }) => StepError::Proxy {
+                    detail: format!("the proxy {} refused the connection ({addr})", p.display()),
+                },
+                (Some(p), StepError::Timeout { .. }) => StepError::Proxy {
+                    detail: format!("the proxy {} did not answer in time", p.display()),
+                },
+                (_, e) => e,
+            });
+        }
+    };
+    let _ = stream.set_nodelay(true);
+
+    // For https the proxy opens a tunnel (CONNECT); plain http requests go to the proxy as they are.
+    if let Some(p) = target.proxy.filter(|_| target.https) {
+        tokio::time::timeout(left(deadline), open_tunnel(&mut stream, p, target.host, target.port))
+            .await
+            .map_err(|_| StepError::Proxy {
+                detail: format!("the proxy {} did not answer the tunnel request in time", p.display()),
+            })??;
+    }
+
+    if !target.https {
+        return Ok(());
+    }
+    let (config, chain) = tls::client_config(options.ca_file.as_deref(), options.insecure)?;
+    let server_name =
+        rustls::pki_types::ServerName::try_from(target.host.trim_start_matches('[').trim_end_matches(']').to_string())
+            .map_err(|e| StepError::Tls {
+                kind: TlsFailure::Handshake,
+                detail: format!("not a valid TLS server name: {e}"),
+            })?;
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let t = Instant::now();
+    let outcome = tokio::time::timeout(left(deadline), connector.connect(server_name, stream)).await;
+    info.tls_ms = Some(ms(t));
+    info.certificates = chain
+        .lock()
+        .map(|c| c.iter().map(|d| super::certs::describe(d)).collect())
+        .unwrap_or_default();
+    match outcome {
+        Err(_) => Err(timeout_err("tls")),
+        Ok(Ok(tls_stream)) => {
+            let (_, conn) = tls_stream.get_ref();
+            info.tls_version = conn.protocol_version().map(|v| format!("{v:?}").replace('_', "."));
+            info.cipher = conn.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite()));
+            info.alpn = conn.alpn_protocol().map(|a| String::from_utf8_lossy(a).into_owned());
+            Ok(())
+        }
+        Ok(Err(e)) => Err(tls_error(&e)),
+    }
+}
+
+fn tls_error(e: &std::io::Error) -> StepError {
+    if let Some(r) = tls::find_rustls_error(e) {
+        return StepError::Tls {
+            kind: tls::classify(r),
+            detail: r.to_string(),
+        };
+    }
+    match e.kind() {
+        std::io::ErrorKind::ConnectionReset
+        | std::io::ErrorKind::ConnectionAborted
+        | std::io::ErrorKind::BrokenPipe => StepError::Reset {
+            detail: format!("during the TLS handshake: {e}"),
+        },
+        std::io::ErrorKind::UnexpectedEof => StepError::Tls {
+            kind: TlsFailure::Handshake,
+            detail: format!("the server closed the connection during the TLS handshake ({e})"),
+        },
+        _ => StepError::Tls {
+            kind: TlsFailure::Handshake,
+            detail: e.to_string(),
+        },
+    }
+}
+
+async fn open_tunnel(stream: &mut TcpStream, proxy: &ProxyChoice, host: &str, port: u16) -> Result<(), StepError> {
+    use base64::Engine;
+    let mut req = format!("CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n");
+    if !proxy.url.username().is_empty() {
+        let user = percent_decode(proxy.url.username());
+        let pass = proxy.url.password().map(percent_decode).unwrap_or_default();
+        let cred = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+        req.push_str(&format!("Proxy-Authorization: Basic {cred}\r\n"));
+    }
+    req.push_str("\r\n");
+    let io_err = |e: std::io::Error| StepError::Proxy {
+        detail: format!("the proxy {} cut the connection: {e}", proxy.display()),
+    };
+    stream.write_all(req.as_bytes()).await.map_err(io_err)?;
+    // Read the answer's head only; the tunnel starts right after it.
+    let mut head = Vec::with_capacity(512);
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        let n = stream.read(&mut byte).await.map_err(io_err)?;
+        if n == 0 {
+            return Err(StepError::Proxy {
+                detail: format!(
+                    "the proxy {} closed the connection without answering the tunnel request",
+                    proxy.display()
+                ),
+            });
+        }
+        head.push(byte[0]);
+        if head.len() > 16 * 1024 {
+            return Err(StepError::Proxy {
+                detail: format!("the proxy {} sent an answer too long to be a proxy's", proxy.display()),
+            });
+        }
+    }
+    let text = String::from_utf8_lossy(&head);
+    let status_line = text.lines().next().unwrap_or_default().to_string();
+    let code: u16 = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    match code {
+        200..=299 => Ok(()),
+        407 => Err(StepError::Proxy {
+            detail: format!(
+                "the proxy {} requires authentication (\"{status_line}\")",
+                proxy.display()
+            ),
+        }),
+        0 => Err(StepError::Proxy {
+            detail: format!("{} did not answer like a proxy", proxy.display()),
+        }),
+        _ => Err(StepError::Proxy {
+            detail: format!(
+                "the proxy {} refused the tunnel to {host}:{port} (\"{status_line}\")",
+                proxy.display()
+            ),
+        }),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,130 @@
+//! The report of design §3.2: what `check --json` prints and "Save report" writes.
+//! Built only from the transcript (already redacted) and the hints, so it cannot hold a secret.
+
+use crate::diagnose::Hint;
+use crate::plan::{AuthMode, Plan};
+use crate::transcript::{AccountSummary, ConnectInfo, StepRecord, TokenInfo, Transcript};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const SCHEMA: &str = "aa-conntest.report/1";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub tool_version: &'static str,
+    pub started_at: String,
+    pub target: Target,
+    pub outcome: &'static str,
+    pub steps: Vec<ReportStep>,
+    pub hints: Vec<Hint>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connect: Option<ConnectInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub input_url: String,
+    pub base_url: Option<String>,
+    pub auth: AuthMode,
+    pub username: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportStep {
+    pub name: &'static str,
+    pub status: crate::transcript::StepStatus,
+    pub duration_ms: f64,
+    pub timings: Option<crate::transcript::Timings>,
+    pub request: Option<ReportRequest>,
+    pub response: Option<ReportResponse>,
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportResponse {
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+    pub truncated: bool,
+}
+
+fn header_map(headers: &[(String, String)]) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for (k, v) in headers {
+        map.entry(k.to_ascii_lowercase())
+            .and_modify(|old: &mut String| {
+                old.push_str(", ");
+                old.push_str(v)
+            })
+            .or_insert_with(|| v.clone());
+    }
+    map
+}
+
+fn step(s: &StepRecord) -> ReportStep {
+    ReportStep {
+        name: s.name.as_str(),
+        status: s.status,
+        duration_ms: (s.duration_ms * 10.0).round() / 10.0,
+        timings: s.timings.clone(),
+        request: s.request.as_ref().map(|r| ReportRequest {
+            method: r.method.clone(),
+            url: r.url.clone(),
+            headers: header_map(&r.headers),
+            body: r.body.clone(),
+        }),
+        response: s.response.as_ref().map(|r| ReportResponse {
+            status: r.status,
+            headers: header_map(&r.headers),
+            body: r.body.clone(),
+            truncated: r.truncated,
+        }),
+        error: s.error.as_ref().map(|e| e.to_string()),
+        notes: s.notes.clone(),
+    }
+}
+
+pub fn build(plan: &Plan, t: &Transcript, hints: &[Hint]) -> Report {
+    Report {
+        schema: SCHEMA,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        started_at: t
+            .started_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        target: Target {
+            input_url: t.input_url.clone(),
+            base_url: t.base_url.clone(),
+            auth: plan.auth,
+            username: plan.username.trim().to_string(),
+        },
+        outcome: t.outcome.as_str(),
+        steps: t.steps.iter().map(step).collect(),
+        hints: hints.to_vec(),
+        account: t.account.clone(),
+        token: t.token.clone(),
+        connect: t.connect.clone(),
+    }
+}
+
+impl Report {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"report could not be written: {e}\"}}"))
+    }
+}
