@@ -12,19 +12,33 @@ use super::{Hint, Severity, links};
 use crate::transcript::{ControlRoomError, RecordedResponse, StepName, StepStatus};
 
 /// Words the Control Room (and the demo) use when an account cannot sign in any more.
-const DISABLED_WORDS: &[&str] =
-    &["disabled", "locked out", "is locked", "account locked", "user locked", "deactivated", "suspended", "inactive"];
+const DISABLED_WORDS: &[&str] = &[
+    "disabled",
+    "locked out",
+    "is locked",
+    "account locked",
+    "user locked",
+    "deactivated",
+    "suspended",
+    "inactive",
+];
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
     community_edition(cx, out);
     session_replaced(cx, out);
-    let Some(rec) = cx.step(StepName::Authenticate) else { return };
+    let Some(rec) = cx.step(StepName::Authenticate) else {
+        return;
+    };
     if rec.status != StepStatus::Failed {
         return;
     }
     let Some(r) = rec.response.as_ref() else { return };
     let kind = classify(r);
-    let cr = r.control_room_error().unwrap_or(ControlRoomError { code: None, message: None, details: None });
+    let cr = r.control_room_error().unwrap_or(ControlRoomError {
+        code: None,
+        message: None,
+        details: None,
+    });
     let code = cr.code.clone().unwrap_or_default();
     match kind {
         Kind::ControlRoomError if code == "UM1117" => {} // explained by `token.header-missing`
@@ -83,9 +97,7 @@ fn bad_credentials(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: Opti
              generated it in *My settings*"
         ));
         causes.push("the key was regenerated since it was copied (generating a new key voids the old one)".into());
-        causes.push(
-            "the key expired: keys last as long as *Administration > Settings > API-Key Duration* says".into(),
-        );
+        causes.push("the key expired: keys last as long as *Administration > Settings > API-Key Duration* says".into());
         causes.push(format!("the username {user} is misspelt"));
         (
             format!("The Control Room did not accept the username {user} with this API key"),
@@ -107,12 +119,17 @@ fn bad_credentials(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: Opti
             );
         }
         if s.smart_quotes {
-            causes.insert(0, "the password contains curly quotes, probably from a document it was copied from".into());
+            causes.insert(
+                0,
+                "the password contains curly quotes, probably from a document it was copied from".into(),
+            );
         }
         causes.push(format!(
             "{user} signs in through single sign-on (SSO) and has no Control Room password: use an API key instead"
         ));
-        causes.push(format!("the username {user} is misspelt, or a domain user needs the form `DOMAIN\\user`"));
+        causes.push(format!(
+            "the username {user} is misspelt, or a domain user needs the form `DOMAIN\\user`"
+        ));
         causes.push("the password expired or must be changed at the first sign-in in the web interface".into());
         (
             format!("The Control Room did not accept the username {user} with this password"),
@@ -126,7 +143,12 @@ fn bad_credentials(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: Opti
     };
     let mut detail = format!(
         "The Control Room rejected the login. Likely causes, most likely first: {}.",
-        causes.iter().enumerate().map(|(i, c)| format!("({}) {c}", i + 1)).collect::<Vec<_>>().join("; ")
+        causes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("({}) {c}", i + 1))
+            .collect::<Vec<_>>()
+            .join("; ")
     );
     if cx.api_key() && says_password {
         detail.push_str(" The message talks about a password even though an API key was sent: the Control Room uses the same message for both.");
@@ -147,13 +169,7 @@ fn bad_credentials(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: Opti
     );
 }
 
-fn server_exception(
-    cx: &Ctx,
-    out: &mut Vec<Hint>,
-    r: &RecordedResponse,
-    cr: &ControlRoomError,
-    sent: Option<&str>,
-) {
+fn server_exception(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: &ControlRoomError, sent: Option<&str>) {
     let generic = cr.code.as_deref() == Some("generic.server.exception");
     let field = cx.plan.auth.body_field();
     let mut remaining = Vec::new();
@@ -163,7 +179,11 @@ fn server_exception(
             "the key itself is unusual ({} characters{}), which some Control Room versions fail on instead of \
              rejecting it",
             s.trimmed_len,
-            if s.smart_quotes || s.non_ascii { ", with characters a generated key never has" } else { "" }
+            if s.smart_quotes || s.non_ascii {
+                ", with characters a generated key never has"
+            } else {
+                ""
+            }
         ));
     }
     remaining.push(
@@ -172,9 +192,8 @@ fn server_exception(
          error turned out to be the company firewall)"
             .to_string(),
     );
-    remaining.push(
-        "the Control Room does not offer the v2 login this way (an older or customised version)".to_string(),
-    );
+    remaining
+        .push("the Control Room does not offer the v2 login this way (an older or customised version)".to_string());
     remaining.push(format!(
         "a problem on the server with this account or its {} that only the server's logs show",
         cx.secret_label()
@@ -220,43 +239,51 @@ fn forbidden(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: &ControlRo
         ""
     };
     out.push(
-        Hint::new("auth.forbidden", Severity::Error, format!("The Control Room refused API access for {}", cx.user()))
-            .detail(format!(
-                "The Control Room itself answered 403 (its own JSON error, not a firewall page): it knows the request \
+        Hint::new(
+            "auth.forbidden",
+            Severity::Error,
+            format!("The Control Room refused API access for {}", cx.user()),
+        )
+        .detail(format!(
+            "The Control Room itself answered 403 (its own JSON error, not a firewall page): it knows the request \
                  but does not allow it for this user. The user lacks a role or permission for API use, or the \
                  licence needed for it.{ce}"
-            ))
-            .fix(format!(
-                "1. Ask a Control Room administrator to open *Administration > Users*, select {} and check its roles \
+        ))
+        .fix(format!(
+            "1. Ask a Control Room administrator to open *Administration > Users*, select {} and check its roles \
                  and licence.\n2. In *Administration > Roles*, give the user a role with the API permissions it needs \
                  (for API keys: Generate API-Key).\n3. Run the check once more.",
-                cx.user()
-            ))
-            .step(StepName::Authenticate)
-            .evidence(cr_error_evidence(r, cr))
-            .link(links::API_PERMISSIONS)
-            .weight(ROOT),
+            cx.user()
+        ))
+        .step(StepName::Authenticate)
+        .evidence(cr_error_evidence(r, cr))
+        .link(links::API_PERMISSIONS)
+        .weight(ROOT),
     );
 }
 
 fn disabled(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: &ControlRoomError) {
     out.push(
-        Hint::new("auth.disabled", Severity::Error, format!("The account {} is disabled or locked", cx.user()))
-            .detail(
-                "The Control Room says this account cannot sign in. By default a Control Room disables an account \
+        Hint::new(
+            "auth.disabled",
+            Severity::Error,
+            format!("The account {} is disabled or locked", cx.user()),
+        )
+        .detail(
+            "The Control Room says this account cannot sign in. By default a Control Room disables an account \
                  after three failed logins (earlier tests, a script or a bot with an old key or password), and an \
                  administrator may also have disabled it. It stays disabled until an administrator enables it.",
-            )
-            .fix(format!(
-                "1. Ask a Control Room administrator to enable {} in *Administration > Users*.\n2. Before testing again, \
+        )
+        .fix(format!(
+            "1. Ask a Control Room administrator to enable {} in *Administration > Users*.\n2. Before testing again, \
                  find and fix what failed: an old key or password in a script or bot would disable the account again.\n\
                  3. Then run the check once.",
-                cx.user()
-            ))
-            .step(StepName::Authenticate)
-            .evidence(cr_error_evidence(r, cr))
-            .link(links::RETURN_CODES)
-            .weight(ROOT + 10),
+            cx.user()
+        ))
+        .step(StepName::Authenticate)
+        .evidence(cr_error_evidence(r, cr))
+        .link(links::RETURN_CODES)
+        .weight(ROOT + 10),
     );
 }
 
@@ -268,24 +295,31 @@ fn no_token(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse) {
     let what = if keys.is_empty() {
         "no JSON object".to_string()
     } else {
-        format!("JSON with {}", join(&keys.iter().map(|k| format!("`{}`", shorten(k, 30))).collect::<Vec<_>>()))
+        format!(
+            "JSON with {}",
+            join(&keys.iter().map(|k| format!("`{}`", shorten(k, 30))).collect::<Vec<_>>())
+        )
     };
     out.push(
-        Hint::new("auth.no-token", Severity::Error, "The login was answered as a success, but without a token")
-            .detail(format!(
-                "The answer was {} with {what}, and no `token`. A Control Room's successful login always carries a \
+        Hint::new(
+            "auth.no-token",
+            Severity::Error,
+            "The login was answered as a success, but without a token",
+        )
+        .detail(format!(
+            "The answer was {} with {what}, and no `token`. A Control Room's successful login always carries a \
                  `token` and a `user`. The address may belong to another service or a gateway that answers for the \
                  Control Room, or a proxy removed the body.",
-                super::text::status_line(r)
-            ))
-            .fix(format!(
-                "1. Check that `{}` is the Control Room itself: `<address>/swagger/` should show its API pages.\n\
+            super::text::status_line(r)
+        ))
+        .fix(format!(
+            "1. Check that `{}` is the Control Room itself: `<address>/swagger/` should show its API pages.\n\
                  2. Send this report to the Control Room administrator.",
-                cx.https_base()
-            ))
-            .step(StepName::Authenticate)
-            .evidence(response_evidence(r))
-            .weight(ROOT),
+            cx.https_base()
+        ))
+        .step(StepName::Authenticate)
+        .evidence(response_evidence(r))
+        .weight(ROOT),
     );
 }
 
@@ -304,15 +338,19 @@ fn retry_warning(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse) {
         )
     };
     out.push(
-        Hint::new("auth.retry-warning", Severity::Warning, "Fix the cause before testing again: failed logins disable the account")
-            .detail(detail)
-            .fix(
-                "1. Change what the hints above point to before running the check again.\n2. Stop any script or bot \
+        Hint::new(
+            "auth.retry-warning",
+            Severity::Warning,
+            "Fix the cause before testing again: failed logins disable the account",
+        )
+        .detail(detail)
+        .fix(
+            "1. Change what the hints above point to before running the check again.\n2. Stop any script or bot \
                  that logs in with the same account and the same credential until it is fixed.",
-            )
-            .step(StepName::Authenticate)
-            .evidence(format!("login refused: {}", super::text::status_line(r)))
-            .weight(LIKELY),
+        )
+        .step(StepName::Authenticate)
+        .evidence(format!("login refused: {}", super::text::status_line(r)))
+        .weight(LIKELY),
     );
 }
 
@@ -324,7 +362,11 @@ fn session_replaced(cx: &Ctx, out: &mut Vec<Hint>) {
         return;
     }
     let invalid = cx.t.token_valid == Some(false);
-    let (severity, weight) = if invalid { (Severity::Warning, LIKELY) } else { (Severity::Info, NOTE) };
+    let (severity, weight) = if invalid {
+        (Severity::Warning, LIKELY)
+    } else {
+        (Severity::Info, NOTE)
+    };
     out.push(
         Hint::new(
             "auth.session-replaced",
@@ -354,22 +396,30 @@ fn community_edition(cx: &Ctx, out: &mut Vec<Hint>) {
         return;
     }
     let trouble = cx.failed(StepName::Authenticate) || cx.failed(StepName::Validate);
-    let (severity, weight) = if trouble { (Severity::Warning, CONTEXT) } else { (Severity::Info, NOTE) };
+    let (severity, weight) = if trouble {
+        (Severity::Warning, CONTEXT)
+    } else {
+        (Severity::Info, NOTE)
+    };
     out.push(
-        Hint::new("auth.community-edition", severity, "This is a Community Edition Control Room: its API is limited")
-            .detail(format!(
-                "`{}` is an Automation Anywhere Community Edition address. The Community Edition shows the Control \
+        Hint::new(
+            "auth.community-edition",
+            severity,
+            "This is a Community Edition Control Room: its API is limited",
+        )
+        .detail(format!(
+            "`{}` is an Automation Anywhere Community Edition address. The Community Edition shows the Control \
                  Room APIs, but their functionality is limited; some calls may be refused even with a valid token{}.",
-                cx.host,
-                if trouble { ", which may explain the failure" } else { "" }
-            ))
-            .fix(
-                "For API integrations, test against a licensed Automation 360 Control Room (your company's tenant, \
+            cx.host,
+            if trouble { ", which may explain the failure" } else { "" }
+        ))
+        .fix(
+            "For API integrations, test against a licensed Automation 360 Control Room (your company's tenant, \
                  e.g. `https://name.my.automationanywhere.digital`).",
-            )
-            .step(StepName::Preflight)
-            .evidence(format!("host {}", cx.host))
-            .link(links::VALIDATE)
-            .weight(weight),
+        )
+        .step(StepName::Preflight)
+        .evidence(format!("host {}", cx.host))
+        .link(links::VALIDATE)
+        .weight(weight),
     );
 }

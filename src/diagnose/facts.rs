@@ -99,7 +99,11 @@ impl<'a> Ctx<'a> {
 
     /// The username in quotes for texts, or a neutral phrase when there is none.
     pub fn user(&self) -> String {
-        if self.username.is_empty() { "this user".to_string() } else { format!("`{}`", self.username) }
+        if self.username.is_empty() {
+            "this user".to_string()
+        } else {
+            format!("`{}`", self.username)
+        }
     }
 
     pub fn step(&self, name: StepName) -> Option<&'a StepRecord> {
@@ -124,11 +128,13 @@ impl<'a> Ctx<'a> {
     pub fn login_rejected(&self) -> bool {
         use crate::diagnose::http::{Kind, classify};
         self.failed(StepName::Authenticate)
-            && self.response(StepName::Authenticate).is_some_and(|r| match classify(r) {
-                Kind::ControlRoomError => r.status >= 400,
-                Kind::Json | Kind::Other => r.status == 401,
-                _ => false,
-            })
+            && self
+                .response(StepName::Authenticate)
+                .is_some_and(|r| match classify(r) {
+                    Kind::ControlRoomError => r.status >= 400,
+                    Kind::Json | Kind::Other => r.status == 401,
+                    _ => false,
+                })
     }
 
     /// A token came back from the login.

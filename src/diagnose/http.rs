@@ -92,16 +92,30 @@ const BLOCK_PHRASES: &[&str] = &[
     "proxy",
 ];
 /// Headers set by proxies and web filters.
-const BLOCK_HEADERS: &[&str] = &["x-zscaler", "x-bluecoat", "x-squid-error", "x-fortinet", "x-forcepoint", "x-iinfo"];
+const BLOCK_HEADERS: &[&str] = &[
+    "x-zscaler",
+    "x-bluecoat",
+    "x-squid-error",
+    "x-fortinet",
+    "x-forcepoint",
+    "x-iinfo",
+];
 
 /// Markers of the Control Room's own web interface.
-const UI_MARKERS: &[&str] = &["automation anywhere", "automation 360", "control room", "app-root", "#/login"];
+const UI_MARKERS: &[&str] = &[
+    "automation anywhere",
+    "automation 360",
+    "control room",
+    "app-root",
+    "#/login",
+];
 
 pub(crate) fn is_control_room_shape(r: &RecordedResponse) -> bool {
     let Some(v) = r.json() else { return false };
     let Some(o) = v.as_object() else { return false };
     let cr = o.get("code").is_some_and(|c| c.is_string()) && (o.contains_key("message") || o.contains_key("details"));
-    let spring = o.contains_key("status") && o.contains_key("error") && (o.contains_key("path") || o.contains_key("timestamp"));
+    let spring =
+        o.contains_key("status") && o.contains_key("error") && (o.contains_key("path") || o.contains_key("timestamp"));
     cr || spring
 }
 
@@ -125,9 +139,15 @@ pub(crate) fn block_marker(r: &RecordedResponse) -> Option<String> {
     if r.json().is_some() {
         return None;
     }
-    let text = if r.looks_like_html() { html_text(&r.body) } else { squash(&r.body) };
+    let text = if r.looks_like_html() {
+        html_text(&r.body)
+    } else {
+        squash(&r.body)
+    };
     let lower = text.to_ascii_lowercase();
-    let vendor = BLOCK_VENDORS.iter().find(|v| lower.contains(*v) && !matches!(**v, "cloudflare" | "akamai"));
+    let vendor = BLOCK_VENDORS
+        .iter()
+        .find(|v| lower.contains(*v) && !matches!(**v, "cloudflare" | "akamai"));
     let phrase = BLOCK_PHRASES.iter().find(|p| lower.contains(*p));
     match (vendor, phrase) {
         (Some(v), _) => Some(format!("the page names \"{v}\"")),
@@ -138,7 +158,11 @@ pub(crate) fn block_marker(r: &RecordedResponse) -> Option<String> {
             // The Control Room's own web interface never says "blocked"; but guard the phrase "access denied"
             // inside an Automation Anywhere page (v1's answer) by requiring no UI marker for it.
             let ui = UI_MARKERS.iter().any(|m| lower.contains(m));
-            if *p == "access denied" && ui { None } else { Some(format!("the page says \"{p}\"")) }
+            if *p == "access denied" && ui {
+                None
+            } else {
+                Some(format!("the page says \"{p}\""))
+            }
         }
         (None, None) => None,
     }
@@ -225,8 +249,21 @@ fn redirect(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse,
     let (target_scheme, target_host) = split_url(location);
     let same_host = target_host.is_empty() || target_host.eq_ignore_ascii_case(&cx.host);
     const SSO: &[&str] = &[
-        "saml", "sso", "adfs", "okta", "login.microsoftonline", "oauth", "openid", "/idp", "auth0", "pingone",
-        "onelogin", "pingfederate", "/cas/", "shibboleth", "duosecurity",
+        "saml",
+        "sso",
+        "adfs",
+        "okta",
+        "login.microsoftonline",
+        "oauth",
+        "openid",
+        "/idp",
+        "auth0",
+        "pingone",
+        "onelogin",
+        "pingfederate",
+        "/cas/",
+        "shibboleth",
+        "duosecurity",
     ];
     let (title, why, fix) = if same_host && target_scheme == "https" && cx.plain_http() {
         (
@@ -300,14 +337,20 @@ fn redirect(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse,
             .detail(why)
             .fix(fix)
             .step(step)
-            .evidence(format!("{}, Location: {}", status_line(r), if location.is_empty() { "(none)" } else { &loc_short }))
+            .evidence(format!(
+                "{}, Location: {}",
+                status_line(r),
+                if location.is_empty() { "(none)" } else { &loc_short }
+            ))
             .weight(w),
     );
 }
 
 /// `https://host:port/path` → (`https`, `host`). Relative locations give empty parts.
 fn split_url(loc: &str) -> (String, String) {
-    let Some(i) = loc.find("://") else { return (String::new(), String::new()) };
+    let Some(i) = loc.find("://") else {
+        return (String::new(), String::new());
+    };
     let scheme = loc[..i].to_ascii_lowercase();
     let rest = &loc[i + 3..];
     let auth = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -365,10 +408,20 @@ fn blocked(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse, 
 
 fn not_api(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse, w: u32) {
     let title_txt = html_title(&r.body);
-    let lower = if r.looks_like_html() { html_text(&r.body).to_ascii_lowercase() } else { String::new() };
-    let ui = UI_MARKERS.iter().any(|m| lower.contains(m) || r.body.to_ascii_lowercase().contains(m));
+    let lower = if r.looks_like_html() {
+        html_text(&r.body).to_ascii_lowercase()
+    } else {
+        String::new()
+    };
+    let ui = UI_MARKERS
+        .iter()
+        .any(|m| lower.contains(m) || r.body.to_ascii_lowercase().contains(m));
     let path_note = match &cx.url {
-        Ok(u) if u.notes.iter().any(|n| matches!(n, crate::target_url::UrlNote::PathDropped { .. })) => {
+        Ok(u)
+            if u.notes
+                .iter()
+                .any(|n| matches!(n, crate::target_url::UrlNote::PathDropped { .. })) =>
+        {
             " The address you pasted had a path, which was dropped: if the Control Room is served under a path on \
              this host, its administrator must tell you the API address."
         }
@@ -392,7 +445,10 @@ fn not_api(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse, 
                 "The answer to {} was an HTML page{} where the Control Room answers JSON. This address is probably \
                  another web site or server (a company portal, a different product), not the Control Room.{path_note}",
                 what_call(step),
-                title_txt.as_deref().map(|t| format!(" titled \"{}\"", shorten(t, 80))).unwrap_or_default()
+                title_txt
+                    .as_deref()
+                    .map(|t| format!(" titled \"{}\"", shorten(t, 80)))
+                    .unwrap_or_default()
             ),
         )
     } else {
@@ -408,7 +464,14 @@ fn not_api(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse, 
                 } else if r.json().is_some() {
                     "JSON without the Control Room's fields".to_string()
                 } else {
-                    format!("{} text", if r.content_type().is_empty() { "untyped" } else { r.content_type() })
+                    format!(
+                        "{} text",
+                        if r.content_type().is_empty() {
+                            "untyped"
+                        } else {
+                            r.content_type()
+                        }
+                    )
                 }
             ),
         )
@@ -454,23 +517,30 @@ fn not_found(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse
 }
 
 fn method(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse, w: u32) {
-    let allow = r.header("allow").map(|a| format!(", Allow: {}", shorten(a, 60))).unwrap_or_default();
+    let allow = r
+        .header("allow")
+        .map(|a| format!(", Allow: {}", shorten(a, 60)))
+        .unwrap_or_default();
     out.push(
-        Hint::new("http.method", Severity::Error, "The server does not accept this kind of request at this address")
-            .detail(format!(
-                "The answer to {} was 405 (method not allowed){allow}. The Control Room accepts the login as a POST, \
+        Hint::new(
+            "http.method",
+            Severity::Error,
+            "The server does not accept this kind of request at this address",
+        )
+        .detail(format!(
+            "The answer to {} was 405 (method not allowed){allow}. The Control Room accepts the login as a POST, \
                  so this server is not the Control Room's API, or a proxy in between changed the request. In scripts, \
                  405 usually appears after a redirect turned the POST into a GET (e.g. from `http://` to `https://`).",
-                what_call(step)
-            ))
-            .fix(format!(
-                "1. Use `{}` (https, host only) as the address.\n2. In scripts, send `POST /v2/authentication` directly \
+            what_call(step)
+        ))
+        .fix(format!(
+            "1. Use `{}` (https, host only) as the address.\n2. In scripts, send `POST /v2/authentication` directly \
                  to that address, without relying on redirects.",
-                cx.https_base()
-            ))
-            .step(step)
-            .evidence(format!("{}{allow}", status_line(r)))
-            .weight(w),
+            cx.https_base()
+        ))
+        .step(step)
+        .evidence(format!("{}{allow}", status_line(r)))
+        .weight(w),
     );
 }
 
@@ -481,27 +551,31 @@ fn rate_limited(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedRespo
         None => "wait a few minutes".to_string(),
     };
     out.push(
-        Hint::new("http.rate-limited", Severity::Error, "The server is limiting how many requests it accepts")
-            .detail(format!(
-                "The answer to {} was 429 (too many requests). Something is sending many calls to {} with this \
+        Hint::new(
+            "http.rate-limited",
+            Severity::Error,
+            "The server is limiting how many requests it accepts",
+        )
+        .detail(format!(
+            "The answer to {} was 429 (too many requests). Something is sending many calls to {} with this \
                  account or from this network (a bot or script in a loop, another tool retrying), or a gateway in \
                  front of it has a strict limit.",
-                what_call(step),
-                cx.host
-            ))
-            .fix(format!(
-                "1. {}, then run the check once.\n2. Look for scripts or bots that log in repeatedly with {} and make \
+            what_call(step),
+            cx.host
+        ))
+        .fix(format!(
+            "1. {}, then run the check once.\n2. Look for scripts or bots that log in repeatedly with {} and make \
                  them reuse their token (it lasts 20 minutes).",
-                super::input::capitalise(&wait),
-                cx.user()
-            ))
-            .step(step)
-            .evidence(format!(
-                "{}{}",
-                status_line(r),
-                retry.map(|v| format!(", Retry-After: {v}")).unwrap_or_default()
-            ))
-            .weight(w),
+            super::input::capitalise(&wait),
+            cx.user()
+        ))
+        .step(step)
+        .evidence(format!(
+            "{}{}",
+            status_line(r),
+            retry.map(|v| format!(", Retry-After: {v}")).unwrap_or_default()
+        ))
+        .weight(w),
     );
 }
 
@@ -523,16 +597,20 @@ fn server_error(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedRespo
         )
     };
     out.push(
-        Hint::new("http.server-error", Severity::Error, format!("The server at {} reported an internal failure", cx.host))
-            .detail(format!("{why} This is not caused by your credentials."))
-            .fix(
-                "1. Open the Control Room in a browser: if it fails there too, tell its administrator (for a cloud \
+        Hint::new(
+            "http.server-error",
+            Severity::Error,
+            format!("The server at {} reported an internal failure", cx.host),
+        )
+        .detail(format!("{why} This is not caused by your credentials."))
+        .fix(
+            "1. Open the Control Room in a browser: if it fails there too, tell its administrator (for a cloud \
                  Control Room, Automation Anywhere support), with the time of this check.\n2. Run the check once more \
                  later.",
-            )
-            .step(step)
-            .evidence(response_evidence(r))
-            .weight(w),
+        )
+        .step(step)
+        .evidence(response_evidence(r))
+        .weight(w),
     );
 }
 
@@ -553,25 +631,46 @@ mod tests {
     fn kinds() {
         assert_eq!(classify(&resp(302, "", "")), Kind::Redirect);
         assert_eq!(
-            classify(&resp(403, "text/html", "<html><title>Access Denied</title>Zscaler</html>")),
+            classify(&resp(
+                403,
+                "text/html",
+                "<html><title>Access Denied</title>Zscaler</html>"
+            )),
             Kind::BlockPage
         );
-        assert_eq!(classify(&resp(403, "application/json", r#"{"code":"X","message":"no"}"#)), Kind::ControlRoomError);
+        assert_eq!(
+            classify(&resp(403, "application/json", r#"{"code":"X","message":"no"}"#)),
+            Kind::ControlRoomError
+        );
         assert_eq!(classify(&resp(403, "text/plain", "Forbidden")), Kind::BlockPage);
         assert_eq!(
-            classify(&resp(200, "text/html", "<html><title>Automation 360</title><app-root></app-root></html>")),
+            classify(&resp(
+                200,
+                "text/html",
+                "<html><title>Automation 360</title><app-root></app-root></html>"
+            )),
             Kind::WebPage
         );
-        assert_eq!(classify(&resp(502, "text/html", "<html><title>502 Bad Gateway</title></html>")), Kind::GatewayError);
+        assert_eq!(
+            classify(&resp(502, "text/html", "<html><title>502 Bad Gateway</title></html>")),
+            Kind::GatewayError
+        );
         assert_eq!(classify(&resp(502, "text/plain", "bad gateway")), Kind::GatewayError);
         assert_eq!(
-            classify(&resp(500, "application/json", r#"{"code":"generic.server.exception","details":null,"message":"x"}"#)),
+            classify(&resp(
+                500,
+                "application/json",
+                r#"{"code":"generic.server.exception","details":null,"message":"x"}"#
+            )),
             Kind::ControlRoomError
         );
         assert_eq!(classify(&resp(404, "", "")), Kind::NotFound);
         assert_eq!(classify(&resp(429, "", "")), Kind::RateLimited);
         assert_eq!(classify(&resp(200, "application/json", "{}")), Kind::Json);
-        assert_eq!(split_url("https://u@h.example:8443/x"), ("https".into(), "h.example".into()));
+        assert_eq!(
+            split_url("https://u@h.example:8443/x"),
+            ("https".into(), "h.example".into())
+        );
         assert_eq!(split_url("/relative"), (String::new(), String::new()));
     }
 }

@@ -42,19 +42,23 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
         }
         Err(UrlError::Invalid(reason)) => {
             out.push(
-                Hint::new("url.invalid", Severity::Error, "The Control Room address cannot be read")
-                    .detail(format!(
-                        "The address \"{typed}\" is not a usable web address: {reason}. A Control Room address looks \
+                Hint::new(
+                    "url.invalid",
+                    Severity::Error,
+                    "The Control Room address cannot be read",
+                )
+                .detail(format!(
+                    "The address \"{typed}\" is not a usable web address: {reason}. A Control Room address looks \
                          like `https://name.my.automationanywhere.digital` or `https://cr.company.local`."
-                    ))
-                    .fix(
-                        "1. Open the Control Room in your browser and copy the address from the address bar.\n\
+                ))
+                .fix(
+                    "1. Open the Control Room in your browser and copy the address from the address bar.\n\
                          2. Keep only `https://` and the host name (and a port if there is one), e.g. \
                          `https://cr.company.local:8443`.",
-                    )
-                    .step(StepName::Preflight)
-                    .evidence(format!("URL \"{typed}\": {reason}"))
-                    .weight(ROOT),
+                )
+                .step(StepName::Preflight)
+                .evidence(format!("URL \"{typed}\": {reason}"))
+                .weight(ROOT),
             );
             return;
         }
@@ -70,8 +74,10 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
                 let tls_failed = cx.t.steps.iter().any(|s| {
                     matches!(
                         s.error,
-                        Some(StepError::Tls { kind: crate::transcript::TlsFailure::Handshake, .. })
-                            | Some(StepError::Protocol { .. })
+                        Some(StepError::Tls {
+                            kind: crate::transcript::TlsFailure::Handshake,
+                            ..
+                        }) | Some(StepError::Protocol { .. })
                     )
                 });
                 let (sev, w, extra) = if tls_failed {
@@ -85,44 +91,60 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
                     (Severity::Info, NOTE, "")
                 };
                 out.push(
-                    Hint::new("url.no-scheme", sev, "The address had no https:// in front; https was assumed")
-                        .detail(format!(
-                            "You typed \"{typed}\" without `https://` or `http://`. The check used `{}`, as \
+                    Hint::new(
+                        "url.no-scheme",
+                        sev,
+                        "The address had no https:// in front; https was assumed",
+                    )
+                    .detail(format!(
+                        "You typed \"{typed}\" without `https://` or `http://`. The check used `{}`, as \
                              Automation 360 cloud Control Rooms only answer over https.{extra}",
-                            u.base
-                        ))
-                        .fix(format!("Save the address as `{}` so every tool uses the same one.", u.base))
-                        .step(StepName::Preflight)
-                        .evidence(format!("typed \"{typed}\", used {}", u.base))
-                        .weight(w),
+                        u.base
+                    ))
+                    .fix(format!(
+                        "Save the address as `{}` so every tool uses the same one.",
+                        u.base
+                    ))
+                    .step(StepName::Preflight)
+                    .evidence(format!("typed \"{typed}\", used {}", u.base))
+                    .weight(w),
                 );
             }
             UrlNote::Http => {
                 let (w, extra) = if redirected {
-                    (LIKELY, " The server answered the login with a redirect, which is what a Control Room that forces https does.")
+                    (
+                        LIKELY,
+                        " The server answered the login with a redirect, which is what a Control Room that forces https does.",
+                    )
                 } else {
                     (CONTEXT, "")
                 };
                 out.push(
-                    Hint::new("url.http", Severity::Warning, "The address uses plain http: the key or password travels unencrypted")
-                        .detail(format!(
-                            "The address starts with `http://`, so the {} and the token cross the network as readable \
+                    Hint::new(
+                        "url.http",
+                        Severity::Warning,
+                        "The address uses plain http: the key or password travels unencrypted",
+                    )
+                    .detail(format!(
+                        "The address starts with `http://`, so the {} and the token cross the network as readable \
                              text. Control Rooms that force https answer such a login with a redirect, and a \
                              redirected login is turned into a GET by most tools and fails.{extra}",
-                            cx.secret_label()
-                        ))
-                        .fix(format!(
-                            "1. Use `{}` instead.\n2. If the Control Room really only offers http (some on-premises \
+                        cx.secret_label()
+                    ))
+                    .fix(format!(
+                        "1. Use `{}` instead.\n2. If the Control Room really only offers http (some on-premises \
                              installs), ask its administrator to enable https before using it from scripts.",
-                            cx.https_base()
-                        ))
-                        .step(StepName::Preflight)
-                        .evidence(format!("URL {}", u.base))
-                        .link(links::FIREWALL)
-                        .weight(w),
+                        cx.https_base()
+                    ))
+                    .step(StepName::Preflight)
+                    .evidence(format!("URL {}", u.base))
+                    .link(links::FIREWALL)
+                    .weight(w),
                 );
             }
             UrlNote::Whitespace => {} // reported by `input.whitespace` with the other fields
+            // `/v1/authentication` is explained by `url.v1-endpoint`.
+            UrlNote::PathDropped { .. } if u.notes.contains(&UrlNote::V1Endpoint) => {}
             UrlNote::PathDropped { dropped } => {
                 let dropped = shorten(dropped, 120);
                 let lower = dropped.to_ascii_lowercase();
@@ -136,17 +158,24 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
                     "a path, query or fragment that the API does not use"
                 };
                 out.push(
-                    Hint::new("url.path-dropped", Severity::Info, "Only the host part of the address was used")
-                        .detail(format!(
-                            "The address you pasted ends with \"{dropped}\": {what}. The check used `{}` and \
+                    Hint::new(
+                        "url.path-dropped",
+                        Severity::Info,
+                        "Only the host part of the address was used",
+                    )
+                    .detail(format!(
+                        "The address you pasted ends with \"{dropped}\": {what}. The check used `{}` and \
                              called `{}/v2/authentication`. A tool that glues `/v2/authentication` onto the full \
                              pasted address would call a web page instead and get HTML or a 404/405.",
-                            u.base, u.base
-                        ))
-                        .fix(format!("Use `{}` as the Control Room URL in your scripts and tools.", u.base))
-                        .step(StepName::Preflight)
-                        .evidence(format!("dropped \"{dropped}\""))
-                        .weight(NOTE),
+                        u.base, u.base
+                    ))
+                    .fix(format!(
+                        "Use `{}` as the Control Room URL in your scripts and tools.",
+                        u.base
+                    ))
+                    .step(StepName::Preflight)
+                    .evidence(format!("dropped \"{dropped}\""))
+                    .weight(NOTE),
                 );
             }
             UrlNote::V1Endpoint => {
@@ -213,11 +242,19 @@ fn username_and_secret(cx: &Ctx, out: &mut Vec<Hint>) {
                     "The {} field is empty{}. The login needs the username and exactly one of an API key or a \
                      password.",
                     cx.secret_label(),
-                    if cx.secret.len > 0 { " (it only holds spaces or line breaks)" } else { "" }
+                    if cx.secret.len > 0 {
+                        " (it only holds spaces or line breaks)"
+                    } else {
+                        ""
+                    }
                 ))
                 .fix(fix)
                 .step(StepName::Preflight)
-                .evidence(format!("{} field: {} characters, none visible", cx.secret_label(), cx.secret.len))
+                .evidence(format!(
+                    "{} field: {} characters, none visible",
+                    cx.secret_label(),
+                    cx.secret.len
+                ))
                 .link(links::GENERATE_KEY)
                 .weight(ROOT),
         );
@@ -280,22 +317,36 @@ fn whitespace(cx: &Ctx, out: &mut Vec<Hint>) {
         detail.push_str(&capitalise(k));
         detail.push('.');
     }
-    let weight = if rejected && (password_spaces || (cx.api_key() && s.inner_whitespace)) { LIKELY } else { CONTEXT };
+    let weight = if rejected && (password_spaces || (cx.api_key() && s.inner_whitespace)) {
+        LIKELY
+    } else {
+        CONTEXT
+    };
     out.push(
-        Hint::new("input.whitespace", Severity::Warning, "Spaces or line breaks were found around or inside a field")
-            .detail(detail)
-            .fix(
-                "1. Copy the value again, without the surrounding spaces or the line break (copy from the field in \
+        Hint::new(
+            "input.whitespace",
+            Severity::Warning,
+            "Spaces or line breaks were found around or inside a field",
+        )
+        .detail(detail)
+        .fix(
+            "1. Copy the value again, without the surrounding spaces or the line break (copy from the field in \
                  the Control Room, not from an e-mail or a document).\n2. Fix the same value where your scripts or \
                  bots keep it.",
-            )
-            .step(StepName::Preflight)
-            .evidence(
-                [trimmed.iter().map(|f| format!("whitespace removed from {f}")).collect::<Vec<_>>(), kept.clone()]
-                    .concat()
-                    .join("; "),
-            )
-            .weight(weight),
+        )
+        .step(StepName::Preflight)
+        .evidence(
+            [
+                trimmed
+                    .iter()
+                    .map(|f| format!("whitespace removed from {f}"))
+                    .collect::<Vec<_>>(),
+                kept.clone(),
+            ]
+            .concat()
+            .join("; "),
+        )
+        .weight(weight),
     );
 }
 
@@ -316,7 +367,11 @@ fn smart_quotes(cx: &Ctx, out: &mut Vec<Hint>) {
     }
     let rejected = cx.login_rejected();
     let in_credential = fields.iter().any(|f| *f != "the URL");
-    let (severity, weight) = if rejected && in_credential { (Severity::Error, LEAD) } else { (Severity::Warning, LIKELY) };
+    let (severity, weight) = if rejected && in_credential {
+        (Severity::Error, LEAD)
+    } else {
+        (Severity::Warning, LIKELY)
+    };
     out.push(
         Hint::new("input.smart-quotes", severity, "A field contains curly quotes (“ ” ‘ ’) from a document or a forum post")
             .detail(format!(
@@ -404,7 +459,11 @@ fn key_shape(cx: &Ctx, out: &mut Vec<Hint>) {
                 format!("The API key has {n} characters; a Control Room key has 40, so the login was refused"),
             )
         } else {
-            (Severity::Warning, CONTEXT, format!("The API key has {n} characters; a Control Room key has 40"))
+            (
+                Severity::Warning,
+                CONTEXT,
+                format!("The API key has {n} characters; a Control Room key has 40"),
+            )
         };
         out.push(
             Hint::new("input.key-length", severity, title)
@@ -438,56 +497,95 @@ fn domain_user(cx: &Ctx, out: &mut Vec<Hint>) {
     }
     if u.contains("\\\\") {
         out.push(
-            Hint::new("input.domain-user", Severity::Warning, "The username has two backslashes; type only one")
-                .detail(format!(
-                    "The username {} has `\\\\`. Samples show `DOMAIN\\\\user` because that is how one backslash is \
+            Hint::new(
+                "input.domain-user",
+                Severity::Warning,
+                "The username has two backslashes; type only one",
+            )
+            .detail(format!(
+                "The username {} has `\\\\`. Samples show `DOMAIN\\\\user` because that is how one backslash is \
                      written inside JSON. This tool writes the JSON itself, so two typed backslashes reach the \
                      Control Room as two, and the user is not found.",
-                    cx.user()
-                ))
-                .fix("Type the username as `DOMAIN\\user`, with a single backslash.")
-                .step(StepName::Preflight)
-                .evidence(format!("username {}", cx.user()))
-                .weight(if cx.login_rejected() { LIKELY } else { CONTEXT }),
+                cx.user()
+            ))
+            .fix("Type the username as `DOMAIN\\user`, with a single backslash.")
+            .step(StepName::Preflight)
+            .evidence(format!("username {}", cx.user()))
+            .weight(if cx.login_rejected() { LIKELY } else { CONTEXT }),
         );
         return;
     }
     out.push(
-        Hint::new("input.domain-user", Severity::Info, "The username is a domain user (DOMAIN\\user)")
-            .detail(format!(
-                "The username {} has a backslash, the form used for Active Directory users. That is fine: it is \
+        Hint::new(
+            "input.domain-user",
+            Severity::Info,
+            "The username is a domain user (DOMAIN\\user)",
+        )
+        .detail(format!(
+            "The username {} has a backslash, the form used for Active Directory users. That is fine: it is \
                  sent as `\"DOMAIN\\\\user\"` in the JSON body, which is how JSON writes one backslash.",
-                cx.user()
-            ))
-            .fix(
-                "Nothing to change here. In hand-written JSON (Postman, curl), write the backslash twice; in this \
+            cx.user()
+        ))
+        .fix(
+            "Nothing to change here. In hand-written JSON (Postman, curl), write the backslash twice; in this \
                  tool, type it once.",
-            )
-            .step(StepName::Preflight)
-            .evidence(format!("username {}", cx.user()))
-            .link(links::AUTHENTICATE)
-            .weight(NOTE),
+        )
+        .step(StepName::Preflight)
+        .evidence(format!("username {}", cx.user()))
+        .link(links::AUTHENTICATE)
+        .weight(NOTE),
     );
 }
 
 fn options(cx: &Ctx, out: &mut Vec<Hint>) {
     if cx.plan.options.insecure {
+        // The engine records why the chain would not have been trusted, even when the switch let it through.
+        let would_fail =
+            cx.t.connect
+                .as_ref()
+                .and_then(|c| c.trust_error.clone())
+                .filter(|e| !e.trim().is_empty());
+        let (weight, verdict) = match &would_fail {
+            Some(e) => (
+                LIKELY,
+                format!(
+                    " The certificate would NOT have been accepted with checks on ({}): this check only got through \
+                     because of the switch, so scripts and bots will fail until the certificate is trusted.",
+                    shorten(e, 160)
+                ),
+            ),
+            None if cx.t.connect.as_ref().and_then(|c| c.trusted) == Some(true) => (
+                NOTE,
+                " The certificate was trusted anyway, so the switch is not needed: turn it off.".to_string(),
+            ),
+            None => (CONTEXT, String::new()),
+        };
         out.push(
-            Hint::new("input.insecure", Severity::Warning, "Certificate checks were turned off for this check")
-                .detail(
-                    "The option to accept invalid certificates is on, so this check would also have connected to an \
+            Hint::new(
+                "input.insecure",
+                Severity::Warning,
+                "Certificate checks were turned off for this check",
+            )
+            .detail(format!(
+                "The option to accept invalid certificates is on, so this check would also have connected to an \
                      impostor. Use it only to confirm that a certificate problem is the only problem: a success here \
-                     does not mean your scripts or bots will connect.",
-                )
-                .fix(
-                    "1. Get the certificate of the authority that signed the Control Room's certificate (your Control \
+                     does not mean your scripts or bots will connect.{verdict}"
+            ))
+            .fix(
+                "1. Get the certificate of the authority that signed the Control Room's certificate (your Control \
                      Room or network administrator has it, as a PEM file).\n2. Set it as the CA file in the options \
                      (`--ca-file`) and turn the insecure option off again.",
-                )
-                .step(StepName::Connect)
-                .evidence("option: accept invalid certificates")
-                .link(links::CUSTOM_TLS)
-                .weight(CONTEXT),
+            )
+            .step(StepName::Connect)
+            .evidence(match &would_fail {
+                Some(e) => format!(
+                    "option: accept invalid certificates; certificate check: {}",
+                    shorten(e, 160)
+                ),
+                None => "option: accept invalid certificates".to_string(),
+            })
+            .link(links::CUSTOM_TLS)
+            .weight(weight),
         );
     }
     for s in &cx.t.steps {

@@ -3,7 +3,10 @@
 
 macro_rules! aa_doc {
     ($path:literal) => {
-        concat!("https://docs.automationanywhere.com/bundle/enterprise-v2019/page/", $path)
+        concat!(
+            "https://docs.automationanywhere.com/bundle/enterprise-v2019/page/",
+            $path
+        )
     };
 }
 
@@ -11,7 +14,8 @@ macro_rules! aa_doc {
 pub(crate) const AUTHENTICATE: &str =
     aa_doc!("enterprise-cloud/topics/control-room/control-room-api/cloud-authenticate-apikey.html");
 /// [D2] Validate token.
-pub(crate) const VALIDATE: &str = aa_doc!("enterprise-cloud/topics/control-room/control-room-api/cloud-validate-token.html");
+pub(crate) const VALIDATE: &str =
+    aa_doc!("enterprise-cloud/topics/control-room/control-room-api/cloud-validate-token.html");
 /// [D4] Expire token (logout).
 pub(crate) const LOGOUT: &str =
     aa_doc!("enterprise-cloud/topics/control-room/control-room-api/cloud-authentication-logout.html");
@@ -26,15 +30,11 @@ pub(crate) const CR_APIS: &str =
     aa_doc!("enterprise-cloud/topics/control-room/control-room-api/cloud-control-room-apis.html");
 /// [D8] Generate API-Key.
 pub(crate) const GENERATE_KEY: &str = aa_doc!("generate-api-key.html");
-/// [D8] API-Key Duration.
-pub(crate) const KEY_DURATION: &str = aa_doc!("configure-api-key-duration.html");
-/// [D8] The role with the Generate API-Key permission.
-pub(crate) const KEY_ROLE: &str =
-    aa_doc!("enterprise-cloud/topics/control-room/administration/roles/cloud-control-room-apikey-role.html");
 /// [D12] API permissions.
 pub(crate) const API_PERMISSIONS: &str =
     aa_doc!("enterprise-cloud/topics/control-room/control-room-api/cloud-api-permissions.html");
 /// [D15] Firewall rules and TLS of an on-premises Control Room.
-pub(crate) const FIREWALL: &str = aa_doc!("enterprise-cloud/topics/deployment-planning/on-prem-install/cloud-firewall-rules.html");
+pub(crate) const FIREWALL: &str =
+    aa_doc!("enterprise-cloud/topics/deployment-planning/on-prem-install/cloud-firewall-rules.html");
 pub(crate) const CUSTOM_TLS: &str =
     aa_doc!("enterprise-cloud/topics/deployment-planning/on-prem-install/cloud-custom_install_configure_tls.html");

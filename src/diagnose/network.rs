@@ -49,10 +49,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
             StepError::Network { detail } => unreachable(cx, out, step, detail),
             StepError::Tls { kind, detail } => tls(cx, out, step, *kind, detail),
             StepError::Protocol { detail } => protocol(cx, out, step, detail),
-            StepError::Input { .. }
-            | StepError::CaFile { .. }
-            | StepError::Cancelled
-            | StepError::Answer { .. } => {}
+            StepError::Input { .. } | StepError::CaFile { .. } | StepError::Cancelled | StepError::Answer { .. } => {}
         }
     }
 }
@@ -103,7 +100,10 @@ fn dns(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, host: &str, detail: &str) 
             "`{host}` is a short name without a domain: it only resolves inside the company network (with the \
              company's DNS suffix), so you may need the VPN or the full name such as `{host}.company.local`."
         )
-    } else if [".local", ".corp", ".internal", ".lan", ".intranet", ".intra", ".ad"].iter().any(|s| h.ends_with(s)) {
+    } else if [".local", ".corp", ".internal", ".lan", ".intranet", ".intra", ".ad"]
+        .iter()
+        .any(|s| h.ends_with(s))
+    {
         "This looks like an internal name, known only to the company's DNS: connect to the VPN or the office \
          network, or ask IT for the address reachable from where you are."
             .to_string()
@@ -153,28 +153,36 @@ fn refused(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, addr: &str) {
             .to_string()
     };
     out.push(
-        Hint::new("net.refused", Severity::Error, format!("{} refused the connection", cx.host))
-            .detail(format!(
-                "The connection to {addr} was actively refused. {likely} Because the refusal came back at once, the \
+        Hint::new(
+            "net.refused",
+            Severity::Error,
+            format!("{} refused the connection", cx.host),
+        )
+        .detail(format!(
+            "The connection to {addr} was actively refused. {likely} Because the refusal came back at once, the \
                  network path to the machine works."
-            ))
-            .fix(format!(
-                "1. Check the port in the address (https uses 443 unless your administrator set another).\n\
+        ))
+        .fix(format!(
+            "1. Check the port in the address (https uses 443 unless your administrator set another).\n\
                  2. {}\n3. Ask the Control Room administrator whether the Control Room services are running.",
-                if cx.plain_http() {
-                    format!("Try `{}`.", cx.https_base())
-                } else {
-                    "Open the same address in a browser on this computer.".to_string()
-                }
-            ))
-            .step(step)
-            .evidence(format!("connection to {addr} refused"))
-            .weight(ROOT),
+            if cx.plain_http() {
+                format!("Try `{}`.", cx.https_base())
+            } else {
+                "Open the same address in a browser on this computer.".to_string()
+            }
+        ))
+        .step(step)
+        .evidence(format!("connection to {addr} refused"))
+        .weight(ROOT),
     );
 }
 
 fn timeout(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, phase: &str, secs: f64) {
-    let secs_txt = if secs.is_finite() && secs >= 0.0 { format!("{secs:.0} s") } else { "the time limit".into() };
+    let secs_txt = if secs.is_finite() && secs >= 0.0 {
+        format!("{secs:.0} s")
+    } else {
+        "the time limit".into()
+    };
     let phase_l = phase.to_ascii_lowercase();
     let addresses = cx.t.connect.as_ref().map(|c| c.addresses.clone()).unwrap_or_default();
     let private = addresses.iter().any(|a| is_private_address(a));
@@ -215,7 +223,10 @@ fn timeout(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, phase: &str, secs: f64
             )
         }
         "tls" => (
-            format!("{} accepted the connection but did not start the secure session", cx.host),
+            format!(
+                "{} accepted the connection but did not start the secure session",
+                cx.host
+            ),
             format!(
                 "The connection opened, but the TLS handshake got no answer within {secs_txt}. Something between \
                  this computer and the Control Room (a firewall or TLS-inspecting proxy) may be holding the \
@@ -323,29 +334,37 @@ fn proxy(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
 
 fn unreachable(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
     out.push(
-        Hint::new("net.unreachable", Severity::Error, format!("This computer has no network path to {}", cx.host))
-            .detail(
-                "The operating system could not send anything to the Control Room's address (no route, network \
+        Hint::new(
+            "net.unreachable",
+            Severity::Error,
+            format!("This computer has no network path to {}", cx.host),
+        )
+        .detail(
+            "The operating system could not send anything to the Control Room's address (no route, network \
                  unreachable or the network is down). The address may be in a network that is only reachable \
                  through the VPN.",
-            )
-            .fix(
-                "1. Check that this computer is online and, for an internal Control Room, that the VPN is connected.\n\
+        )
+        .fix(
+            "1. Check that this computer is online and, for an internal Control Room, that the VPN is connected.\n\
                  2. Open the Control Room in a browser on this computer.",
-            )
-            .step(step)
-            .evidence(shorten(detail, 200))
-            .weight(ROOT),
+        )
+        .step(step)
+        .evidence(shorten(detail, 200))
+        .weight(ROOT),
     );
 }
 
-fn leaf(cx: &Ctx) -> Option<&CertificateInfo> {
+fn leaf<'a>(cx: &Ctx<'a>) -> Option<&'a CertificateInfo> {
     cx.t.connect.as_ref().and_then(|c| c.certificates.first())
 }
 
 /// `issued by X for Y`.
 fn describe_cert(c: &CertificateInfo) -> String {
-    let mut s = format!("issued by \"{}\" for \"{}\"", shorten(&c.issuer, 120), shorten(&c.subject, 120));
+    let mut s = format!(
+        "issued by \"{}\" for \"{}\"",
+        shorten(&c.issuer, 120),
+        shorten(&c.subject, 120)
+    );
     if !c.sans.is_empty() {
         s.push_str(&format!(" (names: {})", shorten(&c.sans.join(", "), 200)));
     }
@@ -475,7 +494,10 @@ fn tls(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFailure, detail: 
             } else {
                 format!(
                     "The certificate is for {}, but the address used was `{host}`.",
-                    shorten(&names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "), 240)
+                    shorten(
+                        &names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                        240
+                    )
                 )
             };
             if ip {
@@ -497,13 +519,17 @@ fn tls(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFailure, detail: 
                 ),
             };
             out.push(
-                Hint::new("tls.name-mismatch", Severity::Error, format!("The certificate does not match the name {host}"))
-                    .detail(why)
-                    .fix(fix)
-                    .step(step)
-                    .evidence(evidence)
-                    .link(links::CUSTOM_TLS)
-                    .weight(ROOT),
+                Hint::new(
+                    "tls.name-mismatch",
+                    Severity::Error,
+                    format!("The certificate does not match the name {host}"),
+                )
+                .detail(why)
+                .fix(fix)
+                .step(step)
+                .evidence(evidence)
+                .link(links::CUSTOM_TLS)
+                .weight(ROOT),
             );
         }
         TlsFailure::Handshake => handshake(cx, out, step, &evidence, detail),
@@ -537,17 +563,21 @@ fn handshake(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, evidence: &str, deta
             .to_string()
     };
     out.push(
-        Hint::new("tls.handshake", Severity::Error, format!("The secure connection to {} could not be set up", cx.host))
-            .detail(why)
-            .fix(
-                "1. Check the address and port: https usually uses port 443.\n2. Open the same address in a browser \
+        Hint::new(
+            "tls.handshake",
+            Severity::Error,
+            format!("The secure connection to {} could not be set up", cx.host),
+        )
+        .detail(why)
+        .fix(
+            "1. Check the address and port: https usually uses port 443.\n2. Open the same address in a browser \
                  and look at its security details.\n3. If the browser works and this does not, send this report to \
                  your network team (a proxy may be rewriting the connection).",
-            )
-            .step(step)
-            .evidence(evidence.to_string())
-            .link(links::CUSTOM_TLS)
-            .weight(ROOT),
+        )
+        .step(step)
+        .evidence(evidence.to_string())
+        .link(links::CUSTOM_TLS)
+        .weight(ROOT),
     );
 }
 
@@ -558,17 +588,21 @@ fn protocol(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
         return;
     }
     out.push(
-        Hint::new("http.not-api", Severity::Error, format!("The server at {} did not answer in HTTP", cx.host))
-            .detail(
-                "Something answered on this address and port, but not with HTTP: it is not a web server (wrong port), \
+        Hint::new(
+            "http.not-api",
+            Severity::Error,
+            format!("The server at {} did not answer in HTTP", cx.host),
+        )
+        .detail(
+            "Something answered on this address and port, but not with HTTP: it is not a web server (wrong port), \
                  or it expects https while the address says http.",
-            )
-            .fix(format!(
-                "1. Try `{}`.\n2. Check the port number with the Control Room administrator.",
-                cx.https_base()
-            ))
-            .step(step)
-            .evidence(shorten(detail, 200))
-            .weight(if https { LIKELY } else { ROOT }),
+        )
+        .fix(format!(
+            "1. Try `{}`.\n2. Check the port number with the Control Room administrator.",
+            cx.https_base()
+        ))
+        .step(step)
+        .evidence(shorten(detail, 200))
+        .weight(if https { LIKELY } else { ROOT }),
     );
 }

@@ -22,15 +22,14 @@ pub(crate) const NOTE: u32 = 10;
 
 /// A failed check always gets an error hint, even in a situation no rule knows.
 pub(crate) fn fallback(cx: &Ctx, out: &mut Vec<Hint>) {
-    let cancelled = cx.t.outcome == Outcome::Cancelled
-        || cx.t.steps.iter().any(|s| matches!(s.error, Some(StepError::Cancelled)));
+    let cancelled =
+        cx.t.outcome == Outcome::Cancelled || cx.t.steps.iter().any(|s| matches!(s.error, Some(StepError::Cancelled)));
     if cancelled {
-        let during = cx
-            .t
-            .steps
-            .iter()
-            .find(|s| matches!(s.error, Some(StepError::Cancelled)) || s.status == StepStatus::Running)
-            .map(|s| s.name);
+        let during =
+            cx.t.steps
+                .iter()
+                .find(|s| matches!(s.error, Some(StepError::Cancelled)) || s.status == StepStatus::Running)
+                .map(|s| s.name);
         let login_sent = cx.t.login_attempts > 0;
         out.push(
             Hint::new("check.cancelled", Severity::Info, "The check was cancelled")
@@ -49,12 +48,14 @@ pub(crate) fn fallback(cx: &Ctx, out: &mut Vec<Hint>) {
         );
         return;
     }
-    let failed = cx
-        .t
-        .steps
-        .iter()
-        .find(|s| s.status == StepStatus::Failed && s.name != StepName::Logout);
-    let failed_outcome = matches!(cx.t.outcome, Outcome::Rejected | Outcome::Unreachable | Outcome::InvalidInput);
+    let failed =
+        cx.t.steps
+            .iter()
+            .find(|s| s.status == StepStatus::Failed && s.name != StepName::Logout);
+    let failed_outcome = matches!(
+        cx.t.outcome,
+        Outcome::Rejected | Outcome::Unreachable | Outcome::InvalidInput
+    );
     if (failed.is_none() && !failed_outcome) || out.iter().any(|h| h.severity == Severity::Error) {
         return;
     }
@@ -67,22 +68,33 @@ pub(crate) fn fallback(cx: &Ctx, out: &mut Vec<Hint>) {
             if let Some(r) = &s.response {
                 ev.push(response_evidence(r));
             }
-            (Some(s.name), if ev.is_empty() { "no error recorded".to_string() } else { ev.join("; ") })
+            (
+                Some(s.name),
+                if ev.is_empty() {
+                    "no error recorded".to_string()
+                } else {
+                    ev.join("; ")
+                },
+            )
         }
         None => (None, format!("outcome {}", cx.t.outcome.as_str())),
     };
-    let mut h = Hint::new("check.unexplained", Severity::Error, "The check failed in a way this tool does not recognise")
-        .detail(format!(
-            "The {} step did not succeed, and none of the known situations matches what came back. The request and \
+    let mut h = Hint::new(
+        "check.unexplained",
+        Severity::Error,
+        "The check failed in a way this tool does not recognise",
+    )
+    .detail(format!(
+        "The {} step did not succeed, and none of the known situations matches what came back. The request and \
              the answer are shown in full in the report.",
-            step.map(|s| s.as_str()).unwrap_or("check")
-        ))
-        .fix(
-            "1. Save the report (it contains no secret) and send it to the Control Room administrator or to support.\n\
+        step.map(|s| s.as_str()).unwrap_or("check")
+    ))
+    .fix(
+        "1. Save the report (it contains no secret) and send it to the Control Room administrator or to support.\n\
              2. Run the check once more only after something has changed.",
-        )
-        .evidence(evidence)
-        .weight(ROOT);
+    )
+    .evidence(evidence)
+    .weight(ROOT);
     if let Some(s) = step {
         h = h.step(s);
     }

@@ -16,7 +16,12 @@ pub(crate) fn shorten(s: &str, max: usize) -> String {
 
 /// `1. a\n2. b`.
 pub(crate) fn numbered(steps: &[String]) -> String {
-    steps.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect::<Vec<_>>().join("\n")
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}. {s}", i + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Collapse runs of whitespace (HTML text, multi-line bodies) into single spaces.
@@ -27,7 +32,11 @@ pub(crate) fn squash(s: &str) -> String {
 /// `401 Unauthorized`.
 pub(crate) fn status_line(r: &RecordedResponse) -> String {
     let reason = r.reason.trim();
-    if reason.is_empty() { r.status.to_string() } else { format!("{} {}", r.status, reason) }
+    if reason.is_empty() {
+        r.status.to_string()
+    } else {
+        format!("{} {}", r.status, reason)
+    }
 }
 
 /// The Control Room error as quoted evidence: `401 Unauthorized, code UM1110: "Either …"`.
@@ -72,7 +81,11 @@ pub(crate) fn html_title(body: &str) -> Option<String> {
     let open_end = start + lower[start..].find('>')? + 1;
     let close = open_end + lower[open_end..].find("</title")?;
     let title = squash(body.get(open_end..close)?);
-    if title.is_empty() { None } else { Some(decode_entities(&title)) }
+    if title.is_empty() {
+        None
+    } else {
+        Some(decode_entities(&title))
+    }
 }
 
 /// The visible text of an HTML page (tags, scripts and styles removed), squashed.
@@ -178,7 +191,9 @@ pub(crate) fn parse_date(s: &str) -> Option<i64> {
 /// `Sun, 06 Nov 1994 08:49:37 GMT`, `Nov  6 08:49:37 1994 GMT` (OpenSSL), `1994-11-06 08:49:37 UTC`,
 /// `1994-11-06T08:49:37Z` without seconds fraction rules, ...: pick the numbers and the month name.
 fn parse_loose(s: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     let lower = s.to_ascii_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || c == ',')
@@ -193,7 +208,9 @@ fn parse_loose(s: &str) -> Option<i64> {
         if let Some(m) = MONTHS.iter().position(|m| w.starts_with(m)) {
             month = Some(m as u8 + 1);
         } else if w.contains(':') {
-            let mut it = w.split(':').map(|p| p.split('.').next().unwrap_or("0").parse::<u8>().ok());
+            let mut it = w
+                .split(':')
+                .map(|p| p.split('.').next().unwrap_or("0").parse::<u8>().ok());
             let h = it.next().flatten()?;
             let mi = it.next().flatten()?;
             let se = it.next().flatten().unwrap_or(0);
@@ -206,7 +223,9 @@ fn parse_loose(s: &str) -> Option<i64> {
             month = it.next().flatten().and_then(|m| u8::try_from(m).ok());
             day = it.next().flatten().and_then(|d| u8::try_from(d).ok());
             if !time_part.is_empty() {
-                let mut it = time_part.split(':').map(|p| p.split('.').next().unwrap_or("0").parse::<u8>().ok());
+                let mut it = time_part
+                    .split(':')
+                    .map(|p| p.split('.').next().unwrap_or("0").parse::<u8>().ok());
                 if let (Some(Some(h)), Some(Some(mi))) = (it.next(), it.next()) {
                     hms = Some((h, mi, it.next().flatten().unwrap_or(0)));
                 }

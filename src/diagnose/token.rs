@@ -3,7 +3,9 @@
 use super::facts::Ctx;
 use super::http::{Kind, classify};
 use super::rank::{CONTEXT, LEAD, LIKELY, NOTE, ROOT};
-use super::text::{cr_error_evidence, fmt_span, numbered, fmt_unix, parse_date, response_evidence, shorten, status_line};
+use super::text::{
+    cr_error_evidence, fmt_span, fmt_unix, numbered, parse_date, response_evidence, shorten, status_line,
+};
 use super::{Hint, Severity, links};
 use crate::transcript::{RecordedResponse, StepName, StepStatus};
 
@@ -11,7 +13,17 @@ use crate::transcript::{RecordedResponse, StepName, StepStatus};
 const SKEW_LIMIT_SECS: i64 = 300;
 
 /// Cookies and headers that show a load balancer spreading calls over several servers.
-const LB_MARKERS: &[&str] = &["awsalb", "awselb", "bigipserver", "ts01", "route=", "x-served-by", "x-backend", "x-upstream", "nsc_"];
+const LB_MARKERS: &[&str] = &[
+    "awsalb",
+    "awselb",
+    "bigipserver",
+    "ts01",
+    "route=",
+    "x-served-by",
+    "x-backend",
+    "x-upstream",
+    "nsc_",
+];
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
     let skew = clock_skew(cx, out);
@@ -35,7 +47,10 @@ fn clock_skew(cx: &Ctx, out: &mut Vec<Hint>) -> Option<i64> {
     if skew.saturating_abs() <= SKEW_LIMIT_SECS && !expired_on_arrival {
         return None;
     }
-    let server_date = cx.response(StepName::Authenticate).and_then(|r| r.header("date")).and_then(parse_date);
+    let server_date = cx
+        .response(StepName::Authenticate)
+        .and_then(|r| r.header("date"))
+        .and_then(parse_date);
     let which = match (server_date, tok.iat) {
         (Some(d), Some(iat)) if (d - iat).abs() <= 120 && (d - received).abs() > SKEW_LIMIT_SECS => {
             " The Control Room's own clock (its `Date` header) agrees with the token, so this computer's clock is the one that is off."
@@ -46,7 +61,11 @@ fn clock_skew(cx: &Ctx, out: &mut Vec<Hint>) -> Option<i64> {
         _ => " Either this computer's clock or the Control Room's is off.",
     };
     let invalid = cx.t.token_valid == Some(false);
-    let (severity, weight) = if invalid { (Severity::Error, LEAD) } else { (Severity::Warning, LIKELY) };
+    let (severity, weight) = if invalid {
+        (Severity::Error, LEAD)
+    } else {
+        (Severity::Warning, LIKELY)
+    };
     let direction = if skew > 0 { "behind" } else { "ahead of" };
     out.push(
         Hint::new("token.clock-skew", severity, format!("The token's time and this computer's clock differ by {}", fmt_span(skew)))
@@ -115,25 +134,33 @@ fn expiry(cx: &Ctx, out: &mut Vec<Hint>) {
         Some(l) if l > 0 => format!(
             ", {} after it was issued{}",
             fmt_span(l),
-            if l == 1200 { " (the Control Room's default of 20 minutes)" } else { "; the Control Room's default is 20 minutes" }
+            if l == 1200 {
+                " (the Control Room's default of 20 minutes)"
+            } else {
+                "; the Control Room's default is 20 minutes"
+            }
         ),
         _ => String::new(),
     };
     out.push(
-        Hint::new("token.expiry", Severity::Info, format!("The token is valid until {}", fmt_unix(exp)))
-            .detail(format!(
-                "The token expires at {}{life_txt}. Scripts and bots must log in again (or refresh the token) before \
+        Hint::new(
+            "token.expiry",
+            Severity::Info,
+            format!("The token is valid until {}", fmt_unix(exp)),
+        )
+        .detail(format!(
+            "The token expires at {}{life_txt}. Scripts and bots must log in again (or refresh the token) before \
                  then, and reuse one token for their calls instead of logging in for each call.",
-                fmt_unix(exp)
-            ))
-            .fix("Nothing to change. Plan a new login or a refresh (`POST /v2/authentication/token`) before the expiry.")
-            .step(StepName::Authenticate)
-            .evidence(format!(
-                "token exp {exp}{}",
-                tok.iat.map(|i| format!(", iat {i}")).unwrap_or_default()
-            ))
-            .link(links::AUTHENTICATE)
-            .weight(NOTE),
+            fmt_unix(exp)
+        ))
+        .fix("Nothing to change. Plan a new login or a refresh (`POST /v2/authentication/token`) before the expiry.")
+        .step(StepName::Authenticate)
+        .evidence(format!(
+            "token exp {exp}{}",
+            tok.iat.map(|i| format!(", iat {i}")).unwrap_or_default()
+        ))
+        .link(links::AUTHENTICATE)
+        .weight(NOTE),
     );
 }
 
@@ -161,7 +188,11 @@ fn header_missing(cx: &Ctx, out: &mut Vec<Hint>) {
                  it there (see the request). Something between this computer and the Control Room (a proxy, API \
                  gateway or web application firewall) removed the header on the way. Scripts going through the same \
                  network will fail the same way after logging in.{}",
-                if step == StepName::Logout { " Only the logout was affected here." } else { "" }
+                if step == StepName::Logout {
+                    " Only the logout was affected here."
+                } else {
+                    ""
+                }
             )
         } else {
             "The Control Room expects the token in the `X-Authorization` header (the bare token, no `Bearer`), and \
@@ -173,23 +204,27 @@ fn header_missing(cx: &Ctx, out: &mut Vec<Hint>) {
             _ => (Severity::Error, ROOT),
         };
         out.push(
-            Hint::new("token.header-missing", severity, "The token did not reach the Control Room in the X-Authorization header")
-                .detail(detail)
-                .fix(format!(
-                    "1. Send this report to your network team and ask them to let the `X-Authorization` header through \
+            Hint::new(
+                "token.header-missing",
+                severity,
+                "The token did not reach the Control Room in the X-Authorization header",
+            )
+            .detail(detail)
+            .fix(format!(
+                "1. Send this report to your network team and ask them to let the `X-Authorization` header through \
                      to `{}` unchanged.\n2. In your own scripts, send the token as `X-Authorization: <token>` (not \
                      `Authorization: Bearer`, not in the body or the query).\n3. Run the check once from another \
                      network to confirm.",
-                    cx.host
-                ))
-                .step(step)
-                .evidence(format!(
-                    "{}; X-Authorization {}",
-                    cr_error_evidence(r, &e),
-                    if sent { "was sent" } else { "was not sent" }
-                ))
-                .link(links::VALIDATE)
-                .weight(weight),
+                cx.host
+            ))
+            .step(step)
+            .evidence(format!(
+                "{}; X-Authorization {}",
+                cr_error_evidence(r, &e),
+                if sent { "was sent" } else { "was not sent" }
+            ))
+            .link(links::VALIDATE)
+            .weight(weight),
         );
         // One explanation is enough; validate's is the one that matters.
         break;
@@ -233,11 +268,16 @@ fn invalid(cx: &Ctx, out: &mut Vec<Hint>, skew: Option<i64>) {
             cx.user()
         ));
     }
-    let lb = cx.response(StepName::Authenticate).and_then(lb_marker).or_else(|| r.and_then(lb_marker));
+    let lb = cx
+        .response(StepName::Authenticate)
+        .and_then(lb_marker)
+        .or_else(|| r.and_then(lb_marker));
     causes.push(format!(
         "the Control Room runs on several servers behind a load balancer that do not share sessions, and the \
          validation reached another server than the login{}",
-        lb.as_ref().map(|m| format!(" (the answers carry a load-balancer marker, `{m}`)")).unwrap_or_default()
+        lb.as_ref()
+            .map(|m| format!(" (the answers carry a load-balancer marker, `{m}`)"))
+            .unwrap_or_default()
     ));
     if !replaced_likely {
         causes.push(format!(
@@ -247,7 +287,11 @@ fn invalid(cx: &Ctx, out: &mut Vec<Hint>, skew: Option<i64>) {
         ));
     }
     let evidence = match r {
-        Some(r) if valid_false => format!("GET /v1/authentication/token: {}, body {}", status_line(r), shorten(r.body.trim(), 80)),
+        Some(r) if valid_false => format!(
+            "GET /v1/authentication/token: {}, body {}",
+            status_line(r),
+            shorten(r.body.trim(), 80)
+        ),
         Some(r) => match r.control_room_error() {
             Some(e) => cr_error_evidence(r, &e),
             None => response_evidence(r),
@@ -255,33 +299,42 @@ fn invalid(cx: &Ctx, out: &mut Vec<Hint>, skew: Option<i64>) {
         None => "validate answered {\"valid\": false}".to_string(),
     };
     out.push(
-        Hint::new("token.invalid", Severity::Error, "The Control Room reported the token it just issued as not valid")
-            .detail(format!(
-                "The login worked and returned a token, but the validation right after it said the token is not valid. \
+        Hint::new(
+            "token.invalid",
+            Severity::Error,
+            "The Control Room reported the token it just issued as not valid",
+        )
+        .detail(format!(
+            "The login worked and returned a token, but the validation right after it said the token is not valid. \
                  The credentials are fine; the token was voided or judged expired in between. Likely causes, most \
                  likely first: {}.",
-                causes.iter().enumerate().map(|(i, c)| format!("({}) {c}", i + 1)).collect::<Vec<_>>().join("; ")
-            ))
-            .fix({
-                let mut steps = Vec::new();
-                if skew.is_some() {
-                    steps.push("Fix the clock difference first (see the clock hint).".to_string());
-                }
-                steps.push("Run the check once more: the credentials work, so this does not risk the account.".into());
-                steps.push(format!(
-                    "If it happens again, ask the Control Room administrator whether other logins of {} run at the \
+            causes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("({}) {c}", i + 1))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+        .fix({
+            let mut steps = Vec::new();
+            if skew.is_some() {
+                steps.push("Fix the clock difference first (see the clock hint).".to_string());
+            }
+            steps.push("Run the check once more: the credentials work, so this does not risk the account.".into());
+            steps.push(format!(
+                "If it happens again, ask the Control Room administrator whether other logins of {} run at the \
                      same time, and whether the Control Room's servers share sessions behind the load balancer.",
-                    cx.user()
-                ));
-                steps.push(
-                    "For scripts, prefer an API key or ask for *Administration > Users > Allow multiple sessions*.".into(),
-                );
-                numbered(&steps)
-            })
-            .step(StepName::Validate)
-            .evidence(evidence)
-            .link(links::VALIDATE)
-            .weight(ROOT),
+                cx.user()
+            ));
+            steps.push(
+                "For scripts, prefer an API key or ask for *Administration > Users > Allow multiple sessions*.".into(),
+            );
+            numbered(&steps)
+        })
+        .step(StepName::Validate)
+        .evidence(evidence)
+        .link(links::VALIDATE)
+        .weight(ROOT),
     );
 }
 
@@ -298,28 +351,37 @@ fn logout(cx: &Ctx, out: &mut Vec<Hint>) {
         (None, Some(e)) => shorten(&e.to_string(), 200),
         (None, None) => "no answer recorded".to_string(),
     };
-    let until = cx
-        .t
-        .token
-        .as_ref()
-        .and_then(|t| t.exp)
-        .map(|e| format!(" until {}", fmt_unix(e)))
-        .unwrap_or_else(|| " until it expires (20 minutes by default)".into());
-    let header = out.iter().any(|h| h.id == "token.header-missing" && h.step == Some(StepName::Logout));
+    let until =
+        cx.t.token
+            .as_ref()
+            .and_then(|t| t.exp)
+            .map(|e| format!(" until {}", fmt_unix(e)))
+            .unwrap_or_else(|| " until it expires (20 minutes by default)".into());
+    let header = out
+        .iter()
+        .any(|h| h.id == "token.header-missing" && h.step == Some(StepName::Logout));
     out.push(
-        Hint::new("logout.failed", Severity::Warning, "The test session could not be closed")
-            .detail(format!(
-                "The logout (`POST /v1/authentication/logout`) did not answer 204 as expected, so the token from this \
+        Hint::new(
+            "logout.failed",
+            Severity::Warning,
+            "The test session could not be closed",
+        )
+        .detail(format!(
+            "The logout (`POST /v1/authentication/logout`) did not answer 204 as expected, so the token from this \
                  check stays usable{until}. This does not change the result of the check.{}",
-                if header { " The cause is the removed X-Authorization header (see that hint)." } else { "" }
-            ))
-            .fix(
-                "Nothing urgent: the session ends by itself when the token expires. If a person shares this account, \
+            if header {
+                " The cause is the removed X-Authorization header (see that hint)."
+            } else {
+                ""
+            }
+        ))
+        .fix(
+            "Nothing urgent: the session ends by itself when the token expires. If a person shares this account, \
                  they may need to sign in again.",
-            )
-            .step(StepName::Logout)
-            .evidence(what)
-            .link(links::LOGOUT)
-            .weight(CONTEXT),
+        )
+        .step(StepName::Logout)
+        .evidence(what)
+        .link(links::LOGOUT)
+        .weight(CONTEXT),
     );
 }
