@@ -5,8 +5,8 @@
 
 mod support;
 
-use aa_conntest::engine::{CancelToken, run_check};
 use aa_conntest::engine::http::BODY_CAP;
+use aa_conntest::engine::{CancelToken, run_check};
 use aa_conntest::transcript::{Outcome, StepError, StepName, Transcript};
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -69,7 +69,11 @@ fn login_error(t: &Transcript) -> Option<&StepError> {
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0)))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0))
+        })
         .unwrap_or(0)
 }
 
@@ -114,36 +118,58 @@ async fn slow_drip_of_one_byte_per_second_times_out() {
     })
     .await;
     let (t, _) = check(port).await;
-    assert!(matches!(login_error(&t), Some(StepError::Timeout { .. })), "{:?}", login_error(&t));
+    assert!(
+        matches!(login_error(&t), Some(StepError::Timeout { .. })),
+        "{:?}",
+        login_error(&t)
+    );
 }
 
 #[tokio::test]
 async fn reset_mid_body_is_a_reset() {
     let port = raw_server(|mut s| async move {
-        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n{\"tok").await;
+        let _ = s
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n{\"tok")
+            .await;
         let _ = s.set_zero_linger();
         drop(s);
     })
     .await;
     let (t, _) = check(port).await;
-    assert!(matches!(login_error(&t), Some(StepError::Reset { .. })), "{:?}", login_error(&t));
+    assert!(
+        matches!(login_error(&t), Some(StepError::Reset { .. })),
+        "{:?}",
+        login_error(&t)
+    );
 }
 
 #[tokio::test]
 async fn redirect_loop_is_reported_not_followed() {
     let port = raw_server(|mut s| async move {
-        let _ = s.write_all(b"HTTP/1.1 302 Found\r\nLocation: /v2/authentication\r\nContent-Length: 0\r\n\r\n").await;
+        let _ = s
+            .write_all(b"HTTP/1.1 302 Found\r\nLocation: /v2/authentication\r\nContent-Length: 0\r\n\r\n")
+            .await;
     })
     .await;
     let (t, _) = check(port).await;
     assert_eq!(t.login_attempts, 1);
-    assert_eq!(t.step(StepName::Authenticate).unwrap().response.as_ref().unwrap().status, 302);
+    assert_eq!(
+        t.step(StepName::Authenticate)
+            .unwrap()
+            .response
+            .as_ref()
+            .unwrap()
+            .status,
+        302
+    );
 }
 
 #[tokio::test]
 async fn invalid_utf8_body_is_shown_not_fatal() {
     let port = raw_server(|mut s| async move {
-        let _ = s.write_all(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\n\xff\xfe\xfd\xfc").await;
+        let _ = s
+            .write_all(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\n\xff\xfe\xfd\xfc")
+            .await;
     })
     .await;
     let (t, _) = check(port).await;
@@ -157,7 +183,10 @@ async fn invalid_utf8_body_is_shown_not_fatal() {
 async fn gzip_bomb_is_not_inflated() {
     let port = raw_server(|mut s| async move {
         let body = vec![0x1f_u8; 2 * 1024 * 1024];
-        let head = format!("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n", body.len());
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
         let _ = s.write_all(head.as_bytes()).await;
         let _ = s.write_all(&body).await;
     })
@@ -165,7 +194,12 @@ async fn gzip_bomb_is_not_inflated() {
     let (t, _) = check(port).await;
     let step = t.step(StepName::Authenticate).unwrap();
     let login = step.request.as_ref().unwrap();
-    assert!(!login.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept-encoding")));
+    assert!(
+        !login
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("accept-encoding"))
+    );
     assert!(step.response.as_ref().unwrap().body_bytes <= BODY_CAP);
 }
 
@@ -181,17 +215,27 @@ async fn thousands_of_headers_are_refused_cleanly() {
     })
     .await;
     let (t, _) = check(port).await;
-    assert!(matches!(login_error(&t), Some(StepError::Protocol { .. })), "{:?}", login_error(&t));
+    assert!(
+        matches!(login_error(&t), Some(StepError::Protocol { .. })),
+        "{:?}",
+        login_error(&t)
+    );
 }
 
 #[tokio::test]
 async fn garbage_that_is_not_http_is_a_protocol_error() {
     let port = raw_server(|mut s| async move {
-        let _ = s.write_all(b"\x00\x01SSH-2.0-OpenSSH_9.2\r\n garbage garbage\r\n\r\n").await;
+        let _ = s
+            .write_all(b"\x00\x01SSH-2.0-OpenSSH_9.2\r\n garbage garbage\r\n\r\n")
+            .await;
     })
     .await;
     let (t, _) = check(port).await;
-    assert!(matches!(login_error(&t), Some(StepError::Protocol { .. })), "{:?}", login_error(&t));
+    assert!(
+        matches!(login_error(&t), Some(StepError::Protocol { .. })),
+        "{:?}",
+        login_error(&t)
+    );
     assert_eq!(t.outcome, Outcome::Unreachable);
 }
 
@@ -213,7 +257,10 @@ async fn tls_port_sending_garbage_fails_the_handshake() {
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     assert!(start.elapsed() < Duration::from_secs(3));
     assert!(
-        matches!(t.step(StepName::Connect).unwrap().error, Some(StepError::Tls { .. }) | Some(StepError::Reset { .. })),
+        matches!(
+            t.step(StepName::Connect).unwrap().error,
+            Some(StepError::Tls { .. }) | Some(StepError::Reset { .. })
+        ),
         "{:?}",
         t.step(StepName::Connect)
     );
@@ -227,7 +274,11 @@ async fn server_that_never_answers_times_out() {
     })
     .await;
     let (t, _) = check(port).await;
-    assert!(matches!(login_error(&t), Some(StepError::Timeout { .. })), "{:?}", login_error(&t));
+    assert!(
+        matches!(login_error(&t), Some(StepError::Timeout { .. })),
+        "{:?}",
+        login_error(&t)
+    );
     assert_eq!(t.outcome, Outcome::Unreachable);
 }
 

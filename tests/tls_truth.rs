@@ -131,6 +131,10 @@ async fn insecure_switch_accepts_a_self_signed_certificate() {
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     assert_eq!(t.outcome, Outcome::Ok, "{:?}", t.steps);
     assert_eq!(t.step(StepName::Connect).unwrap().status, StepStatus::Ok);
+    // What the check would have said is kept, for the warning.
+    let info = t.connect.as_ref().unwrap();
+    assert_eq!(info.trusted, Some(false));
+    assert!(info.trust_error.is_some());
 }
 
 #[tokio::test]

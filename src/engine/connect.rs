@@ -175,10 +175,11 @@ async fn run(
     let t = Instant::now();
     let outcome = tokio::time::timeout(left(deadline), connector.connect(server_name, stream)).await;
     info.tls_ms = Some(ms(t));
-    info.certificates = chain
-        .lock()
-        .map(|c| c.iter().map(|d| super::certs::describe(d)).collect())
-        .unwrap_or_default();
+    if let Ok(p) = chain.lock() {
+        info.certificates = p.chain.iter().map(super::certs::describe).collect();
+        info.trusted = p.verdict.as_ref().map(Result::is_ok);
+        info.trust_error = p.verdict.as_ref().and_then(|v| v.as_ref().err()).map(|e| e.to_string());
+    }
     match outcome {
         Err(_) => Err(timeout_err("tls")),
         Ok(Ok(tls_stream)) => {
