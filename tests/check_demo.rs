@@ -13,7 +13,12 @@ use aa_conntest::transcript::{Outcome, StepName, StepStatus};
 use aa_conntest::worker;
 
 async fn server(scenario: Scenario) -> DemoServer {
-    DemoServer::start(DemoOptions { scenario, ..Default::default() }).await.expect("demo server starts")
+    DemoServer::start(DemoOptions {
+        scenario,
+        ..Default::default()
+    })
+    .await
+    .expect("demo server starts")
 }
 
 fn plan(url: &str, user: &str, auth: AuthMode, secret: &str) -> Plan {
@@ -22,7 +27,10 @@ fn plan(url: &str, user: &str, auth: AuthMode, secret: &str) -> Plan {
         username: user.to_string(),
         auth,
         secret: Secret::new(secret),
-        options: CheckOptions { timeout_secs: 5.0, ..Default::default() },
+        options: CheckOptions {
+            timeout_secs: 5.0,
+            ..Default::default()
+        },
     }
 }
 
@@ -44,7 +52,13 @@ async fn api_key_login_succeeds_end_to_end() {
     let account = t.account.as_ref().unwrap();
     assert_eq!(account.username.as_deref(), Some(demo::API_KEY_USER));
     // A healthy check has no error or warning hint.
-    assert!(r.hints.iter().all(|h| h.severity == aa_conntest::diagnose::Severity::Info), "{:#?}", r.hints);
+    assert!(
+        r.hints
+            .iter()
+            .all(|h| h.severity == aa_conntest::diagnose::Severity::Info),
+        "{:#?}",
+        r.hints
+    );
 }
 
 #[tokio::test]
@@ -59,17 +73,31 @@ async fn password_login_succeeds_end_to_end() {
 #[tokio::test]
 async fn wrong_api_key_is_rejected_with_exactly_one_login_attempt() {
     let s = server(Scenario::Normal).await;
-    let p = plan(&s.url(), demo::API_KEY_USER, AuthMode::ApiKey, "0123456789012345678901234567890123456789");
+    let p = plan(
+        &s.url(),
+        demo::API_KEY_USER,
+        AuthMode::ApiKey,
+        "0123456789012345678901234567890123456789",
+    );
     let r = worker::check(&p, CancelToken::never()).await;
     assert_eq!(r.transcript.outcome, Outcome::Rejected);
     assert_eq!(r.transcript.outcome.exit_code(), 1);
     assert_eq!(s.login_attempts(), 1, "a failed login is never retried");
-    let resp = r.transcript.step(StepName::Authenticate).unwrap().response.clone().unwrap();
+    let resp = r
+        .transcript
+        .step(StepName::Authenticate)
+        .unwrap()
+        .response
+        .clone()
+        .unwrap();
     assert_eq!(resp.control_room_error().unwrap().code.as_deref(), Some("UM1110"));
     let ids: Vec<_> = r.hints.iter().map(|h| h.id).collect();
     assert!(ids.contains(&"auth.bad-credentials"), "{ids:?}");
     assert!(ids.contains(&"auth.retry-warning"), "{ids:?}");
-    assert_eq!(r.hints[0].id, "auth.bad-credentials", "most likely cause first: {ids:?}");
+    assert_eq!(
+        r.hints[0].id, "auth.bad-credentials",
+        "most likely cause first: {ids:?}"
+    );
 }
 
 #[tokio::test]
@@ -86,26 +114,59 @@ async fn token_the_server_calls_invalid_is_a_refusal() {
 #[tokio::test]
 async fn server_receives_exactly_the_documented_requests() {
     let s = server(Scenario::Normal).await;
-    let mut p = plan(&format!("{}/#/login", s.url()), &format!("  {}  ", demo::API_KEY_USER), AuthMode::ApiKey, demo::API_KEY);
+    let mut p = plan(
+        &format!("{}/#/login", s.url()),
+        &format!("  {}  ", demo::API_KEY_USER),
+        AuthMode::ApiKey,
+        demo::API_KEY,
+    );
     p.options.multiple_login = false;
     let r = worker::check(&p, CancelToken::never()).await;
     assert_eq!(r.transcript.outcome, Outcome::Ok);
     let got = s.received();
-    let login = got.iter().find(|q| q.path == "/v2/authentication").expect("login received");
+    let login = got
+        .iter()
+        .find(|q| q.path == "/v2/authentication")
+        .expect("login received");
     assert_eq!(login.method, "POST");
     let body: serde_json::Value = serde_json::from_str(&login.body).unwrap();
-    assert_eq!(body, serde_json::json!({"username": demo::API_KEY_USER, "apiKey": demo::API_KEY}));
-    let header = |name: &str| login.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+    assert_eq!(
+        body,
+        serde_json::json!({"username": demo::API_KEY_USER, "apiKey": demo::API_KEY})
+    );
+    let header = |name: &str| {
+        login
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
     assert_eq!(header("content-type").as_deref(), Some("application/json"));
     assert!(header("x-authorization").is_none());
 
-    let validate = got.iter().find(|q| q.path == "/v1/authentication/token").expect("validate received");
+    let validate = got
+        .iter()
+        .find(|q| q.path == "/v1/authentication/token")
+        .expect("validate received");
     assert_eq!(validate.method, "GET");
-    let token = validate.query.as_deref().unwrap().strip_prefix("token=").unwrap().to_string();
-    let xauth = validate.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("x-authorization")).unwrap();
+    let token = validate
+        .query
+        .as_deref()
+        .unwrap()
+        .strip_prefix("token=")
+        .unwrap()
+        .to_string();
+    let xauth = validate
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-authorization"))
+        .unwrap();
     assert_eq!(xauth.1, token, "the bare token, no Bearer prefix");
 
-    let logout = got.iter().find(|q| q.path == "/v1/authentication/logout").expect("logout received");
+    let logout = got
+        .iter()
+        .find(|q| q.path == "/v1/authentication/logout")
+        .expect("logout received");
     assert_eq!(logout.method, "POST");
     assert_eq!(got.iter().filter(|q| q.path == "/v2/authentication").count(), 1);
 }
@@ -116,7 +177,11 @@ async fn multiple_login_is_sent_only_when_asked() {
     let mut p = plan(&s.url(), demo::PASSWORD_USER, AuthMode::Password, demo::PASSWORD);
     p.options.multiple_login = true;
     let _ = worker::check(&p, CancelToken::never()).await;
-    let login = s.received().into_iter().find(|q| q.path == "/v2/authentication").unwrap();
+    let login = s
+        .received()
+        .into_iter()
+        .find(|q| q.path == "/v2/authentication")
+        .unwrap();
     let body: serde_json::Value = serde_json::from_str(&login.body).unwrap();
     assert_eq!(body["multipleLogin"], serde_json::json!(true));
     assert_eq!(body["password"], serde_json::json!(demo::PASSWORD));
@@ -157,6 +222,10 @@ async fn cancel_during_a_slow_login_ends_the_check_quickly() {
     let start = std::time::Instant::now();
     handle.cancel();
     let r = task.await.unwrap();
-    assert!(start.elapsed() < std::time::Duration::from_millis(200), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < std::time::Duration::from_millis(200),
+        "{:?}",
+        start.elapsed()
+    );
     assert_eq!(r.transcript.outcome, Outcome::Cancelled);
 }

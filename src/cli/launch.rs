@@ -7,7 +7,11 @@ use crate::demo::{self, DemoOptions, DemoServer, Scenario};
 pub fn demo_server(args: DemoServerArgs) -> i32 {
     let Some(scenario) = Scenario::from_id(&args.scenario) else {
         let ids: Vec<_> = Scenario::ALL.iter().map(|s| s.id()).collect();
-        eprintln!("demo-server: unknown scenario \"{}\"; one of: {}", args.scenario, ids.join(", "));
+        eprintln!(
+            "demo-server: unknown scenario \"{}\"; one of: {}",
+            args.scenario,
+            ids.join(", ")
+        );
         return super::EXIT_INVALID_INPUT;
     };
     let rt = match super::runtime() {
@@ -18,7 +22,13 @@ pub fn demo_server(args: DemoServerArgs) -> i32 {
         }
     };
     rt.block_on(async {
-        let server = match DemoServer::start(DemoOptions { port: args.port, tls: args.tls, scenario }).await {
+        let server = match DemoServer::start(DemoOptions {
+            port: args.port,
+            tls: args.tls,
+            scenario,
+        })
+        .await
+        {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("demo-server: cannot listen on port {}: {e}", args.port);
