@@ -181,7 +181,9 @@ pub(crate) fn classify(r: &RecordedResponse) -> Kind {
         return Kind::ControlRoomError;
     }
     match s {
-        404 if !cr => return Kind::NotFound,
+        // A Spring "Not Found" body (no Control Room error code) is the server saying it has no such
+        // endpoint: an older Control Room without the v2 login, or not a Control Room at all.
+        404 if r.control_room_error().and_then(|e| e.code).is_none() => return Kind::NotFound,
         405 => return Kind::Method,
         429 => return Kind::RateLimited,
         403 if !cr => return Kind::BlockPage,
