@@ -84,13 +84,7 @@ pub struct Session<'a> {
 }
 
 pub async fn send(session: &Session<'_>, call: Call) -> CallResult {
-    let Session {
-        client,
-        phases,
-        redactor,
-        cancel,
-        secs,
-    } = *session;
+    let Session { client, phases, redactor, cancel, secs } = *session;
     phases.reset();
     let request = RecordedRequest {
         method: call.method.to_string(),

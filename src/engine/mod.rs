@@ -189,17 +189,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             body: Some(serde_json::Value::Object(body).to_string()),
         };
         self.t.login_attempts += 1;
-        let res = http::send(
-            &http::Session {
-                client: &client,
-                phases: &phases,
-                redactor: &redactor,
-                cancel,
-                secs,
-            },
-            call,
-        )
-        .await;
+        let res = http::send(&http::Session { client: &client, phases: &phases, redactor: &redactor, cancel, secs }, call).await;
         rec.request = Some(res.request);
         rec.timings = Some(res.timings);
         let answer: Option<serde_json::Value> = res.raw_body.as_deref().and_then(|b| serde_json::from_slice(b).ok());
@@ -268,17 +258,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             ],
             body: None,
         };
-        let res = http::send(
-            &http::Session {
-                client: &client,
-                phases: &phases,
-                redactor: &redactor,
-                cancel,
-                secs,
-            },
-            call,
-        )
-        .await;
+        let res = http::send(&http::Session { client: &client, phases: &phases, redactor: &redactor, cancel, secs }, call).await;
         rec.request = Some(res.request);
         rec.timings = Some(res.timings);
         rec.error = res.error;
@@ -329,17 +309,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                 headers: vec![("X-Authorization".into(), token.clone())],
                 body: None,
             };
-            let res = http::send(
-                &http::Session {
-                    client: &client,
-                    phases: &phases,
-                    redactor: &redactor,
-                    cancel,
-                    secs,
-                },
-                call,
-            )
-            .await;
+            let res = http::send(&http::Session { client: &client, phases: &phases, redactor: &redactor, cancel, secs }, call).await;
             rec.request = Some(res.request);
             rec.timings = Some(res.timings);
             rec.error = res.error;

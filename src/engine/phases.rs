@@ -82,10 +82,7 @@ pub struct TimingLayer(pub PhaseRecorder);
 impl<S> tower::Layer<S> for TimingLayer {
     type Service = Timing<S>;
     fn layer(&self, inner: S) -> Self::Service {
-        Timing {
-            inner,
-            rec: self.0.clone(),
-        }
+        Timing { inner, rec: self.0.clone() }
     }
 }
 
