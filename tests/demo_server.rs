@@ -343,9 +343,10 @@ async fn deprecated_v1_login_other_paths_and_the_request_log() {
 async fn scenarios_answer_as_described() {
     let s = start(Scenario::Normal).await;
     let (c, base) = (client(), s.url());
+    let key = key_body();
     let login = |sc: Scenario| {
         s.set_scenario(sc);
-        post_login(&c, &base, &key_body())
+        post_login(&c, &base, &key)
     };
 
     let a = login(Scenario::BlockPage).await;
@@ -553,7 +554,7 @@ async fn tls_with_the_ca_trusted_works_and_untrusted_fails() {
         .body(key_body().to_string())
         .send()
         .await;
-    let msg = format!("{:?}", e.err().expect("untrusted fails"));
+    let msg = format!("{:?}", e.expect_err("untrusted fails"));
     assert!(msg.contains("UnknownIssuer"), "{msg}");
 
     // Plain HTTP to the TLS port: no HTTP answer.
@@ -567,11 +568,11 @@ async fn tls_with_the_ca_trusted_works_and_untrusted_fails() {
     // Fresh clients, so no pooled connection skips the new handshake.
     s.set_scenario(Scenario::TlsExpired);
     let e = trusting().get(format!("{base}/")).send().await;
-    let msg = format!("{:?}", e.err().expect("expired fails"));
+    let msg = format!("{:?}", e.expect_err("expired fails"));
     assert!(msg.contains("Expired"), "{msg}");
     s.set_scenario(Scenario::TlsWrongName);
     let e = trusting().get(format!("{base}/")).send().await;
-    let msg = format!("{:?}", e.err().expect("wrong name fails"));
+    let msg = format!("{:?}", e.expect_err("wrong name fails"));
     assert!(msg.contains("NotValidForName"), "{msg}");
     s.shutdown().await;
 }

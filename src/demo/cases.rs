@@ -147,7 +147,7 @@ static CASES: &[DemoCase] = &[
         key_case(
             "key-trailing-newline",
             "An API key with a trailing newline",
-            "Spaces and line breaks copied with a key are part of what is sent, and the key no longer matches.",
+            "A space or line break copied with a key is not part of the key; sent as is, the key no longer matches.",
             Scenario::Normal,
         ),
         SecretForm::KeyWithSuffix("\n"),
@@ -156,7 +156,7 @@ static CASES: &[DemoCase] = &[
         key_case(
             "key-trailing-space",
             "An API key with a trailing space",
-            "Spaces and line breaks copied with a key are part of what is sent, and the key no longer matches.",
+            "A space or line break copied with a key is not part of the key; sent as is, the key no longer matches.",
             Scenario::Normal,
         ),
         SecretForm::KeyWithSuffix(" "),

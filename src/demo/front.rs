@@ -30,7 +30,7 @@ const SSO_LOGIN: &str = "https://login.microsoftonline.com/8f3c2a71-5d4e-4b6a-9c
 pub(crate) const ELSEWHERE: &str = "https://cr-new.example.com";
 
 pub(crate) fn is_login_post(method: &Method, path: &str) -> bool {
-    method == Method::POST && path.trim_end_matches('/') == "/v2/authentication"
+    method == Method::POST && path == "/v2/authentication"
 }
 
 fn html(status: StatusCode, body: impl Into<String>) -> Response {

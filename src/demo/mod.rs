@@ -7,6 +7,20 @@
 //! sessions), `routes` (the API), `front` (logging and the scenarios of things in front of the
 //! Control Room), `conn` (the accept loop that can reset a connection or answer garbage), `tls`
 //! (a throwaway CA and its certificates), [`cases`] (the "Try a common mistake" catalogue).
+//!
+//! Choices the reference does not settle (INFERRED; each is also commented where it is made):
+//! - statuses of the quoted error bodies: UM1110 and UM1117 → 401, `generic.server.exception` → 500;
+//! - `POST /v1/authentication` (and the v1 refresh) → 401 `{"code": "access.denied", "details": null,
+//!   "message": "Access Denied"}` (the reference only has the phrase);
+//! - a disabled account → 401 `UM1105` "User is disabled"; no API permission or licence → 403
+//!   `UM1403` "The operation is not authorized"; both `apiKey` and `password` → 400
+//!   `generic.bad.request`; an invalid token on refresh or logout → 401 `UM1118`;
+//! - unknown paths under `/v1/`…`/v4/` → Spring Boot's JSON 404; other GETs → the web UI's HTML;
+//!   other methods outside the API → nginx's HTML 405;
+//! - usernames and secrets are compared exactly (case-sensitive, no trimming); three consecutive
+//!   failures disable the account, a success resets the count;
+//! - a login that is not multi-session ends the user's earlier single-session tokens only; a refresh
+//!   ends the old token; logout of an invalid token is refused.
 
 pub mod cases;
 mod clock;
