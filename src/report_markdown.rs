@@ -83,6 +83,11 @@ fn body_text(body: &str) -> (String, &'static str, Option<usize>) {
     }
 }
 
+/// "0.4 ms", "12 ms", "1530 ms".
+fn ms(v: f64) -> String {
+    if v < 10.0 { format!("{v:.1} ms") } else { format!("{v:.0} ms") }
+}
+
 fn status_word(s: StepStatus) -> &'static str {
     match s {
         StepStatus::Ok => "✔ ok",
@@ -171,7 +176,7 @@ pub fn render(r: &Report) -> String {
         let duration = if s.status == StepStatus::Skipped {
             String::new()
         } else {
-            format!("{:.0} ms", s.duration_ms)
+            ms(s.duration_ms)
         };
         let http = s.response.as_ref().map(|x| x.status.to_string()).unwrap_or_default();
         let mut detail = s.error.clone().unwrap_or_default();
@@ -207,7 +212,7 @@ pub fn render(r: &Report) -> String {
         }
         let timing = [("DNS", c.dns_ms), ("TCP", c.tcp_ms), ("TLS", c.tls_ms)]
             .iter()
-            .filter_map(|(n, v)| v.map(|v| format!("{n} {v:.0} ms")))
+            .filter_map(|(n, v)| v.map(|v| format!("{n} {}", ms(v))))
             .collect::<Vec<_>>();
         if !timing.is_empty() {
             let _ = writeln!(out, "- Timings: {}", timing.join(", "));
@@ -337,7 +342,7 @@ pub fn render(r: &Report) -> String {
                     "**Response:** HTTP {}{}{}\n",
                     res.status,
                     if s.duration_ms > 0.0 {
-                        format!(" after {:.0} ms", s.duration_ms)
+                        format!(" after {}", ms(s.duration_ms))
                     } else {
                         String::new()
                     },
