@@ -85,7 +85,11 @@ fn body_text(body: &str) -> (String, &'static str, Option<usize>) {
 
 /// "0.4 ms", "12 ms", "1530 ms".
 fn ms(v: f64) -> String {
-    if v < 10.0 { format!("{v:.1} ms") } else { format!("{v:.0} ms") }
+    if v < 10.0 {
+        format!("{v:.1} ms")
+    } else {
+        format!("{v:.0} ms")
+    }
 }
 
 fn status_word(s: StepStatus) -> &'static str {

@@ -22,7 +22,10 @@ fn run(cr: &MiniControlRoom, secret: &str) -> Report {
         },
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let result = rt.block_on(aa_conntest::worker::check(&plan, aa_conntest::engine::CancelToken::never()));
+    let result = rt.block_on(aa_conntest::worker::check(
+        &plan,
+        aa_conntest::engine::CancelToken::never(),
+    ));
     report::build(&plan, &result.transcript, &result.hints)
 }
 
@@ -67,7 +70,10 @@ fn markdown_of_a_rejected_login_shows_the_answer() {
     assert_eq!(r.outcome, "rejected");
     let md = report_markdown::render(&r);
     assert!(md.contains("# Control Room connection test: Refused"), "{md}");
-    assert!(md.contains("| Authenticate | ✖ failed |") && md.contains("| 401 |"), "{md}");
+    assert!(
+        md.contains("| Authenticate | ✖ failed |") && md.contains("| 401 |"),
+        "{md}"
+    );
     assert!(md.contains("UM1110"), "{md}");
     assert!(md.contains("| Validate | – skipped |"), "{md}");
     assert!(!md.contains(wrong));
@@ -85,7 +91,10 @@ fn long_bodies_are_cut_and_backticks_cannot_break_the_fences() {
     let md = report_markdown::render(&r);
     assert!(md.contains("more characters cut"), "{md}");
     assert!(md.contains("longer than the read limit"));
-    assert!(md.contains("````text\n```\n<p>"), "fence longer than the body's backticks");
+    assert!(
+        md.contains("````text\n```\n<p>"),
+        "fence longer than the body's backticks"
+    );
     assert!(md.len() < 3 * BODY_LIMIT + 6000, "{} bytes", md.len());
 }
 

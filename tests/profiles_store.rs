@@ -74,7 +74,10 @@ fn names_are_unique_rename_duplicate_remove() {
     let copy2 = s.duplicate(&copy.id).unwrap();
     assert_eq!(copy2.name, "Prod (3)");
     s.rename(&copy2.id, "Staging").unwrap();
-    assert!(matches!(s.rename(&copy.id, "staging"), Err(StoreError::DuplicateName(_))));
+    assert!(matches!(
+        s.rename(&copy.id, "staging"),
+        Err(StoreError::DuplicateName(_))
+    ));
     s.remove(&a.id).unwrap();
     assert!(matches!(s.remove(&a.id), Err(StoreError::NotFound(_))));
     s.save().unwrap();
@@ -112,13 +115,25 @@ fn unreadable_file_is_moved_aside_reported_and_backup_restored() {
         panic!("{warnings:?}")
     };
     assert!(
-        moved_to.file_name().unwrap().to_str().unwrap().starts_with("profiles.json.corrupt-"),
+        moved_to
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("profiles.json.corrupt-"),
         "{moved_to:?}"
     );
-    assert_eq!(std::fs::read(moved_to).unwrap(), garbage, "the bad file is kept byte for byte");
+    assert_eq!(
+        std::fs::read(moved_to).unwrap(),
+        garbage,
+        "the bad file is kept byte for byte"
+    );
     assert!(!reason.is_empty());
     assert!(warnings[0].to_string().contains("could not be read"));
-    assert!(matches!(warnings[1], StoreWarning::RestoredFromBackup { profiles: 1, .. }));
+    assert!(matches!(
+        warnings[1],
+        StoreWarning::RestoredFromBackup { profiles: 1, .. }
+    ));
     let names: Vec<&str> = s2.list().iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Kept"]);
     // The restored file is in place and readable.
@@ -191,17 +206,26 @@ fn the_same_profile_changed_in_two_windows_is_refused_not_lost() {
     pb.url = "https://b.example.com".into();
     b.upsert(pb).unwrap();
     let err = b.save().unwrap_err();
-    assert!(matches!(&err, StoreError::Conflict { names } if names == &["Prod".to_string()]), "{err}");
+    assert!(
+        matches!(&err, StoreError::Conflict { names } if names == &["Prod".to_string()]),
+        "{err}"
+    );
     assert!(err.to_string().contains("changed elsewhere"), "{err}");
     // A's change is on disk, untouched.
-    assert_eq!(open(dir.path()).get_by_name("Prod").unwrap().url, "https://a.example.com");
+    assert_eq!(
+        open(dir.path()).get_by_name("Prod").unwrap().url,
+        "https://a.example.com"
+    );
     // After reloading, b can make its change.
     b.reload().unwrap();
     let mut pb = b.get_by_name("Prod").unwrap().clone();
     pb.url = "https://b.example.com".into();
     b.upsert(pb).unwrap();
     b.save().unwrap();
-    assert_eq!(open(dir.path()).get_by_name("Prod").unwrap().url, "https://b.example.com");
+    assert_eq!(
+        open(dir.path()).get_by_name("Prod").unwrap().url,
+        "https://b.example.com"
+    );
 
     // Deleted in one window while edited in the other: refused too.
     let mut c = open(dir.path());
@@ -234,12 +258,18 @@ fn history_keeps_the_last_results_without_secrets_and_survives_corruption() {
     assert_eq!(list.len(), 3);
     assert_eq!(list[0].outcome, "rejected", "newest first");
     assert_eq!(list[2].at, "2026-11-27T14:00:02Z");
-    assert_eq!(h.latest().unwrap()["p1"].hint_id.as_deref(), Some("auth.bad-credentials"));
+    assert_eq!(
+        h.latest().unwrap()["p1"].hint_id.as_deref(),
+        Some("auth.bad-credentials")
+    );
     h.remove_profile("p1").unwrap();
     assert!(h.entries("p1").unwrap().is_empty());
 
     std::fs::write(h.path(), "{ broken").unwrap();
-    assert!(h.entries("p1").unwrap().is_empty(), "reading a bad file is not an error");
+    assert!(
+        h.entries("p1").unwrap().is_empty(),
+        "reading a bad file is not an error"
+    );
     let e = HistoryEntry {
         at: "2026-11-27T15:00:00Z".into(),
         outcome: "ok".into(),
@@ -249,7 +279,10 @@ fn history_keeps_the_last_results_without_secrets_and_survives_corruption() {
         hint_title: None,
     };
     let warnings = h.record("p2", e).unwrap();
-    assert!(matches!(warnings.as_slice(), [StoreWarning::MovedAside { .. }]), "{warnings:?}");
+    assert!(
+        matches!(warnings.as_slice(), [StoreWarning::MovedAside { .. }]),
+        "{warnings:?}"
+    );
     assert_eq!(h.entries("p2").unwrap().len(), 1);
 }
 
@@ -259,7 +292,9 @@ const LOOP_DIR_ENV: &str = "AA_CONNTEST_TEST_SAVE_LOOP_DIR";
 /// environment variable is set). Saves profiles and history in a tight loop until killed.
 #[test]
 fn child_save_loop() {
-    let Some(dir) = std::env::var_os(LOOP_DIR_ENV) else { return };
+    let Some(dir) = std::env::var_os(LOOP_DIR_ENV) else {
+        return;
+    };
     let dir = std::path::PathBuf::from(dir);
     let history = History::open(&dir.join("data"));
     let mut i: u64 = 0;

@@ -46,9 +46,11 @@ fn export_is_a_profiles_file_and_drops_secret_fields_on_import() {
 
     assert!(transfer::parse_import(b"[1,2,3]").is_err());
     assert!(transfer::parse_import(br#"{"schema":"something-else/1","profiles":[]}"#).is_err());
-    assert!(transfer::parse_import(br#"{"schema":"aa-conntest.profiles/9","profiles":[]}"#)
-        .unwrap_err()
-        .contains("newer version"));
+    assert!(
+        transfer::parse_import(br#"{"schema":"aa-conntest.profiles/9","profiles":[]}"#)
+            .unwrap_err()
+            .contains("newer version")
+    );
 }
 
 #[test]
@@ -58,11 +60,11 @@ fn import_plan_lists_additions_conflicts_and_unchanged() {
     let dev = profile("Dev", "https://dev.example.com");
     let mut s = store_with(dir.path(), &[prod.clone(), dev.clone()]);
     let incoming = vec![
-        profile("prod", "https://cr.example.com"),      // same settings, other case: unchanged
-        profile("Dev", "https://dev2.example.com"),     // conflict
-        profile("New one", "https://new.example.com"),  // add
+        profile("prod", "https://cr.example.com"), // same settings, other case: unchanged
+        profile("Dev", "https://dev2.example.com"), // conflict
+        profile("New one", "https://new.example.com"), // add
         profile("New one", "https://new2.example.com"), // twice in the file: added as "New one (2)"
-        profile("  ", "https://nameless.example.com"),  // skipped
+        profile("  ", "https://nameless.example.com"), // skipped
     ];
     let plan = transfer::plan_import(&s, &incoming);
     assert_eq!(plan.unchanged, ["Prod"]);
@@ -83,7 +85,10 @@ fn import_plan_lists_additions_conflicts_and_unchanged() {
     let mut s_rename = store_with(&dir.path().join("r"), &[prod.clone(), dev.clone()]);
     let plan_r = transfer::plan_import(&s_rename, &incoming);
     let sum = transfer::apply_import(&mut s_rename, &plan_r, ConflictPolicy::Rename).unwrap();
-    assert!(sum.renamed.contains(&("Dev".to_string(), "Dev (2)".to_string())), "{sum:?}");
+    assert!(
+        sum.renamed.contains(&("Dev".to_string(), "Dev (2)".to_string())),
+        "{sum:?}"
+    );
     assert_eq!(s_rename.get_by_name("Dev").unwrap().url, "https://dev.example.com");
     assert_eq!(s_rename.get_by_name("Dev (2)").unwrap().url, "https://dev2.example.com");
     assert_ne!(s_rename.get_by_name("Dev (2)").unwrap().id, dev.id);
@@ -94,7 +99,10 @@ fn import_plan_lists_additions_conflicts_and_unchanged() {
     let sum = transfer::apply_import(&mut s_replace, &plan_p, ConflictPolicy::Replace).unwrap();
     assert_eq!(sum.replaced, ["Dev"]);
     let replaced = s_replace.get_by_name("Dev").unwrap();
-    assert_eq!((replaced.id.as_str(), replaced.url.as_str()), (dev.id.as_str(), "https://dev2.example.com"));
+    assert_eq!(
+        (replaced.id.as_str(), replaced.url.as_str()),
+        (dev.id.as_str(), "https://dev2.example.com")
+    );
 
     // Skip: the saved Dev stays, the others are added.
     let mut s_skip = store_with(&dir.path().join("s"), &[prod, dev]);
@@ -112,7 +120,10 @@ fn cli_export_import_refuses_conflicts_then_renames_or_replaces() {
     std::fs::create_dir_all(a.config_dir()).unwrap();
     store_with(
         &a.config_dir(),
-        &[profile("Prod", "https://cr.example.com"), profile("Dev", "https://dev.example.com")],
+        &[
+            profile("Prod", "https://cr.example.com"),
+            profile("Dev", "https://dev.example.com"),
+        ],
     );
     store_with(&b.config_dir(), &[profile("Dev", "https://other-dev.example.com")]);
     let file = a.dir.path().join("export.json");
@@ -125,12 +136,23 @@ fn cli_export_import_refuses_conflicts_then_renames_or_replaces() {
     let out = b.run(&["profiles", "import", f], "");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let all = text(&out);
-    assert!(all.contains("CONFLICT") && all.contains("nothing was imported") && all.contains("--rename"), "{all}");
-    assert_eq!(ProfileStore::open(&b.config_dir()).unwrap().0.list().len(), 1, "nothing imported");
+    assert!(
+        all.contains("CONFLICT") && all.contains("nothing was imported") && all.contains("--rename"),
+        "{all}"
+    );
+    assert_eq!(
+        ProfileStore::open(&b.config_dir()).unwrap().0.list().len(),
+        1,
+        "nothing imported"
+    );
 
     let out = b.run(&["profiles", "import", f, "--dry-run", "--rename"], "");
     assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(ProfileStore::open(&b.config_dir()).unwrap().0.list().len(), 1, "dry run");
+    assert_eq!(
+        ProfileStore::open(&b.config_dir()).unwrap().0.list().len(),
+        1,
+        "dry run"
+    );
 
     let out = b.run(&["profiles", "import", f, "--rename"], "");
     assert!(out.status.success(), "{}", text(&out));
@@ -150,5 +172,8 @@ fn cli_export_import_refuses_conflicts_then_renames_or_replaces() {
 
     let out = b.run(&["profiles", "list"], "");
     let listing = String::from_utf8_lossy(&out.stdout);
-    assert!(listing.contains("NAME") && listing.contains("Dev (2)") && listing.contains("never tested"), "{listing}");
+    assert!(
+        listing.contains("NAME") && listing.contains("Dev (2)") && listing.contains("never tested"),
+        "{listing}"
+    );
 }

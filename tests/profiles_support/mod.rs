@@ -188,7 +188,10 @@ impl MiniControlRoom {
         let token = format!(
             "{}.{}.{}",
             b64(r#"{"alg":"RS512"}"#),
-            b64(&format!(r#"{{"sub":"7","clientType":"WEB","tenantUuid":"t-1","iat":{now},"exp":{}}}"#, now + 1200)),
+            b64(&format!(
+                r#"{{"sub":"7","clientType":"WEB","tenantUuid":"t-1","iat":{now},"exp":{}}}"#,
+                now + 1200
+            )),
             b64("signature-bytes-of-the-mini-control-room")
         );
         let logins = Arc::new(Mutex::new(Vec::new()));
@@ -262,7 +265,10 @@ fn serve(stream: TcpStream, user: &str, secret: &str, token: &str, logins: &Mute
         }
         ("GET", "/v1/authentication/token") => ("200 OK", r#"{"valid":true}"#.to_string()),
         ("POST", "/v1/authentication/logout") => ("204 No Content", String::new()),
-        _ => ("404 Not Found", r#"{"code":"not.found","message":"Not found"}"#.to_string()),
+        _ => (
+            "404 Not Found",
+            r#"{"code":"not.found","message":"Not found"}"#.to_string(),
+        ),
     };
     let mut out = stream;
     let head = format!(
