@@ -4,7 +4,7 @@
 mod profiles_support;
 
 use aa_conntest::plan::{AuthMode, CheckOptions};
-use aa_conntest::profiles::cli::remove_profile;
+use aa_conntest::profiles::remove_profile;
 use aa_conntest::profiles::{
     Availability, History, HistoryEntry, KeyringStore, Profile, ProfileStore, SecretStore, SessionStore,
 };
@@ -156,4 +156,49 @@ fn without_a_keyring_the_cli_says_so_and_never_writes_the_secret() {
         files_containing(sb.dir.path(), SECRET).is_empty(),
         "the secret is in no file"
     );
+}
+
+#[test]
+fn save_with_secret_and_duplicate_with_secret_for_the_window() {
+    use aa_conntest::profiles::{SecretSaved, duplicate_with_secret, save_with_secret};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = ProfileStore::open(dir.path()).unwrap();
+    let k = mock_keyring();
+    let p = Profile::new(
+        "Prod",
+        "https://a.example.com",
+        AuthMode::ApiKey,
+        "u",
+        CheckOptions::default(),
+    );
+    let (warnings, saved) = save_with_secret(&mut store, &k, p.clone(), Some(&Secret::new(SECRET))).unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(saved, SecretSaved::Keyring);
+    assert_eq!(k.get(&p.id).unwrap().unwrap().expose(), SECRET);
+    assert!(!store.is_dirty());
+
+    // Editing without touching the secret keeps it.
+    let mut edited = p.clone();
+    edited.username = "v".into();
+    let (_, saved) = save_with_secret(&mut store, &k, edited, None).unwrap();
+    assert_eq!(saved, SecretSaved::Unchanged);
+    assert_eq!(k.get(&p.id).unwrap().unwrap().expose(), SECRET);
+
+    let (copy, err) = duplicate_with_secret(&mut store, &k, &p.id).unwrap();
+    assert!(err.is_none());
+    assert_eq!(copy.name, "Prod (2)");
+    assert_eq!(k.get(&copy.id).unwrap().unwrap().expose(), SECRET);
+    assert_eq!(ProfileStore::open(dir.path()).unwrap().0.list().len(), 2, "saved");
+
+    let session = SessionStore::new("test");
+    let p2 = Profile::new(
+        "Other",
+        "https://b.example.com",
+        AuthMode::Password,
+        "u",
+        CheckOptions::default(),
+    );
+    let (_, saved) = save_with_secret(&mut store, &session, p2, Some(&Secret::new("pw"))).unwrap();
+    assert!(matches!(saved, SecretSaved::SessionOnly(m) if m.contains("session only")));
+    assert!(files_containing(dir.path(), SECRET).is_empty());
 }

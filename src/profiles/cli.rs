@@ -4,9 +4,10 @@
 //! Exit codes of `profiles`: 0 done, 1 the operation failed (file, keyring, conflict),
 //! 3 unusable input (usage, unknown profile, empty secret).
 
-use super::history::{History, HistoryEntry};
+use super::history::History;
+use super::ops::remove_profile;
 use super::secrets::{self, SecretStore};
-use super::store::{ProfileStore, StoreError, StoreWarning};
+use super::store::{ProfileStore, StoreWarning};
 use super::transfer::{self, ConflictPolicy};
 use super::{Profile, model};
 use crate::cli::{CheckArgs, EXIT_INVALID_INPUT, OptionArgs};
@@ -70,6 +71,7 @@ pub enum ProfilesCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("profile_secret").required(true)))]
 pub struct AddArgs {
     /// The profile's name, e.g. "Prod svc".
     pub name: String,
@@ -371,45 +373,6 @@ fn rename(name: &str, new_name: &str) -> CmdResult {
     Ok(())
 }
 
-/// What [`remove_profile`] did besides removing the profile.
-#[derive(Debug, Default)]
-pub struct Removed {
-    pub profile: Option<Profile>,
-    /// The keyring entry could not be deleted (the words why).
-    pub secret_error: Option<String>,
-    /// The history could not be updated.
-    pub history_error: Option<String>,
-}
-
-/// Remove a profile everywhere: the profiles file (saved), its keyring entry and its history.
-/// What the window's "Delete" calls (off the UI thread) after the user confirmed.
-pub fn remove_profile(
-    store: &mut ProfileStore,
-    secrets: &dyn SecretStore,
-    history: Option<&History>,
-    id: &str,
-) -> Result<Removed, StoreError> {
-    let profile = store.remove(id)?;
-    if let Err(e) = store.save() {
-        // Keep memory and disk in step: put it back.
-        let _ = store.upsert(profile);
-        return Err(e);
-    }
-    let mut removed = Removed {
-        profile: Some(profile),
-        ..Default::default()
-    };
-    if let Err(e) = secrets.delete(id) {
-        removed.secret_error = Some(e.to_string());
-    }
-    if let Some(h) = history
-        && let Err(e) = h.remove_profile(id)
-    {
-        removed.history_error = Some(e.to_string());
-    }
-    Ok(removed)
-}
-
 fn remove(name: &str) -> CmdResult {
     let mut store = open_store().map_err(failed)?;
     let id = store
@@ -501,7 +464,7 @@ fn keyring_secret(secrets: &dyn SecretStore, p: &Profile) -> Result<Option<Secre
 
 fn record(history: Option<&History>, p: &Profile, result: &CheckResult) {
     if let Some(h) = history {
-        match h.record(&p.id, HistoryEntry::from_result(result)) {
+        match super::record_result(h, &p.id, result) {
             Ok(w) => warn_all(&w),
             Err(e) => eprintln!("warning: the result was not recorded in the history: {e}"),
         }

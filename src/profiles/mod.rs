@@ -26,12 +26,14 @@ pub mod cli;
 mod fsutil;
 pub mod history;
 pub mod model;
+mod ops;
 pub mod secrets;
 pub mod store;
 pub mod transfer;
 
 pub use history::{History, HistoryEntry};
 pub use model::{PROFILES_SCHEMA, Profile, ProfilesFile};
+pub use ops::{Removed, SecretSaved, duplicate_with_secret, record_result, remove_profile, save_with_secret};
 pub use secrets::{Availability, KeyringStore, SecretError, SecretStore, SessionStore};
 pub use store::{ProfileStore, StoreError, StoreWarning};
 pub use transfer::{ConflictPolicy, ImportConflict, ImportPlan, ImportSummary};

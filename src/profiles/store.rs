@@ -344,7 +344,7 @@ impl ProfileStore {
 
     /// Remove a profile; returns it. The caller also deletes its keyring entry
     /// (`secrets.delete(id)`) and its history (`History::remove_profile`); see
-    /// [`super::cli::remove_profile`] which does all three.
+    /// [`super::remove_profile`] which does all three.
     pub fn remove(&mut self, id: &str) -> Result<Profile, StoreError> {
         let i = self
             .current
