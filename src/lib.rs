@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod demo;
 pub mod diagnose;
 pub mod engine;
 pub mod jwt;
