@@ -176,3 +176,53 @@ fn scripted_cli_session_leaves_no_secret_in_any_file() {
     let out = run(&["check", "--profile", "Prod svc"], "");
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
 }
+
+/// `check --profile` against the demo Control Room over TLS (its throwaway CA saved with the
+/// profile as `--ca-file`): the key comes from the keyring, and after the session no file holds it.
+#[test]
+fn check_profile_against_the_demo_control_room_over_tls() {
+    if !real_keyring_available("check_profile_against_the_demo_control_room_over_tls") {
+        return;
+    }
+    use aa_conntest::demo::{self, DemoOptions, DemoServer};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(DemoServer::start(DemoOptions {
+            tls: true,
+            ..DemoOptions::default()
+        }))
+        .expect("demo server");
+    let ca = server.ca_file().expect("TLS demo has a CA file").to_path_buf();
+    let sb = Sandbox::new("demo");
+    let out = sb.run(
+        &[
+            "profiles",
+            "add",
+            "Demo",
+            "--url",
+            &server.url(),
+            "--username",
+            demo::API_KEY_USER,
+            "--api-key-stdin",
+            "--ca-file",
+            ca.to_str().unwrap(),
+        ],
+        demo::API_KEY,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let reports = sb.dir.path().join("ticket.md");
+    let out = sb.run(
+        &["check", "--profile", "Demo", "--save-report", reports.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(server.login_attempts(), 1);
+    let md = std::fs::read_to_string(sb.dir.path().join("ticket.md")).unwrap();
+    assert!(md.contains("# Control Room connection test: OK"), "{md}");
+    assert!(sb.dir.path().join("ticket.json").exists());
+    let hits = files_containing(sb.dir.path(), demo::API_KEY);
+    assert!(hits.is_empty(), "the API key is in {hits:?}");
+    let out = sb.run(&["profiles", "remove", "Demo"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    drop(server);
+}
