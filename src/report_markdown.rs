@@ -27,13 +27,10 @@ fn outcome_sentence(outcome: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// Text for a table cell: one line, pipes escaped.
+/// Text for a table cell: one line, pipes escaped (GFM needs `\|` even inside code spans;
+/// backslashes are left alone so code spans such as `DOMAIN\user` show as typed).
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
-        .trim()
-        .to_string()
+    text.replace('|', "\\|").replace(['\r', '\n'], " ").trim().to_string()
 }
 
 /// Inline code that survives backticks in the text.
@@ -118,9 +115,9 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "# Control Room connection test: {word}\n");
     let _ = writeln!(out, "**{word}.** {sentence}\n");
     let _ = writeln!(out, "| | |\n|---|---|");
-    let _ = writeln!(out, "| Control Room | {} |", code(target));
+    let _ = writeln!(out, "| Control Room | {} |", cell(&code(target)));
     if r.target.base_url.as_deref() != Some(r.target.input_url.trim()) {
-        let _ = writeln!(out, "| URL as typed | {} |", code(&r.target.input_url));
+        let _ = writeln!(out, "| URL as typed | {} |", cell(&code(&r.target.input_url)));
     }
     let _ = writeln!(
         out,
@@ -129,7 +126,7 @@ pub fn render(r: &Report) -> String {
             crate::plan::AuthMode::ApiKey => "an API key",
             crate::plan::AuthMode::Password => "a password",
         },
-        code(&r.target.username)
+        cell(&code(&r.target.username))
     );
     let _ = writeln!(out, "| Outcome | `{}` |", r.outcome);
     let _ = writeln!(out, "| Tested at | {} |", cell(&r.started_at));
@@ -149,7 +146,8 @@ pub fn render(r: &Report) -> String {
             } else {
                 ""
             };
-            let _ = writeln!(out, "### {lead}{} ({})\n", cell(&h.title), h.severity.as_str());
+            let title = h.title.replace(['\r', '\n'], " ");
+            let _ = writeln!(out, "### {lead}{} ({})\n", title.trim(), h.severity.as_str());
             if !h.detail.is_empty() {
                 let _ = writeln!(out, "{}\n", h.detail.trim());
             }

@@ -69,6 +69,9 @@ fn markdown_of_a_rejected_login_shows_the_answer() {
     let r = run(&cr, wrong);
     assert_eq!(r.outcome, "rejected");
     let md = report_markdown::render(&r);
+    if std::env::var_os("SHOW_MD").is_some() {
+        println!("{md}");
+    }
     assert!(md.contains("# Control Room connection test: Refused"), "{md}");
     assert!(
         md.contains("| Authenticate | ✖ failed |") && md.contains("| 401 |"),
