@@ -42,6 +42,8 @@ impl HistoryEntry {
         Self {
             at: t
                 .started_at
+                .replace_nanosecond(0)
+                .unwrap_or(t.started_at)
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
             outcome: t.outcome.as_str().to_string(),
@@ -56,9 +58,9 @@ impl HistoryEntry {
         self.outcome == "ok"
     }
 
-    /// "ok", "failed (rejected)" … and when, for a list.
+    /// The outcome and when, for a list: `ok 2026-11-27 14:00:00Z`.
     pub fn summary(&self) -> String {
-        let when = self.at.replace('T', " ").trim_end_matches('Z').to_string();
+        let when: String = self.at.replace('T', " ").chars().take(19).collect();
         format!("{} {when}Z", self.outcome)
     }
 }
