@@ -256,11 +256,18 @@ async fn url_with_a_space_inside() {
 
 #[tokio::test]
 async fn url_without_scheme_against_a_plain_http_server() {
-    // https is assumed; the demo speaks plain http, so the handshake fails and the assumption is suspect.
+    // https is assumed; the demo speaks plain http, so the handshake fails, and the port answers a
+    // plain-http request: the missing scheme is the root cause, with the address to use.
     let s = server(Scenario::Normal, false).await;
     let r = check(&key_plan(&format!("127.0.0.1:{}", s.port()))).await;
-    r.first("tls.handshake");
-    assert_eq!(r.has("url.no-scheme").severity, Severity::Warning);
+    r.first("url.no-scheme");
+    assert_eq!(r.has("url.no-scheme").severity, Severity::Error);
+    assert!(
+        r.has("url.no-scheme")
+            .detail
+            .contains(&format!("http://127.0.0.1:{}", s.port()))
+    );
+    r.has("tls.handshake");
 }
 
 #[tokio::test]
