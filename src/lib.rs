@@ -8,10 +8,12 @@
 pub mod cli;
 pub mod diagnose;
 pub mod engine;
+pub mod gui;
 pub mod jwt;
 pub mod plan;
 pub mod report;
 pub mod secret;
+pub mod snippets;
 pub mod target_url;
 pub mod transcript;
 pub mod worker;
