@@ -170,8 +170,10 @@ fn shape(req: &RecordedRequest) -> Shape {
             (k.clone(), value)
         })
         .collect();
-    let body = req.body.as_ref().map(|b| {
-        match serde_json::from_str::<serde_json::Value>(b) {
+    let body = req
+        .body
+        .as_ref()
+        .map(|b| match serde_json::from_str::<serde_json::Value>(b) {
             Ok(serde_json::Value::Object(map)) if map.values().all(|v| !v.is_object() && !v.is_array()) => {
                 Body::Object(
                     map.into_iter()
@@ -189,8 +191,7 @@ fn shape(req: &RecordedRequest) -> Shape {
                 )
             }
             _ => Body::Raw(split_markers(b, default_var)),
-        }
-    });
+        });
     Shape {
         method: req.method.clone(),
         url,
@@ -205,7 +206,13 @@ fn note_line(comment: &str, vars: &[SecretVar], ps: bool) -> String {
     }
     let names: Vec<String> = vars
         .iter()
-        .map(|v| if ps { format!("$env:{}", v.name()) } else { format!("${}", v.name()) })
+        .map(|v| {
+            if ps {
+                format!("$env:{}", v.name())
+            } else {
+                format!("${}", v.name())
+            }
+        })
         .collect();
     let token_note = if vars.contains(&SecretVar::Token) {
         " (AA_TOKEN is the token of the login answer)"
@@ -408,7 +415,10 @@ pub fn powershell(req: &RecordedRequest) -> String {
             None => "Get".into(),
         }
     };
-    let mut cmd = format!("Invoke-WebRequest -UseBasicParsing -Method {method} -Uri {}", ps_parts(&s.url));
+    let mut cmd = format!(
+        "Invoke-WebRequest -UseBasicParsing -Method {method} -Uri {}",
+        ps_parts(&s.url)
+    );
     if !headers.is_empty() {
         cmd.push_str(" -Headers $headers");
     }
@@ -473,7 +483,10 @@ mod tests {
         let reqs = recorded("apiKey");
         let login = curl(&reqs[0]);
         assert_clean(&login);
-        assert!(login.starts_with("# Secrets are not included: set $AA_API_KEY first."), "{login}");
+        assert!(
+            login.starts_with("# Secrets are not included: set $AA_API_KEY first."),
+            "{login}"
+        );
         assert!(login.contains("\\\"apiKey\\\":\\\"${AA_API_KEY}\\\""), "{login}");
         assert!(login.contains("ACME\\\\\\\\svc_api"), "{login}");
         let validate = curl(&reqs[1]);
@@ -492,7 +505,10 @@ mod tests {
         let reqs = recorded("apiKey");
         let login = powershell(&reqs[0]);
         assert_clean(&login);
-        assert!(login.starts_with("# Secrets are not included: set $env:AA_API_KEY first."), "{login}");
+        assert!(
+            login.starts_with("# Secrets are not included: set $env:AA_API_KEY first."),
+            "{login}"
+        );
         assert!(login.contains("'apiKey' = $env:AA_API_KEY"), "{login}");
         assert!(login.contains("'username' = 'ACME\\svc_api'"), "{login}");
         assert!(login.contains("-ContentType 'application/json'"), "{login}");

@@ -76,7 +76,13 @@ pub fn start(rt: &tokio::runtime::Handle, tx: Sender<AppMsg>, wake: super::Wake)
 
 /// Get the server a case needs ready (starting the HTTPS one if needed), set its scenario, and
 /// send back the case's plan.
-pub fn prepare_case(rt: &tokio::runtime::Handle, state: &DemoState, index: usize, tx: Sender<AppMsg>, wake: super::Wake) {
+pub fn prepare_case(
+    rt: &tokio::runtime::Handle,
+    state: &DemoState,
+    index: usize,
+    tx: Sender<AppMsg>,
+    wake: super::Wake,
+) {
     let plain = state.plain.clone();
     let tls = state.tls.clone();
     rt.spawn(async move {

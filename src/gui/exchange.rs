@@ -51,14 +51,18 @@ fn request_pane(ui: &mut Ui, view: &StepView, raw: &mut bool, cmds: &mut Vec<Com
         if let Some(req) = req {
             if ui
                 .small_button("Copy as curl")
-                .on_hover_text("A curl command for bash or zsh; secrets are written as $AA_API_KEY, $AA_PASSWORD, $AA_TOKEN")
+                .on_hover_text(
+                    "A curl command for bash or zsh; secrets are written as $AA_API_KEY, $AA_PASSWORD, $AA_TOKEN",
+                )
                 .clicked()
             {
                 cmds.push(Command::Copy(snippets::curl(req), "curl command"));
             }
             if ui
                 .small_button("Copy as PowerShell")
-                .on_hover_text("A PowerShell command; secrets are written as $env:AA_API_KEY, $env:AA_PASSWORD, $env:AA_TOKEN")
+                .on_hover_text(
+                    "A PowerShell command; secrets are written as $env:AA_API_KEY, $env:AA_PASSWORD, $env:AA_TOKEN",
+                )
                 .clicked()
             {
                 cmds.push(Command::Copy(snippets::powershell(req), "PowerShell command"));
@@ -79,9 +83,13 @@ fn request_pane(ui: &mut Ui, view: &StepView, raw: &mut bool, cmds: &mut Vec<Com
 
 fn request_details(ui: &mut Ui, req: &RecordedRequest, view: &StepView, raw: &bool) {
     ui.add(
-        egui::Label::new(RichText::new(format!("{} {}", req.method, req.url)).monospace().strong())
-            .selectable(true)
-            .wrap(),
+        egui::Label::new(
+            RichText::new(format!("{} {}", req.method, req.url))
+                .monospace()
+                .strong(),
+        )
+        .selectable(true)
+        .wrap(),
     );
     CollapsingHeader::new(format!("Request headers ({})", req.headers.len()))
         .id_salt("req_headers")
@@ -89,17 +97,17 @@ fn request_details(ui: &mut Ui, req: &RecordedRequest, view: &StepView, raw: &bo
         .show(ui, |ui| headers(ui, "req_headers_grid", &req.headers));
     if let Some(body) = &req.body {
         ui.label(RichText::new("Request body").strong());
-        body_view(ui, ui.scope_id().with("req_body"), body, view.request_json.as_ref(), raw);
+        body_view(
+            ui,
+            ui.scope_id().with("req_body"),
+            body,
+            view.request_json.as_ref(),
+            raw,
+        );
     }
 }
 
-fn response_pane(
-    ui: &mut Ui,
-    view: &StepView,
-    connect: Option<&ConnectInfo>,
-    raw: &bool,
-    cmds: &mut Vec<Command>,
-) {
+fn response_pane(ui: &mut Ui, view: &StepView, connect: Option<&ConnectInfo>, raw: &bool, cmds: &mut Vec<Command>) {
     let rec = view.record.as_ref();
     let resp = rec.and_then(|r| r.response.as_ref());
     ui.horizontal(|ui| {
@@ -128,17 +136,23 @@ fn response_pane(
         ui.weak(timings_text(t));
     }
     if let Some(err) = rec.and_then(|r| r.error.as_ref()) {
-        ui.add(
-            egui::Label::new(RichText::new(format!("✖ {err}")).color(theme::error(ui)))
-                .selectable(true)
-                .wrap(),
-        );
+        ui.horizontal_wrapped(|ui| {
+            theme::icon(ui, theme::Icon::Error, 14.0);
+            ui.add(
+                egui::Label::new(RichText::new(err.to_string()).color(theme::error(ui)))
+                    .selectable(true)
+                    .wrap(),
+            );
+        });
     }
     if let Some(resp) = resp {
         if resp.truncated {
             ui.colored_label(
                 theme::warn(ui),
-                format!("The body was longer than the limit; the first {} bytes are shown.", resp.body_bytes),
+                format!(
+                    "The body was longer than the limit; the first {} bytes are shown.",
+                    resp.body_bytes
+                ),
             );
         }
         CollapsingHeader::new(format!("Response headers ({})", resp.headers.len()))
@@ -149,7 +163,13 @@ fn response_pane(
         if resp.body.is_empty() {
             ui.weak("(empty)");
         } else {
-            body_view(ui, ui.scope_id().with("resp_body"), &resp.body, view.response_json.as_ref(), raw);
+            body_view(
+                ui,
+                ui.scope_id().with("resp_body"),
+                &resp.body,
+                view.response_json.as_ref(),
+                raw,
+            );
         }
     } else if view.name == StepName::Connect {
         if let Some(info) = connect {
@@ -232,9 +252,16 @@ fn raw_text(ui: &mut Ui, text: &str) {
     } else {
         text
     };
-    ui.add(egui::Label::new(RichText::new(shown).monospace()).selectable(true).wrap());
+    ui.add(
+        egui::Label::new(RichText::new(shown).monospace())
+            .selectable(true)
+            .wrap(),
+    );
     if shown.len() < text.len() {
-        ui.weak(format!("… {} more characters (use Copy response)", text.len() - shown.len()));
+        ui.weak(format!(
+            "… {} more characters (use Copy response)",
+            text.len() - shown.len()
+        ));
     }
 }
 
@@ -253,33 +280,36 @@ fn step_facts(ui: &mut Ui, view: &StepView) {
 }
 
 fn connect_facts(ui: &mut Ui, info: &ConnectInfo) {
-    egui::Grid::new("connect_facts").num_columns(2).striped(true).show(ui, |ui| {
-        let mut row = |k: &str, v: String| {
-            ui.label(RichText::new(k).strong());
-            ui.add(egui::Label::new(v).selectable(true).wrap());
-            ui.end_row();
-        };
-        row("Host", format!("{}:{}", info.host, info.port));
-        if !info.addresses.is_empty() {
-            row("Addresses", info.addresses.join(", "));
-        }
-        if let Some(a) = &info.connected_to {
-            row("Connected to", a.clone());
-        }
-        if let Some(p) = &info.proxy {
-            row("Proxy", p.clone());
-        }
-        let timing: Vec<String> = [("DNS", info.dns_ms), ("TCP", info.tcp_ms), ("TLS", info.tls_ms)]
-            .iter()
-            .filter_map(|(n, v)| v.map(|ms| format!("{n} {}", fmt_ms(ms))))
-            .collect();
-        if !timing.is_empty() {
-            row("Timings", timing.join(" · "));
-        }
-        if let Some(v) = &info.tls_version {
-            row("TLS", format!("{v} {}", info.cipher.clone().unwrap_or_default()));
-        }
-    });
+    egui::Grid::new("connect_facts")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            let mut row = |k: &str, v: String| {
+                ui.label(RichText::new(k).strong());
+                ui.add(egui::Label::new(v).selectable(true).wrap());
+                ui.end_row();
+            };
+            row("Host", format!("{}:{}", info.host, info.port));
+            if !info.addresses.is_empty() {
+                row("Addresses", info.addresses.join(", "));
+            }
+            if let Some(a) = &info.connected_to {
+                row("Connected to", a.clone());
+            }
+            if let Some(p) = &info.proxy {
+                row("Proxy", p.clone());
+            }
+            let timing: Vec<String> = [("DNS", info.dns_ms), ("TCP", info.tcp_ms), ("TLS", info.tls_ms)]
+                .iter()
+                .filter_map(|(n, v)| v.map(|ms| format!("{n} {}", fmt_ms(ms))))
+                .collect();
+            if !timing.is_empty() {
+                row("Timings", timing.join(" · "));
+            }
+            if let Some(v) = &info.tls_version {
+                row("TLS", format!("{v} {}", info.cipher.clone().unwrap_or_default()));
+            }
+        });
     for (i, c) in info.certificates.iter().enumerate() {
         let title = if i == 0 {
             "Server certificate".to_string()
@@ -304,7 +334,7 @@ fn connect_facts(ui: &mut Ui, info: &ConnectInfo) {
                     row(
                         "Valid",
                         format!(
-                            "{} → {}",
+                            "{} to {}",
                             c.not_before.as_deref().unwrap_or("?"),
                             c.not_after.as_deref().unwrap_or("?")
                         ),

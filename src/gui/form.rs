@@ -111,7 +111,8 @@ pub fn show(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<
             cmds.push(Command::SaveReport);
         }
         if form.insecure {
-            ui.colored_label(ui.visuals().warn_fg_color, "⚠ Certificate checks are off");
+            super::theme::icon(ui, super::theme::Icon::Warning, 16.0);
+            ui.colored_label(super::theme::warn(ui), "Certificate checks are off");
         }
     });
 
@@ -141,11 +142,10 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
 
             ui.label("Session");
             ui.horizontal(|ui| {
-                ui.checkbox(&mut form.multiple_login, "Multiple login")
-                    .on_hover_text(
-                        "Ask for a token that does not end this user's other sessions (multipleLogin). \
+                ui.checkbox(&mut form.multiple_login, "Multiple login").on_hover_text(
+                    "Ask for a token that does not end this user's other sessions (multipleLogin). \
                          Without it, a password login may sign the same user out elsewhere.",
-                    );
+                );
                 ui.checkbox(&mut form.logout, "Log out after the test")
                     .on_hover_text("End the session the test opened, so it leaves nothing behind.");
             });
@@ -197,7 +197,7 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
                 if form.insecure {
                     ui.label(
                         RichText::new(
-                            "⚠ Certificate checks are OFF: the connection is not protected against \
+                            "Certificate checks are OFF: the connection is not protected against \
                              interception. Use this only to confirm a diagnosis, then add the CA file instead.",
                         )
                         .color(ui.visuals().error_fg_color)

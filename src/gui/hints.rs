@@ -4,7 +4,7 @@
 use eframe::egui;
 
 use super::state::{Command, Run, most_likely};
-use super::theme;
+use super::theme::{self, Icon};
 use crate::diagnose::{Hint, Severity};
 use crate::transcript::{Outcome, StepStatus};
 use egui::{Frame, RichText, Ui};
@@ -34,11 +34,11 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, cmds: &mut Vec<Command>) {
     }
 }
 
-fn severity_icon(ui: &Ui, s: Severity) -> (&'static str, egui::Color32, &'static str) {
+fn severity_icon(ui: &Ui, s: Severity) -> (Icon, egui::Color32, &'static str) {
     match s {
-        Severity::Error => ("✖", theme::error(ui), "Problem"),
-        Severity::Warning => ("⚠", theme::warn(ui), "Warning"),
-        Severity::Info => ("ℹ", theme::info(ui), "Note"),
+        Severity::Error => (Icon::Error, theme::error(ui), "Problem"),
+        Severity::Warning => (Icon::Warning, theme::warn(ui), "Warning"),
+        Severity::Info => (Icon::Info, theme::info(ui), "Note"),
     }
 }
 
@@ -58,8 +58,7 @@ fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, cmds: &mut Vec<C
                 ui.label(RichText::new("Most likely cause").small().strong().color(color));
             }
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(icon).color(color).size(18.0))
-                    .on_hover_text(word);
+                theme::icon(ui, icon, 18.0).on_hover_text(word);
                 ui.label(RichText::new(&hint.title).strong().size(16.0));
             });
             if !hint.detail.is_empty() {
@@ -80,7 +79,10 @@ fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, cmds: &mut Vec<C
                 if let Some(step) = hint.step
                     && ui
                         .small_button(format!("Show the {} step", step.title()))
-                        .on_hover_text(format!("Show the request and the answer of this step (hint {})", index + 1))
+                        .on_hover_text(format!(
+                            "Show the request and the answer of this step (hint {})",
+                            index + 1
+                        ))
                         .clicked()
                 {
                     cmds.push(Command::SelectStep(step));
@@ -97,11 +99,14 @@ fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, cmds: &mut Vec<C
 fn fallback(ui: &mut Ui, run: &Run, cmds: &mut Vec<Command>) {
     match run.outcome() {
         Some(Outcome::Ok) => {
-            ui.label(
-                RichText::new("✔ Nothing to fix: these credentials work from this computer.")
-                    .color(theme::ok(ui))
-                    .strong(),
-            );
+            ui.horizontal(|ui| {
+                theme::icon(ui, Icon::Ok, 18.0);
+                ui.label(
+                    RichText::new("Nothing to fix: these credentials work from this computer.")
+                        .color(theme::ok(ui))
+                        .strong(),
+                );
+            });
         }
         Some(Outcome::Cancelled) => {
             ui.label("The check was cancelled. Press Test connection to try again.");
@@ -114,13 +119,19 @@ fn fallback(ui: &mut Ui, run: &Run, cmds: &mut Vec<Command>) {
                     .and_then(|r| r.error.as_ref())
                     .map(|e| e.to_string())
                     .unwrap_or_default();
-                ui.label(
-                    RichText::new(format!("✖ The {} step failed", step.name.title()))
-                        .color(theme::error(ui))
-                        .strong(),
-                );
+                ui.horizontal(|ui| {
+                    theme::icon(ui, Icon::Error, 18.0);
+                    ui.label(
+                        RichText::new(format!("The {} step failed", step.name.title()))
+                            .color(theme::error(ui))
+                            .strong(),
+                    );
+                });
                 ui.add(egui::Label::new(err).wrap());
-                if ui.small_button(format!("Show the {} step", step.name.title())).clicked() {
+                if ui
+                    .small_button(format!("Show the {} step", step.name.title()))
+                    .clicked()
+                {
                     cmds.push(Command::SelectStep(step.name));
                 }
             }

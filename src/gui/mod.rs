@@ -414,10 +414,8 @@ impl App {
                     Ok(plan) => {
                         self.form = FormState::from_plan(&plan);
                         self.start_check();
-                        self.status = Status::normal(format!(
-                            "Demo: \"{}\"…",
-                            demo_picker::case_title(index).unwrap_or("?")
-                        ));
+                        self.status =
+                            Status::normal(format!("Demo: \"{}\"…", demo_picker::case_title(index).unwrap_or("?")));
                     }
                     Err(e) => self.status = Status::bad(format!("Demo: {e}")),
                 }

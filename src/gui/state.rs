@@ -76,11 +76,7 @@ impl FormState {
             timeout_secs: o.timeout_secs,
             multiple_login: o.multiple_login,
             logout: o.logout,
-            ca_file: o
-                .ca_file
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
+            ca_file: o.ca_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
             proxy: o.proxy.clone().unwrap_or_default(),
             insecure: o.insecure,
         }
