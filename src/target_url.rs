@@ -72,7 +72,17 @@ pub fn normalise(input: &str) -> Result<NormalisedUrl, UrlError> {
         Some(h) if !h.is_empty() => h.to_string(),
         _ => return Err(UrlError::Invalid("it has no host name".into())),
     };
-    if host.contains('.') && host.split('.').any(str::is_empty) && !host.starts_with('[') {
+    let ip6 = host.starts_with('[');
+    if !ip6
+        && !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+    {
+        return Err(UrlError::Invalid(format!(
+            "the host name \"{host}\" has characters a host name cannot have"
+        )));
+    }
+    if host.contains('.') && host.split('.').any(str::is_empty) && !ip6 {
         return Err(UrlError::Invalid(format!("the host name \"{host}\" has an empty part")));
     }
     let https = url.scheme() == "https";

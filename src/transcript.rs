@@ -208,6 +208,10 @@ pub struct ConnectInfo {
     pub cipher: Option<String>,
     pub alpn: Option<String>,
     pub certificates: Vec<CertificateInfo>,
+    /// Whether the certificate chain was trusted; `None` for plain HTTP.
+    pub trusted: Option<bool>,
+    /// Why it was not trusted (also recorded when "accept invalid certificates" let it through).
+    pub trust_error: Option<String>,
     pub dns_ms: Option<f64>,
     pub tcp_ms: Option<f64>,
     pub tls_ms: Option<f64>,

@@ -152,7 +152,8 @@ async fn run(
     };
     let _ = stream.set_nodelay(true);
 
-    if let Some(p) = target.proxy {
+    // For https the proxy opens a tunnel (CONNECT); plain http requests go to the proxy as they are.
+    if let Some(p) = target.proxy.filter(|_| target.https) {
         tokio::time::timeout(left(deadline), open_tunnel(&mut stream, p, target.host, target.port))
             .await
             .map_err(|_| StepError::Proxy {
@@ -174,10 +175,11 @@ async fn run(
     let t = Instant::now();
     let outcome = tokio::time::timeout(left(deadline), connector.connect(server_name, stream)).await;
     info.tls_ms = Some(ms(t));
-    info.certificates = chain
-        .lock()
-        .map(|c| c.iter().map(|d| super::certs::describe(d)).collect())
-        .unwrap_or_default();
+    if let Ok(p) = chain.lock() {
+        info.certificates = p.chain.iter().map(super::certs::describe).collect();
+        info.trusted = p.verdict.as_ref().map(Result::is_ok);
+        info.trust_error = p.verdict.as_ref().and_then(|v| v.as_ref().err()).map(|e| e.to_string());
+    }
     match outcome {
         Err(_) => Err(timeout_err("tls")),
         Ok(Ok(tls_stream)) => {

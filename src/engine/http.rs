@@ -3,6 +3,7 @@
 //! and nothing is retried.
 
 use super::cancel::CancelToken;
+use super::phases::{PhaseRecorder, TimedResolver, TimingLayer};
 use super::proxy::ProxyChoice;
 use super::tls;
 use crate::plan::CheckOptions;
@@ -17,9 +18,15 @@ pub const USER_AGENT: &str = concat!("aa-conntest/", env!("CARGO_PKG_VERSION"));
 
 /// Build the client for one check. One client per check, so the validate and logout calls reuse
 /// the login's connection.
-pub fn client(options: &CheckOptions, proxy: Option<&ProxyChoice>) -> Result<reqwest::Client, StepError> {
+pub fn client(
+    options: &CheckOptions,
+    proxy: Option<&ProxyChoice>,
+    phases: &PhaseRecorder,
+) -> Result<reqwest::Client, StepError> {
     let timeout = options.timeout();
     let mut b = reqwest::Client::builder()
+        .dns_resolver(std::sync::Arc::new(TimedResolver(phases.clone())))
+        .connector_layer(TimingLayer(phases.clone()))
         .redirect(reqwest::redirect::Policy::none())
         .retry(reqwest::retry::never())
         .timeout(timeout)
@@ -67,13 +74,24 @@ pub struct CallResult {
     pub timings: Timings,
 }
 
-pub async fn send(
-    client: &reqwest::Client,
-    call: Call,
-    redactor: &Redactor,
-    cancel: &CancelToken,
-    secs: f64,
-) -> CallResult {
+/// What every call of one check shares.
+pub struct Session<'a> {
+    pub client: &'a reqwest::Client,
+    pub phases: &'a PhaseRecorder,
+    pub redactor: &'a Redactor,
+    pub cancel: &'a CancelToken,
+    pub secs: f64,
+}
+
+pub async fn send(session: &Session<'_>, call: Call) -> CallResult {
+    let Session {
+        client,
+        phases,
+        redactor,
+        cancel,
+        secs,
+    } = *session;
+    phases.reset();
     let request = RecordedRequest {
         method: call.method.to_string(),
         url: redactor.redact(&call.url),
@@ -117,6 +135,7 @@ pub async fn send(
         }
     };
     let ttfb = ms(start);
+    let conn = phases.take();
     let status = resp.status();
     let mut recorded = RecordedResponse {
         status: status.as_u16(),
@@ -170,6 +189,9 @@ pub async fn send(
     };
     recorded.body = redactor.redact(&text);
     result.timings = Timings {
+        dns_ms: conn.dns_ms,
+        connect_ms: conn.connect_ms,
+        reused: Some(conn.reused),
         ttfb_ms: Some(ttfb),
         body_ms: Some(ms(body_start)),
         total_ms: ms(start),

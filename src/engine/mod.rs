@@ -7,6 +7,7 @@ mod cancel;
 mod certs;
 mod connect;
 pub mod http;
+mod phases;
 mod preflight;
 mod proxy;
 mod tls;
@@ -93,6 +94,15 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                 return Outcome::InvalidInput;
             }
         };
+        if prepared
+            .url
+            .notes
+            .iter()
+            .any(|n| matches!(n, crate::target_url::UrlNote::PathDropped { .. }))
+        {
+            rec.notes
+                .push(format!("dropped from the URL: {}", dropped_part(&prepared.url)));
+        }
         let base = prepared.url.base.clone();
         self.t.base_url = Some(base.clone());
         rec.notes.push(format!("Control Room address: {base}"));
@@ -153,7 +163,8 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             };
         }
 
-        let client = match http::client(&plan.options, proxy.as_ref()) {
+        let phases = phases::PhaseRecorder::default();
+        let client = match http::client(&plan.options, proxy.as_ref(), &phases) {
             Ok(c) => c,
             Err(e) => {
                 let (mut rec, started) = self.start(StepName::Authenticate);
@@ -187,7 +198,17 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             body: Some(serde_json::Value::Object(body).to_string()),
         };
         self.t.login_attempts += 1;
-        let res = http::send(&client, call, &redactor, cancel, secs).await;
+        let res = http::send(
+            &http::Session {
+                client: &client,
+                phases: &phases,
+                redactor: &redactor,
+                cancel,
+                secs,
+            },
+            call,
+        )
+        .await;
         rec.request = Some(res.request);
         rec.timings = Some(res.timings);
         let answer: Option<serde_json::Value> = res.raw_body.as_deref().and_then(|b| serde_json::from_slice(b).ok());
@@ -256,7 +277,17 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             ],
             body: None,
         };
-        let res = http::send(&client, call, &redactor, cancel, secs).await;
+        let res = http::send(
+            &http::Session {
+                client: &client,
+                phases: &phases,
+                redactor: &redactor,
+                cancel,
+                secs,
+            },
+            call,
+        )
+        .await;
         rec.request = Some(res.request);
         rec.timings = Some(res.timings);
         rec.error = res.error;
@@ -307,7 +338,17 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                 headers: vec![("X-Authorization".into(), token.clone())],
                 body: None,
             };
-            let res = http::send(&client, call, &redactor, cancel, secs).await;
+            let res = http::send(
+                &http::Session {
+                    client: &client,
+                    phases: &phases,
+                    redactor: &redactor,
+                    cancel,
+                    secs,
+                },
+                call,
+            )
+            .await;
             rec.request = Some(res.request);
             rec.timings = Some(res.timings);
             rec.error = res.error;
@@ -322,6 +363,16 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
         }
         outcome
     }
+}
+
+fn dropped_part(url: &crate::target_url::NormalisedUrl) -> String {
+    url.notes
+        .iter()
+        .find_map(|n| match n {
+            crate::target_url::UrlNote::PathDropped { dropped } => Some(dropped.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// Exit-code class of a failed call: the Control Room answered and refused (its own JSON error

@@ -39,5 +39,8 @@ pub fn prepare(plan: &Plan) -> Result<Prepared, StepError> {
             reason: "the API key field holds an authentication token (a JWT), not an API key".into(),
         });
     }
+    if let Some(ca) = plan.options.ca_file.as_deref() {
+        super::tls::read_ca_file(ca)?;
+    }
     Ok(Prepared { url, username, secret })
 }

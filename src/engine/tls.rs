@@ -10,8 +10,14 @@ use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, SignatureSch
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-/// The certificates the server presented (end entity first), as DER.
-pub type PresentedChain = Arc<Mutex<Vec<CertificateDer<'static>>>>;
+/// What the server presented (end entity first, as DER) and what the real verifier said of it.
+#[derive(Debug, Default)]
+pub struct Presented {
+    pub chain: Vec<CertificateDer<'static>>,
+    pub verdict: Option<Result<(), rustls::Error>>,
+}
+
+pub type PresentedChain = Arc<Mutex<Presented>>;
 
 pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
@@ -84,14 +90,15 @@ impl ServerCertVerifier for Recording {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if let Ok(mut c) = self.chain.lock() {
-            c.clear();
-            c.push(end_entity.clone().into_owned());
-            c.extend(intermediates.iter().map(|i| i.clone().into_owned()));
-        }
         let verdict = self
             .inner
             .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
+        if let Ok(mut p) = self.chain.lock() {
+            p.chain = std::iter::once(end_entity.clone().into_owned())
+                .chain(intermediates.iter().map(|i| i.clone().into_owned()))
+                .collect();
+            p.verdict = Some(verdict.as_ref().map(|_| ()).map_err(|e| e.clone()));
+        }
         if self.insecure {
             Ok(ServerCertVerified::assertion())
         } else {
@@ -148,7 +155,10 @@ pub fn classify(err: &rustls::Error) -> TlsFailure {
                     TlsFailure::Handshake
                 }
             }
-            _ => TlsFailure::Handshake,
+            CertificateError::BadEncoding => TlsFailure::Handshake,
+            // Everything else means no path to a trusted root was found (e.g. a self-signed
+            // certificate whose key type matches no root), which the user knows as "not trusted".
+            _ => TlsFailure::Untrusted,
         },
         _ => TlsFailure::Handshake,
     }

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmarks against the targets of design §7. Run on demand (not part of the tests):
+#   bash scripts/bench.sh            # builds release, measures, prints each figure beside its target
+# Needs: xvfb xdotool (installed if missing), curl. Results go to stdout; copy them to BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+need=()
+command -v Xvfb >/dev/null || need+=(xvfb)
+command -v xdotool >/dev/null || need+=(xdotool)
+command -v bc >/dev/null || need+=(bc)
+[ ${#need[@]} -gt 0 ] && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+
+cargo build --release --locked 2>&1 | tail -1
+bin=target/release/aa-conntest
+runs=${RUNS:-15}
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+# Keep the window's settings and any profile away from the user's own.
+export HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache"
+mkdir -p "$HOME"
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+now_ms() { date +%s.%N | awk '{printf "%.3f\n", $1*1000}'; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(rustc --version)"
+
+# 1. Binary size
+size=$(stat -c %s "$bin")
+echo "release binary (stripped): $(awk -v s="$size" 'BEGIN {printf "%.1f MB", s/1e6}')   target <= 20 MB"
+
+# 2. Headless check vs curl, whole process, against the local demo server
+"$bin" demo-server --json --port 0 > "$work/demo.json" 2>/dev/null &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$work/demo.json" ] && break; sleep 0.1; done
+line=$(head -1 "$work/demo.json")
+url=$(printf '%s' "$line" | sed -E 's/.*"url": ?"([^"]+)".*/\1/')
+user=$(printf '%s' "$line" | sed -E 's/.*"api_key_user": ?\{"username": ?"([^"]+)".*/\1/')
+export AA_API_KEY
+AA_API_KEY=$(printf '%s' "$line" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["api_key_user"]["api_key"], end="")')
+"$bin" check --url "$url" --username "$user" --api-key-env AA_API_KEY >/dev/null || { echo "demo check failed"; exit 1; }
+curl_three() {
+  body=$(printf '{"username":"%s","apiKey":%s}' "$user" "$(printf '%s' "$AA_API_KEY" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()), end="")')")
+  printf '%s' "$body" > "$work/body.json"
+}
+curl_three
+curl_run() {
+  tok=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @"$work/body.json" "$url/v2/authentication" | sed -E 's/.*"token": ?"([^"]+)".*/\1/')
+  curl -s -H "X-Authorization: $tok" "$url/v1/authentication/token?token=$tok" >/dev/null
+  curl -s -X POST -H "X-Authorization: $tok" "$url/v1/authentication/logout" >/dev/null
+}
+for _ in $(seq "$runs"); do
+  s=$(now_ms); "$bin" check --url "$url" --username "$user" --api-key-env AA_API_KEY >/dev/null; e=$(now_ms)
+  echo "$e - $s" | bc -l >> "$work/ours"
+  s=$(now_ms); curl_run; e=$(now_ms)
+  echo "$e - $s" | bc -l >> "$work/curl"
+done
+ours=$(median < "$work/ours"); theirs=$(median < "$work/curl")
+echo "headless check vs curl (login+validate+logout, median of $runs): ours ${ours} ms, curl ${theirs} ms, ratio $(echo "$ours / $theirs" | bc -l | xargs printf '%.2f')   target <= 1.5"
+
+# 3-5. The window under Xvfb: first frame, idle CPU, memory after a check
+d=97; while [ -e /tmp/.X11-unix/X$d ]; do d=$((d+1)); done
+Xvfb :$d -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+pids+=($!)
+export DISPLAY=:$d
+sleep 1
+firsts=()
+for _ in 1 2 3 4 5; do
+  AA_CONNTEST_FRAME_TIMING=1 timeout 20 "$bin" 2> "$work/frame.err" &
+  p=$!
+  for _ in $(seq 100); do grep -q "first frame" "$work/frame.err" 2>/dev/null && break; sleep 0.1; done
+  firsts+=("$(grep -oE 'first frame[^0-9]*[0-9.]+' "$work/frame.err" | grep -oE '[0-9.]+$' || echo NA)")
+  kill $p 2>/dev/null; wait $p 2>/dev/null || true
+done
+echo "first frame after process start (release, Xvfb, 5 runs): ${firsts[*]} ms   target <= 150 ms"
+
+"$bin" --demo 2>/dev/null &
+app=$!; pids+=($app)
+sleep 3
+W=$(xdotool search --sync --onlyvisible --pid "$app" 2>/dev/null | head -1 || true)
+[ -n "$W" ] && xdotool windowfocus --sync "$W" 2>/dev/null || true
+xdotool key Return 2>/dev/null || true
+sleep 3
+ticks() { awk '{print $14 + $15}' "/proc/$app/stat"; }
+t0=$(ticks); sleep 10; t1=$(ticks)
+hz=$(getconf CLK_TCK)
+echo "CPU while idle for 10 s with the window open: $(echo "($t1 - $t0) * 1000 / $hz" | bc) ms   target ≈ 0"
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$app/status")
+echo "resident memory, window open after a check: $((rss / 1024)) MB   target <= 120 MB"
