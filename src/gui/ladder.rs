@@ -59,7 +59,7 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, selected: Option<StepName>, cmds: &m
                 .selectable_label(is_selected, RichText::new(text).color(color).size(15.0))
                 .on_hover_text(step_help(*name));
             // Screen readers (and tests) get the status in words.
-            r.widget_info(|| egui::WidgetInfo::selected(egui::WidgetType::Button, true, is_selected, spoken.clone()));
+            r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, spoken.clone()));
             if r.clicked() {
                 cmds.push(Command::SelectStep(*name));
             }

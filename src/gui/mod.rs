@@ -285,11 +285,8 @@ impl App {
 
     /// Drain the worker's events and the background messages. Never blocks.
     fn drain(&mut self) {
-        loop {
-            match self.rx.try_recv() {
-                Ok(msg) => self.on_message(msg),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-            }
+        while let Ok(msg) = self.rx.try_recv() {
+            self.on_message(msg);
         }
         let Some(run) = &mut self.run else { return };
         let Some(check) = &run.check else { return };

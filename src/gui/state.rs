@@ -351,8 +351,10 @@ mod tests {
 
     #[test]
     fn debug_hides_the_secret_and_saved_form_has_none() {
-        let mut f = FormState::default();
-        f.secret = "hunter2-very-secret".into();
+        let f = FormState {
+            secret: "hunter2-very-secret".into(),
+            ..Default::default()
+        };
         assert!(!format!("{f:?}").contains("hunter2"));
         let saved = serde_json::to_string(&f.saved()).unwrap();
         assert!(!saved.contains("hunter2"), "{saved}");
@@ -360,12 +362,14 @@ mod tests {
 
     #[test]
     fn plan_round_trip() {
-        let mut f = FormState::default();
-        f.url = "cr.example.com".into();
-        f.username = "svc".into();
-        f.secret = "k".into();
-        f.ca_file = "  ".into();
-        f.proxy = "http://proxy:3128".into();
+        let f = FormState {
+            url: "cr.example.com".into(),
+            username: "svc".into(),
+            secret: "k".into(),
+            ca_file: "  ".into(),
+            proxy: "http://proxy:3128".into(),
+            ..Default::default()
+        };
         let p = f.to_plan();
         assert_eq!(p.options.ca_file, None);
         assert_eq!(p.options.proxy.as_deref(), Some("http://proxy:3128"));
