@@ -30,18 +30,29 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: &mut bool, 
         .resizable(true)
         .default_size(half)
         .size_range(180.0..=(ui.available_width() - 180.0).max(200.0))
+        .frame(pane_frame(false))
         .show(ui, |ui| {
             ScrollArea::both()
                 .id_salt("request_scroll")
                 .auto_shrink([false, false])
                 .show(ui, |ui| request_pane(ui, view, raw, cmds));
         });
-    egui::CentralPanel::default().show(ui, |ui| {
+    egui::CentralPanel::default().frame(pane_frame(true)).show(ui, |ui| {
         ScrollArea::both()
             .id_salt("response_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| response_pane(ui, view, connect, raw, cmds));
     });
+}
+
+/// Both panes get the same margins so their headings line up.
+fn pane_frame(right: bool) -> egui::Frame {
+    egui::Frame::new().inner_margin(egui::Margin {
+        left: if right { 10 } else { 2 },
+        right: if right { 2 } else { 10 },
+        top: 4,
+        bottom: 4,
+    })
 }
 
 fn request_pane(ui: &mut Ui, view: &StepView, raw: &mut bool, cmds: &mut Vec<Command>) {

@@ -56,7 +56,15 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, selected: Option<StepName>, cmds: &m
             }
             let is_selected = selected == Some(*name);
             let r = ui
-                .selectable_label(is_selected, RichText::new(text).color(color).size(15.0))
+                .selectable_label(
+                    is_selected,
+                    // Selected: the selection's own text colour, for contrast on its background.
+                    if is_selected {
+                        RichText::new(text).size(15.0).strong()
+                    } else {
+                        RichText::new(text).color(color).size(15.0)
+                    },
+                )
                 .on_hover_text(step_help(*name));
             // Screen readers (and tests) get the status in words.
             r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, spoken.clone()));
