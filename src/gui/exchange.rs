@@ -168,7 +168,7 @@ fn response_pane(ui: &mut Ui, view: &StepView, connect: Option<&ConnectInfo>, ra
         }
         CollapsingHeader::new(format!("Response headers ({})", resp.headers.len()))
             .id_salt("resp_headers")
-            .default_open(resp.headers.len() <= 12)
+            .default_open(false)
             .show(ui, |ui| headers(ui, "resp_headers_grid", &resp.headers));
         ui.label(RichText::new("Response body").strong());
         if resp.body.is_empty() {
