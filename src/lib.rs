@@ -6,12 +6,15 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod demo;
 pub mod diagnose;
 pub mod engine;
 pub mod gui;
 pub mod jwt;
 pub mod plan;
+pub mod profiles;
 pub mod report;
+pub mod report_markdown;
 pub mod secret;
 pub mod snippets;
 pub mod target_url;

@@ -212,6 +212,9 @@ pub struct ConnectInfo {
     pub trusted: Option<bool>,
     /// Why it was not trusted (also recorded when "accept invalid certificates" let it through).
     pub trust_error: Option<String>,
+    /// After a failed TLS handshake: the port answered a plain-HTTP request (https typed or
+    /// assumed for a server that speaks http there).
+    pub speaks_plain_http: Option<bool>,
     pub dns_ms: Option<f64>,
     pub tcp_ms: Option<f64>,
     pub tls_ms: Option<f64>,

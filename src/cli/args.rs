@@ -26,10 +26,21 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the demo Control Room in the foreground.
     DemoServer(DemoServerArgs),
+    /// Saved connection profiles: list, add, remove, export, import (secrets stay in the keyring).
+    Profiles(crate::profiles::cli::ProfilesArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Use a saved profile; its secret comes from the keyring (or from a secret flag, if given).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["url", "username", "all_profiles"])]
+    pub profile: Option<String>,
+    /// Test every saved profile in turn (one login attempt each); exit code = the worst outcome.
+    #[arg(long, conflicts_with_all = ["url", "username", "secret"])]
+    pub all_profiles: bool,
+    /// Also save the report as JSON and Markdown: a directory, or a file name (x.json and x.md).
+    #[arg(long, value_name = "PATH")]
+    pub save_report: Option<PathBuf>,
     /// Control Room URL, e.g. https://acme.my.automationanywhere.digital
     #[arg(long)]
     pub url: Option<String>,

@@ -9,6 +9,12 @@ use crate::secret::Secret;
 use std::io::Read;
 
 pub fn run(args: CheckArgs) -> i32 {
+    if args.all_profiles {
+        return crate::profiles::cli::check_all(&args);
+    }
+    if let Some(name) = &args.profile {
+        return crate::profiles::cli::check_profile(name, &args);
+    }
     let plan = match plan_from_args(&args) {
         Ok(p) => p,
         Err(msg) => {
@@ -16,29 +22,43 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_INVALID_INPUT;
         }
     };
+    let Some(result) = run_plan(&plan) else {
+        return 2;
+    };
+    let report = report::build(&plan, &result.transcript, &result.hints);
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", super::text::render(&result.transcript, &result.hints));
+    }
+    if let Some(path) = &args.save_report {
+        match crate::report_markdown::save_report(path, &report) {
+            Ok((j, m)) => eprintln!("Report saved: {} and {}", j.display(), m.display()),
+            Err(e) => eprintln!("warning: {e}"),
+        }
+    }
+    result.transcript.outcome.exit_code()
+}
+
+/// Run one check to the end on a fresh runtime; Ctrl-C cancels it cleanly (the transcript says
+/// so). `None` when the runtime cannot start (the error is printed).
+pub fn run_plan(plan: &Plan) -> Option<crate::worker::CheckResult> {
     let rt = match super::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("aa-conntest: cannot start: {e}");
-            return 2;
+            return None;
         }
     };
-    let result = rt.block_on(async {
+    Some(rt.block_on(async {
         let (cancel, token) = engine::cancel_pair();
-        // Ctrl-C ends the check cleanly, with a transcript that says so.
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 cancel.cancel();
             }
         });
-        crate::worker::check(&plan, token).await
-    });
-    if args.json {
-        println!("{}", report::build(&plan, &result.transcript, &result.hints).to_json());
-    } else {
-        print!("{}", super::text::render(&result.transcript, &result.hints));
-    }
-    result.transcript.outcome.exit_code()
+        crate::worker::check(plan, token).await
+    }))
 }
 
 fn plan_from_args(args: &CheckArgs) -> Result<Plan, String> {
@@ -56,16 +76,24 @@ fn plan_from_args(args: &CheckArgs) -> Result<Plan, String> {
 
 /// The secret comes from an environment variable or stdin, never from an argument.
 fn read_secret(args: &CheckArgs) -> Result<(AuthMode, Secret), String> {
+    secret_from_flags(args)?.ok_or_else(|| {
+        "give the secret with --api-key-env VAR, --password-env VAR, --api-key-stdin or --password-stdin".to_string()
+    })
+}
+
+/// The secret given by a flag, if any (`--api-key-env`, `--password-env`, `--api-key-stdin`,
+/// `--password-stdin`).
+pub fn secret_from_flags(args: &CheckArgs) -> Result<Option<(AuthMode, Secret)>, String> {
     let from_env = |var: &str| {
         std::env::var(var)
             .map(Secret::new)
             .map_err(|_| format!("the environment variable {var} is not set (or not valid text)"))
     };
     if let Some(var) = &args.api_key_env {
-        return Ok((AuthMode::ApiKey, from_env(var)?));
+        return Ok(Some((AuthMode::ApiKey, from_env(var)?)));
     }
     if let Some(var) = &args.password_env {
-        return Ok((AuthMode::Password, from_env(var)?));
+        return Ok(Some((AuthMode::Password, from_env(var)?)));
     }
     if args.api_key_stdin || args.password_stdin {
         let mode = if args.api_key_stdin {
@@ -73,9 +101,9 @@ fn read_secret(args: &CheckArgs) -> Result<(AuthMode, Secret), String> {
         } else {
             AuthMode::Password
         };
-        return Ok((mode, read_stdin_secret()?));
+        return Ok(Some((mode, read_stdin_secret()?)));
     }
-    Err("give the secret with --api-key-env VAR, --password-env VAR, --api-key-stdin or --password-stdin".into())
+    Ok(None)
 }
 
 /// Read a secret from stdin; one trailing line ending (what `echo` adds) is not part of it.

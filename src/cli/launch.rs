@@ -1,10 +1,64 @@
-//! Starting the window and the demo server (wired once those parts land).
+//! Starting the window and the demo server.
 
 use super::args::DemoServerArgs;
+use crate::demo::{self, DemoOptions, DemoServer, Scenario};
 
-pub fn demo_server(_args: DemoServerArgs) -> i32 {
-    eprintln!("demo-server: not built yet");
-    2
+/// `aa-conntest demo-server`: run the demo Control Room in the foreground until Ctrl-C.
+pub fn demo_server(args: DemoServerArgs) -> i32 {
+    let Some(scenario) = Scenario::from_id(&args.scenario) else {
+        let ids: Vec<_> = Scenario::ALL.iter().map(|s| s.id()).collect();
+        eprintln!(
+            "demo-server: unknown scenario \"{}\"; one of: {}",
+            args.scenario,
+            ids.join(", ")
+        );
+        return super::EXIT_INVALID_INPUT;
+    };
+    let rt = match super::runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("demo-server: cannot start: {e}");
+            return 2;
+        }
+    };
+    rt.block_on(async {
+        let server = match DemoServer::start(DemoOptions {
+            port: args.port,
+            tls: args.tls,
+            scenario,
+        })
+        .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("demo-server: cannot listen on port {}: {e}", args.port);
+                return 2;
+            }
+        };
+        let url = server.url();
+        if args.json {
+            let line = serde_json::json!({
+                "url": url,
+                "api_key_user": {"username": demo::API_KEY_USER, "api_key": demo::API_KEY},
+                "password_user": {"username": demo::PASSWORD_USER, "password": demo::PASSWORD},
+                "scenario": scenario.id(),
+                "ca_file": server.ca_file().map(|p| p.display().to_string()),
+            });
+            println!("{line}");
+        }
+        println!("Demo Control Room listening at {url} (scenario: {})", scenario.id());
+        println!("  API key user:  {}  key: {}", demo::API_KEY_USER, demo::API_KEY);
+        println!("  Password user: {}  password: {}", demo::PASSWORD_USER, demo::PASSWORD);
+        if let Some(ca) = server.ca_file() {
+            println!("  CA certificate (for --ca-file): {}", ca.display());
+        }
+        println!("These are demo credentials, not secrets. Press Ctrl-C to stop.");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        let _ = tokio::signal::ctrl_c().await;
+        server.shutdown().await;
+        0
+    })
 }
 
 pub fn window(demo: bool) -> i32 {

@@ -6,6 +6,7 @@ mod launch;
 mod text;
 
 pub use args::{CheckArgs, Cli, Command, DemoServerArgs, OptionArgs};
+pub use check::{read_stdin_secret, run_plan, secret_from_flags};
 pub use text::render as render_text;
 
 use clap::Parser;
@@ -26,6 +27,7 @@ pub fn main() -> i32 {
     match cli.command {
         Some(Command::Check(args)) => check::run(args),
         Some(Command::DemoServer(args)) => launch::demo_server(args),
+        Some(Command::Profiles(args)) => crate::profiles::cli::run(args),
         None => launch::window(cli.demo),
     }
 }

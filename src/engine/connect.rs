@@ -189,8 +189,43 @@ async fn run(
             info.alpn = conn.alpn_protocol().map(|a| String::from_utf8_lossy(a).into_owned());
             Ok(())
         }
-        Ok(Err(e)) => Err(tls_error(&e)),
+        Ok(Err(e)) => {
+            let err = tls_error(&e);
+            if matches!(
+                err,
+                StepError::Tls {
+                    kind: TlsFailure::Handshake,
+                    ..
+                }
+            ) && target.proxy.is_none()
+            {
+                info.speaks_plain_http =
+                    Some(speaks_plain_http(info.connected_to.as_deref(), target.host, deadline).await);
+            }
+            Err(err)
+        }
     }
+}
+
+/// Ask the port for a plain-HTTP answer (a short HEAD): tells "https typed for an http server"
+/// from other handshake failures.
+async fn speaks_plain_http(addr: Option<&str>, host: &str, deadline: Instant) -> bool {
+    let Some(addr) = addr else { return false };
+    let probe = async {
+        let mut s = TcpStream::connect(addr).await.ok()?;
+        s.write_all(format!("HEAD / HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+            .await
+            .ok()?;
+        let mut buf = [0u8; 5];
+        s.read_exact(&mut buf).await.ok()?;
+        Some(&buf == b"HTTP/")
+    };
+    let budget = left(deadline).min(Duration::from_secs(2));
+    tokio::time::timeout(budget, probe)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(false)
 }
 
 fn tls_error(e: &std::io::Error) -> StepError {

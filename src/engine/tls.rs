@@ -42,8 +42,17 @@ pub fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, StepErr
 }
 
 /// Build the client configuration and the slot where the presented chain will land.
+/// The crypto library initialises itself on first use (tens of ms in a debug build); do that
+/// before the handshake is timed so the TLS phase shows the network, not the library.
+fn warm_up(provider: &rustls::crypto::CryptoProvider) {
+    for group in &provider.kx_groups {
+        let _ = group.start();
+    }
+}
+
 pub fn client_config(ca_file: Option<&Path>, insecure: bool) -> Result<(ClientConfig, PresentedChain), StepError> {
     let provider = provider();
+    warm_up(&provider);
     let extra = match ca_file {
         Some(p) => read_ca_file(p)?,
         None => Vec::new(),

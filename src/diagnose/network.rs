@@ -1,0 +1,608 @@
+//! `net.*` and `tls.*`: the link between this computer and the Control Room.
+//!
+//! Evidence: the typed step errors, the connect facts (addresses, proxy) and the certificate chain.
+
+use super::facts::Ctx;
+use super::rank::{LIKELY, ROOT};
+use super::text::{fmt_span, fmt_unix, parse_date, shorten};
+use super::{Hint, Severity, links};
+use crate::transcript::{CertificateInfo, StepError, StepName, TlsFailure};
+
+/// Names that appear in the issuer of a certificate made by a TLS-inspecting proxy or firewall.
+const INSPECTION_VENDORS: &[&str] = &[
+    "zscaler",
+    "blue coat",
+    "bluecoat",
+    "symantec web",
+    "forcepoint",
+    "websense",
+    "fortinet",
+    "fortigate",
+    "palo alto",
+    "netskope",
+    "cisco umbrella",
+    "sophos",
+    "mcafee web gateway",
+    "skyhigh",
+    "check point",
+    "checkpoint",
+    "barracuda",
+    "squid",
+    "kaspersky",
+    "avast",
+    "eset ssl filter",
+    "ssl inspection",
+    "tls inspection",
+];
+
+pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
+    // Logout failures are only `logout.failed` (the check's answer is already known).
+    for s in cx.t.steps.iter().filter(|s| s.name != StepName::Logout) {
+        let Some(err) = &s.error else { continue };
+        let step = s.name;
+        match err {
+            StepError::Dns { host, detail } => dns(cx, out, step, host, detail),
+            StepError::Refused { addr } => refused(cx, out, step, addr),
+            StepError::Timeout { phase, secs } => timeout(cx, out, step, phase, *secs),
+            StepError::Reset { detail } => reset(cx, out, step, detail),
+            StepError::Proxy { detail } => proxy(cx, out, step, detail),
+            StepError::Network { detail } => unreachable(cx, out, step, detail),
+            StepError::Tls { kind, detail } => tls(cx, out, step, *kind, detail),
+            StepError::Protocol { detail } => protocol(cx, out, step, detail),
+            StepError::Input { .. } | StepError::CaFile { .. } | StepError::Cancelled | StepError::Answer { .. } => {}
+        }
+    }
+}
+
+fn proxy_in_use(cx: &Ctx) -> Option<String> {
+    cx.plan
+        .options
+        .proxy
+        .clone()
+        .or_else(|| cx.t.connect.as_ref().and_then(|c| c.proxy.clone()))
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| hide_userinfo(&p))
+}
+
+/// `http://user:pass@proxy:8080` → `http://proxy:8080` (a proxy password is a secret too).
+pub(crate) fn hide_userinfo(p: &str) -> String {
+    let p = p.trim();
+    let (scheme, rest) = match p.find("://") {
+        Some(i) => (&p[..i + 3], &p[i + 3..]),
+        None => ("", p),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}{}", shorten(&rest[at + 1..], 120)),
+        None => shorten(p, 120),
+    }
+}
+
+fn is_private_address(a: &str) -> bool {
+    let ip = a.rsplit_once(':').map(|(h, _)| h).unwrap_or(a).trim_matches(['[', ']']);
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
+        Ok(std::net::IpAddr::V6(v6)) => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00,
+        Err(_) => false,
+    }
+}
+
+fn dns(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, host: &str, detail: &str) {
+    let host = if host.is_empty() { cx.host.as_str() } else { host };
+    let h = host.to_ascii_lowercase();
+    let likely = if let Some(tenant) = h.strip_suffix(".my.automationanywhere.digital") {
+        format!(
+            "This is an Automation 360 cloud address, so the most likely cause is the tenant name `{tenant}`: check \
+             its spelling against the address you use in the browser."
+        )
+    } else if !h.contains('.') {
+        format!(
+            "`{host}` is a short name without a domain: it only resolves inside the company network (with the \
+             company's DNS suffix), so you may need the VPN or the full name such as `{host}.company.local`."
+        )
+    } else if [".local", ".corp", ".internal", ".lan", ".intranet", ".intra", ".ad"]
+        .iter()
+        .any(|s| h.ends_with(s))
+    {
+        "This looks like an internal name, known only to the company's DNS: connect to the VPN or the office \
+         network, or ask IT for the address reachable from where you are."
+            .to_string()
+    } else {
+        "Either the name has a typo, or it is only known inside a company network (VPN needed), or this \
+         computer's DNS cannot answer right now."
+            .to_string()
+    };
+    let proxy_note = if proxy_in_use(cx).is_none() {
+        " If your company reaches the internet only through a proxy, this computer may not look up outside names \
+         itself: set the proxy in the options."
+    } else {
+        ""
+    };
+    out.push(
+        Hint::new("net.dns", Severity::Error, format!("The host name {host} could not be found"))
+            .detail(format!(
+                "This computer could not turn `{host}` into a network address, so no connection was attempted. \
+                 {likely}{proxy_note}"
+            ))
+            .fix(format!(
+                "1. Open the Control Room in a browser on this computer and compare the address letter by letter.\n\
+                 2. If the browser cannot open it either, connect to the VPN or office network and try again.\n\
+                 3. Ask IT whether `{host}` is the right name from this network (`nslookup {host}` shows what DNS answers)."
+            ))
+            .step(step)
+            .evidence(format!("DNS lookup of {host} failed: {}", shorten(detail, 200)))
+            .weight(ROOT),
+    );
+}
+
+fn refused(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, addr: &str) {
+    let port = cx.url.as_ref().map(|u| u.port).unwrap_or(443);
+    let local = addr.starts_with("127.") || addr.starts_with("[::1]") || addr.starts_with("localhost");
+    let likely = if local {
+        format!("Nothing runs on this computer at port {port}: the address points at this machine itself.")
+    } else if port != 443 && port != 80 {
+        format!(
+            "The address uses port {port}. Control Rooms normally listen on 443 (https) or 80 (http); a wrong port \
+             number, or a Control Room service that is stopped, are the likely causes."
+        )
+    } else if cx.plain_http() {
+        "The address uses plain http (port 80), and many Control Rooms only listen on https (port 443).".to_string()
+    } else {
+        "The machine answered but nothing accepts connections on that port: the Control Room service may be \
+         stopped or restarting, the name may point at another machine, or a firewall rejects the connection."
+            .to_string()
+    };
+    out.push(
+        Hint::new(
+            "net.refused",
+            Severity::Error,
+            format!("{} refused the connection", cx.host),
+        )
+        .detail(format!(
+            "The connection to {addr} was actively refused. {likely} Because the refusal came back at once, the \
+                 network path to the machine works."
+        ))
+        .fix(format!(
+            "1. Check the port in the address (https uses 443 unless your administrator set another).\n\
+                 2. {}\n3. Ask the Control Room administrator whether the Control Room services are running.",
+            if cx.plain_http() {
+                format!("Try `{}`.", cx.https_base())
+            } else {
+                "Open the same address in a browser on this computer.".to_string()
+            }
+        ))
+        .step(step)
+        .evidence(format!("connection to {addr} refused"))
+        .weight(ROOT),
+    );
+}
+
+fn timeout(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, phase: &str, secs: f64) {
+    let secs_txt = if secs.is_finite() && secs >= 0.0 {
+        format!("{secs:.0} s")
+    } else {
+        "the time limit".into()
+    };
+    let phase_l = phase.to_ascii_lowercase();
+    let addresses = cx.t.connect.as_ref().map(|c| c.addresses.clone()).unwrap_or_default();
+    let private = addresses.iter().any(|a| is_private_address(a));
+    let proxy = proxy_in_use(cx);
+    let (title, why, fix) = match phase_l.as_str() {
+        "dns" => (
+            format!("Looking up {} took too long", cx.host),
+            "The DNS server did not answer in time: this usually means the name is only known to a company DNS \
+             server that is not reachable from here (VPN off)."
+                .to_string(),
+            "1. Connect to the VPN or office network.\n2. Ask IT which DNS server resolves this name.".to_string(),
+        ),
+        "connect" | "tcp" => {
+            let mut why = String::from(
+                "Nothing answered the connection attempt: a firewall silently dropping the traffic, a VPN that is \
+                 needed and not connected",
+            );
+            if proxy.is_none() {
+                why.push_str(", or a company network that only lets traffic out through a proxy");
+            }
+            why.push('.');
+            if private {
+                why.push_str(&format!(
+                    " The name resolves to a private address ({}), which is only reachable inside the company \
+                     network or through the VPN.",
+                    shorten(&addresses.join(", "), 120)
+                ));
+            }
+            (
+                format!("{} did not answer the connection within {secs_txt}", cx.host),
+                why,
+                format!(
+                    "1. Open the Control Room in a browser on this computer: if it does not load either, connect to the \
+                     VPN or ask your network team to allow HTTPS (port 443) to `{}`.\n2. If the browser works, it \
+                     probably uses a proxy: set the same proxy in the options.",
+                    cx.host
+                ),
+            )
+        }
+        "tls" => (
+            format!(
+                "{} accepted the connection but did not start the secure session",
+                cx.host
+            ),
+            format!(
+                "The connection opened, but the TLS handshake got no answer within {secs_txt}. Something between \
+                 this computer and the Control Room (a firewall or TLS-inspecting proxy) may be holding the \
+                 connection, or the port is not a TLS (https) port."
+            ),
+            format!(
+                "1. Check that the port is the Control Room's https port.\n2. Ask your network team to allow HTTPS to \
+                 `{}` from this computer.",
+                cx.host
+            ),
+        ),
+        _ => {
+            let login = step == StepName::Authenticate;
+            let mut why = format!(
+                "The connection worked and the request was sent, but no answer came within {secs_txt}. The \
+                 Control Room may be overloaded or restarting, or a proxy or firewall is holding the request."
+            );
+            if login {
+                why.push_str(
+                    " The login request was sent, so if it reached the Control Room it counts as one attempt on the account.",
+                );
+            }
+            (
+                format!("The Control Room did not answer the {} request within {secs_txt}", step.as_str()),
+                why,
+                "1. Open the Control Room in a browser: if it is slow there too, ask its administrator about its health.\n\
+                 2. Run the check once with a longer timeout (e.g. 60 s) in the options; do not rerun it in a loop."
+                    .to_string(),
+            )
+        }
+    };
+    out.push(
+        Hint::new("net.timeout", Severity::Error, title)
+            .detail(why)
+            .fix(fix)
+            .step(step)
+            .evidence(format!(
+                "no answer within {secs_txt} ({phase}){}",
+                proxy.map(|p| format!(", via proxy {p}")).unwrap_or_default()
+            ))
+            .link(links::FIREWALL)
+            .weight(ROOT),
+    );
+}
+
+fn reset(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
+    let why = if step == StepName::Connect {
+        "The connection was cut while the secure session was being set up. Firewalls and TLS-inspecting proxies do \
+         this to sites that are not on their allow list; a server that is restarting does it too."
+    } else {
+        "The connection was cut after the request was sent, before a complete answer came back. A firewall or web \
+         filter that inspects traffic, a load balancer, or a Control Room that is restarting can do this."
+    };
+    out.push(
+        Hint::new("net.reset", Severity::Error, format!("The connection to {} was cut", cx.host))
+            .detail(format!("{why} The Control Room's own errors come back as answers, not as a cut connection."))
+            .fix(format!(
+                "1. Run the check once from another network (e.g. off or on the VPN) to see whether the network is the cause.\n\
+                 2. Send this report to your network team and ask them to allow HTTPS to `{}` from this computer.",
+                cx.host
+            ))
+            .step(step)
+            .evidence(format!("connection reset: {}", shorten(detail, 200)))
+            .link(links::FIREWALL)
+            .weight(ROOT),
+    );
+}
+
+fn proxy(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
+    let p = proxy_in_use(cx).unwrap_or_else(|| "the system proxy".to_string());
+    let d = detail.to_ascii_lowercase();
+    let (title, why, fix) = if d.contains("407") || d.contains("authenticat") {
+        (
+            "The proxy asks for a sign-in before it lets the check through".to_string(),
+            format!(
+                "The proxy {p} answered 407 (Proxy Authentication Required): it only forwards traffic from signed-in \
+                 users. Browsers sign in to it automatically with your Windows account; this tool does not."
+            ),
+            "1. Ask your network team for a proxy address that does not need a sign-in for this host, or to exempt \
+             the Control Room's host.\n2. Or put the proxy user in the proxy URL (`http://user@proxy:8080`)."
+                .to_string(),
+        )
+    } else {
+        (
+            "The proxy could not be used".to_string(),
+            format!(
+                "The check was told to go through the proxy {p}, and that did not work: the proxy address or port is \
+                 wrong, it is not reachable from here, or it refused to connect to `{}`.",
+                cx.host
+            ),
+            "1. Check the proxy address and port (the same as in the browser's or the system's proxy settings).\n\
+             2. If the Control Room is reachable without a proxy, clear the proxy option (or add its host to NO_PROXY)."
+                .to_string(),
+        )
+    };
+    out.push(
+        Hint::new("net.proxy", Severity::Error, title)
+            .detail(why)
+            .fix(fix)
+            .step(step)
+            .evidence(format!("proxy {p}: {}", shorten(detail, 200)))
+            .weight(ROOT),
+    );
+}
+
+fn unreachable(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
+    out.push(
+        Hint::new(
+            "net.unreachable",
+            Severity::Error,
+            format!("This computer has no network path to {}", cx.host),
+        )
+        .detail(
+            "The operating system could not send anything to the Control Room's address (no route, network \
+                 unreachable or the network is down). The address may be in a network that is only reachable \
+                 through the VPN.",
+        )
+        .fix(
+            "1. Check that this computer is online and, for an internal Control Room, that the VPN is connected.\n\
+                 2. Open the Control Room in a browser on this computer.",
+        )
+        .step(step)
+        .evidence(shorten(detail, 200))
+        .weight(ROOT),
+    );
+}
+
+fn leaf<'a>(cx: &Ctx<'a>) -> Option<&'a CertificateInfo> {
+    cx.t.connect.as_ref().and_then(|c| c.certificates.first())
+}
+
+/// `issued by X for Y`.
+fn describe_cert(c: &CertificateInfo) -> String {
+    let mut s = format!(
+        "issued by \"{}\" for \"{}\"",
+        shorten(&c.issuer, 120),
+        shorten(&c.subject, 120)
+    );
+    if !c.sans.is_empty() {
+        s.push_str(&format!(" (names: {})", shorten(&c.sans.join(", "), 200)));
+    }
+    s
+}
+
+fn tls(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFailure, detail: &str) {
+    let now = cx.t.started_at.unix_timestamp();
+    let cert = leaf(cx);
+    let cert_txt = cert.map(describe_cert);
+    let evidence = match &cert_txt {
+        Some(c) => format!("{}; certificate {c}", shorten(detail, 200)),
+        None => shorten(detail, 200),
+    };
+    let host = &cx.host;
+    match kind {
+        TlsFailure::Untrusted => {
+            let issuer = cert.map(|c| c.issuer.to_ascii_lowercase()).unwrap_or_default();
+            let vendor = INSPECTION_VENDORS.iter().find(|v| issuer.contains(*v));
+            let why = if let Some(v) = vendor {
+                format!(
+                    "The certificate was {}. The issuer name points at a TLS-inspecting proxy or firewall ({v}): \
+                     your company decrypts and re-signs web traffic, and its root certificate is installed in the \
+                     browsers' store but not known to this tool (nor to Python, Java or bots by default).",
+                    cert_txt.as_deref().unwrap_or_default()
+                )
+            } else if cert.is_some_and(|c| c.self_signed) {
+                format!(
+                    "The certificate is self-signed ({}): on-premises Control Rooms use one when installed with the \
+                     default self-signed option. Nothing vouches for it, so it cannot be trusted automatically.",
+                    cert_txt.as_deref().unwrap_or_default()
+                )
+            } else if let Some(c) = &cert_txt {
+                format!(
+                    "The certificate was {c}, an authority this computer does not trust: usually a company's own \
+                     (private) certificate authority, or a TLS-inspecting proxy."
+                )
+            } else {
+                "The Control Room's certificate was signed by an authority this computer does not trust: a \
+                 self-signed certificate, a company's own certificate authority, or a TLS-inspecting proxy."
+                    .to_string()
+            };
+            let ca_note = match &cx.plan.options.ca_file {
+                Some(p) => format!(
+                    " The CA file `{}` was used, and it does not contain the authority that signed this certificate.",
+                    shorten(&p.display().to_string(), 160)
+                ),
+                None => String::new(),
+            };
+            out.push(
+                Hint::new("tls.untrusted", Severity::Error, format!("The certificate of {host} is not trusted"))
+                    .detail(format!("{why}{ca_note}"))
+                    .fix(
+                        "1. Ask the Control Room administrator (or the network team, for a TLS-inspecting proxy) for the \
+                         certificate of the authority that signed it, as a PEM file.\n2. Set that file as the CA file \
+                         in the options (`--ca-file`) and run the check again.\n3. Only to confirm that the certificate \
+                         is the sole problem, you may run once with certificate checks off; do not keep that setting.",
+                    )
+                    .step(step)
+                    .evidence(evidence)
+                    .link(links::CUSTOM_TLS)
+                    .weight(ROOT),
+            );
+        }
+        TlsFailure::Expired => {
+            let after = cert.and_then(|c| c.not_after.as_deref());
+            let before = cert.and_then(|c| c.not_before.as_deref());
+            let after_t = after.and_then(parse_date);
+            let before_t = before.and_then(parse_date);
+            let (title, why) = match (before_t, after_t) {
+                (Some(b), _) if b > now => (
+                    format!("The certificate of {host} is not valid yet"),
+                    format!(
+                        "The certificate ({}) only becomes valid on {}, {} from this computer's clock. Either it was \
+                         installed just now with a start date in the future, or this computer's date and time are wrong.",
+                        cert_txt.as_deref().unwrap_or_default(),
+                        fmt_unix(b),
+                        fmt_span(b - now)
+                    ),
+                ),
+                (_, Some(a)) if a < now => (
+                    format!("The certificate of {host} expired {} ago", fmt_span(now - a)),
+                    format!(
+                        "The certificate ({}) expired on {}, {} ago. Every client refuses it; browsers show a \
+                         warning page. If the date looks wrong, check this computer's date and time too.",
+                        cert_txt.as_deref().unwrap_or_default(),
+                        fmt_unix(a),
+                        fmt_span(now - a)
+                    ),
+                ),
+                _ => (
+                    format!("The certificate of {host} has expired or is not valid yet"),
+                    format!(
+                        "The certificate is outside its validity period{}{}. Check this computer's date and time; \
+                         if they are right, the certificate must be renewed.",
+                        cert_txt.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
+                        match (before, after) {
+                            (Some(b), Some(a)) => format!(", valid from {} to {}", shorten(b, 40), shorten(a, 40)),
+                            _ => String::new(),
+                        }
+                    ),
+                ),
+            };
+            out.push(
+                Hint::new("tls.expired", Severity::Error, title)
+                    .detail(why)
+                    .fix(
+                        "1. Check that this computer's date, time and time zone are right.\n2. Send this report to the \
+                         Control Room administrator: the certificate must be renewed (for a cloud Control Room, \
+                         Automation Anywhere support).",
+                    )
+                    .step(step)
+                    .evidence(evidence)
+                    .link(links::CUSTOM_TLS)
+                    .weight(ROOT),
+            );
+        }
+        TlsFailure::NameMismatch => {
+            let names: Vec<String> = match cert {
+                Some(c) if !c.sans.is_empty() => c.sans.clone(),
+                Some(c) if !c.subject.is_empty() => vec![c.subject.clone()],
+                _ => Vec::new(),
+            };
+            let ip = host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok();
+            let mut why = if names.is_empty() {
+                format!("The certificate the server presented is for another name than `{host}`.")
+            } else {
+                format!(
+                    "The certificate is for {}, but the address used was `{host}`.",
+                    shorten(
+                        &names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                        240
+                    )
+                )
+            };
+            if ip {
+                why.push_str(" Certificates name hosts, not IP addresses: use the host name.");
+            } else if !names.is_empty() {
+                why.push_str(
+                    " Either the address is a different name for the same server (an alias or a short name), or \
+                     something in between (a proxy or load balancer) presented its own certificate.",
+                );
+            }
+            let fix = match names.iter().find(|n| !n.starts_with('*')) {
+                Some(n) => format!(
+                    "1. Use the name on the certificate: `https://{n}`.\n2. If `{host}` is the official address, ask the \
+                     Control Room administrator to add it to the certificate."
+                ),
+                None => format!(
+                    "1. Use the address exactly as it appears on the certificate (see the evidence).\n2. If `{host}` is \
+                     the official address, ask the Control Room administrator to add it to the certificate."
+                ),
+            };
+            out.push(
+                Hint::new(
+                    "tls.name-mismatch",
+                    Severity::Error,
+                    format!("The certificate does not match the name {host}"),
+                )
+                .detail(why)
+                .fix(fix)
+                .step(step)
+                .evidence(evidence)
+                .link(links::CUSTOM_TLS)
+                .weight(ROOT),
+            );
+        }
+        TlsFailure::Handshake => handshake(cx, out, step, &evidence, detail),
+    }
+}
+
+fn handshake(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, evidence: &str, detail: &str) {
+    let d = detail.to_ascii_lowercase();
+    let port = cx.url.as_ref().map(|u| u.port).unwrap_or(443);
+    let why = if d.contains("version") && !d.contains("wrong version number")
+        || d.contains("protocol_version")
+        || d.contains("no common")
+        || d.contains("handshake_failure")
+    {
+        "The server and this tool found no TLS version or cipher in common. Current clients require TLS 1.2 or \
+         1.3; a server that still offers only TLS 1.0/1.1 or old ciphers is refused by them."
+            .to_string()
+    } else if port == 80
+        || d.contains("wrong version number")
+        || d.contains("invalidcontenttype")
+        || d.contains("corrupt")
+        || d.contains("http")
+    {
+        format!(
+            "The server at port {port} answered the secure handshake with something that is not TLS, typically \
+             plain http on a port where https was expected."
+        )
+    } else {
+        "The secure (TLS) session could not be set up. A TLS-inspecting proxy, a server that speaks another protocol \
+         on this port, or an outdated TLS configuration can cause this."
+            .to_string()
+    };
+    out.push(
+        Hint::new(
+            "tls.handshake",
+            Severity::Error,
+            format!("The secure connection to {} could not be set up", cx.host),
+        )
+        .detail(why)
+        .fix(
+            "1. Check the address and port: https usually uses port 443.\n2. Open the same address in a browser \
+                 and look at its security details.\n3. If the browser works and this does not, send this report to \
+                 your network team (a proxy may be rewriting the connection).",
+        )
+        .step(step)
+        .evidence(evidence.to_string())
+        .link(links::CUSTOM_TLS)
+        .weight(ROOT),
+    );
+}
+
+fn protocol(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
+    let https = cx.url.as_ref().map(|u| u.https).unwrap_or(true);
+    if https && step == StepName::Connect {
+        handshake(cx, out, step, &shorten(detail, 200), detail);
+        return;
+    }
+    out.push(
+        Hint::new(
+            "http.not-api",
+            Severity::Error,
+            format!("The server at {} did not answer in HTTP", cx.host),
+        )
+        .detail(
+            "Something answered on this address and port, but not with HTTP: it is not a web server (wrong port), \
+                 or it expects https while the address says http.",
+        )
+        .fix(format!(
+            "1. Try `{}`.\n2. Check the port number with the Control Room administrator.",
+            cx.https_base()
+        ))
+        .step(step)
+        .evidence(shorten(detail, 200))
+        .weight(if https { LIKELY } else { ROOT }),
+    );
+}

@@ -1,0 +1,2092 @@
+//! One test per real-world situation, named after it, with where the case comes from
+//! ("ref §7.N" = `shared/reference/control-room-api.md` §7 item N; "forum" = `shared/reference/forum-thread.txt`).
+//! Plans and transcripts are built by hand, in the shape the engine records.
+
+use super::*;
+use crate::plan::{AuthMode, CheckOptions, Plan};
+use crate::secret::Secret;
+use crate::transcript::*;
+
+const HOST: &str = "acme.my.automationanywhere.digital";
+const URL: &str = "https://acme.my.automationanywhere.digital";
+/// The reference's sample key (40 characters after JSON unescaping).
+const KEY40: &str = "Vie;Z:IvtAhY0\\1RAD[SWl{NU7baRLYEeIYUJSKO";
+const PASSWORD: &str = "Correct-Horse-77";
+/// The check's clock: 2026-11-27 14:00:00 UTC.
+const NOW: i64 = 1_795_788_000;
+/// A JWT as a Control Room issues it (header RS512, iat NOW, exp NOW+1200); used to test redaction.
+fn jwt(iat: i64, exp: i64) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B;
+    let h = B.encode(br#"{"alg":"RS512"}"#);
+    let c = B.encode(format!(
+        r#"{{"sub":"7","clientType":"WEB","iat":{iat},"exp":{exp},"iss":"AutomationAnywhere"}}"#
+    ));
+    format!("{h}.{c}.c2lnbmF0dXJlLXBhcnQtdGhhdC1pcy1sb25n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builders
+
+fn key_plan(key: &str) -> Plan {
+    Plan {
+        input_url: URL.into(),
+        username: "svc_api".into(),
+        auth: AuthMode::ApiKey,
+        secret: Secret::new(key),
+        options: CheckOptions::default(),
+    }
+}
+
+fn password_plan(pw: &str) -> Plan {
+    Plan {
+        auth: AuthMode::Password,
+        username: "jdoe".into(),
+        secret: Secret::new(pw),
+        ..key_plan("")
+    }
+}
+
+fn resp(status: u16, content_type: &str, body: &str) -> RecordedResponse {
+    let reason = match status {
+        200 => "OK",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        _ => "",
+    };
+    let mut headers = Vec::new();
+    if !content_type.is_empty() {
+        headers.push(("content-type".to_string(), content_type.to_string()));
+    }
+    RecordedResponse {
+        status,
+        reason: reason.into(),
+        http_version: "HTTP/1.1".into(),
+        headers,
+        body: body.into(),
+        truncated: false,
+        body_bytes: body.len(),
+        invalid_utf8: false,
+    }
+}
+
+fn json(status: u16, body: &str) -> RecordedResponse {
+    resp(status, "application/json", body)
+}
+
+fn with_header(mut r: RecordedResponse, k: &str, v: &str) -> RecordedResponse {
+    r.headers.push((k.into(), v.into()));
+    r
+}
+
+fn login_request(plan: &Plan) -> RecordedRequest {
+    RecordedRequest {
+        method: "POST".into(),
+        url: format!("{URL}/v2/authentication"),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: Some(format!(
+            r#"{{"username":"{}","{}":"{}"}}"#,
+            plan.username,
+            plan.auth.body_field(),
+            plan.secret.marker()
+        )),
+    }
+}
+
+fn token_request(step: StepName) -> RecordedRequest {
+    let marker = crate::secret::token_marker(&jwt(NOW, NOW + 1200));
+    RecordedRequest {
+        method: if step == StepName::Validate { "GET" } else { "POST" }.into(),
+        url: format!(
+            "{URL}/v1/authentication/{}",
+            if step == StepName::Validate {
+                "token?token=…"
+            } else {
+                "logout"
+            }
+        ),
+        headers: vec![("X-Authorization".into(), marker)],
+        body: None,
+    }
+}
+
+/// A transcript where nothing ran yet.
+fn blank(plan: &Plan) -> Transcript {
+    Transcript {
+        started_at: time::OffsetDateTime::from_unix_timestamp(NOW).unwrap(),
+        input_url: plan.input_url.clone(),
+        base_url: crate::target_url::normalise(&plan.input_url).ok().map(|u| u.base),
+        steps: StepName::ALL.iter().map(|n| StepRecord::skipped(*n)).collect(),
+        outcome: Outcome::Ok,
+        connect: None,
+        token: None,
+        account: None,
+        login_attempts: 0,
+        token_valid: None,
+        token_received_at: None,
+    }
+}
+
+fn set(t: &mut Transcript, name: StepName, f: impl FnOnce(&mut StepRecord)) {
+    let s = t.steps.iter_mut().find(|s| s.name == name).unwrap();
+    f(s);
+}
+
+fn ok(t: &mut Transcript, name: StepName) {
+    set(t, name, |s| s.status = StepStatus::Ok);
+}
+
+fn connected(plan: &Plan) -> Transcript {
+    let mut t = blank(plan);
+    ok(&mut t, StepName::Preflight);
+    ok(&mut t, StepName::Connect);
+    let host = t
+        .base_url
+        .as_deref()
+        .and_then(|b| b.split("://").nth(1))
+        .unwrap_or(HOST)
+        .to_string();
+    t.connect = Some(ConnectInfo {
+        host: host.split(':').next().unwrap_or(HOST).to_string(),
+        port: 443,
+        addresses: vec!["52.1.2.3:443".into()],
+        tls_version: Some("TLSv1.3".into()),
+        ..Default::default()
+    });
+    t
+}
+
+/// The ladder stopped at `step` with `error` (preflight and connect failures).
+fn failed_at(plan: &Plan, step: StepName, error: StepError) -> Transcript {
+    let mut t = blank(plan);
+    for n in StepName::ALL {
+        if n == step {
+            break;
+        }
+        ok(&mut t, n);
+    }
+    set(&mut t, step, |s| {
+        s.status = StepStatus::Failed;
+        s.error = Some(error);
+    });
+    t.outcome = if step == StepName::Preflight {
+        Outcome::InvalidInput
+    } else {
+        Outcome::Unreachable
+    };
+    if step != StepName::Preflight {
+        t.connect = Some(ConnectInfo {
+            host: HOST.into(),
+            port: 443,
+            ..Default::default()
+        });
+    }
+    t
+}
+
+/// The login was sent and answered with `r`, which failed the step.
+fn login_failed(plan: &Plan, r: RecordedResponse) -> Transcript {
+    let mut t = connected(plan);
+    t.login_attempts = 1;
+    let status = r.status;
+    set(&mut t, StepName::Authenticate, |s| {
+        s.status = StepStatus::Failed;
+        s.request = Some(login_request(plan));
+        s.error = Some(StepError::Answer {
+            detail: format!("HTTP {status}"),
+        });
+        s.response = Some(r);
+    });
+    t.outcome = if status == 401 || status == 403 {
+        Outcome::Rejected
+    } else {
+        Outcome::Unreachable
+    };
+    t
+}
+
+/// Login worked; `iat`/`exp` of the token and when it arrived.
+fn logged_in(plan: &Plan, iat: i64, exp: i64, received: i64) -> Transcript {
+    let mut t = connected(plan);
+    t.login_attempts = 1;
+    let token = jwt(iat, exp);
+    set(&mut t, StepName::Authenticate, |s| {
+        s.status = StepStatus::Ok;
+        s.request = Some(login_request(plan));
+        s.response = Some(json(
+            200,
+            &format!(
+                r#"{{"token":"{}","user":{{"id":7,"username":"{}"}}}}"#,
+                crate::secret::token_marker(&token),
+                plan.username
+            ),
+        ));
+    });
+    t.token = Some(TokenInfo {
+        is_jwt: true,
+        length: token.len(),
+        alg: Some("RS512".into()),
+        claims: crate::jwt::decode(&token).map(|d| d.claims),
+        iat: Some(iat),
+        exp: Some(exp),
+    });
+    t.token_received_at = Some(received);
+    t.account = Some(AccountSummary {
+        username: Some(plan.username.clone()),
+        ..Default::default()
+    });
+    t
+}
+
+/// A whole healthy check: login, `{"valid": true}`, logout 204.
+fn healthy(plan: &Plan) -> Transcript {
+    let mut t = logged_in(plan, NOW, NOW + 1200, NOW);
+    set(&mut t, StepName::Validate, |s| {
+        s.status = StepStatus::Ok;
+        s.request = Some(token_request(StepName::Validate));
+        s.response = Some(json(200, r#"{"valid": true}"#));
+    });
+    t.token_valid = Some(true);
+    set(&mut t, StepName::Logout, |s| {
+        s.status = StepStatus::Ok;
+        s.request = Some(token_request(StepName::Logout));
+        s.response = Some(resp(204, "", ""));
+    });
+    t
+}
+
+fn validate_answered(plan: &Plan, r: RecordedResponse, valid: Option<bool>) -> Transcript {
+    let mut t = healthy(plan);
+    let failed = valid != Some(true);
+    set(&mut t, StepName::Validate, |s| {
+        s.status = if failed { StepStatus::Failed } else { StepStatus::Ok };
+        s.response = Some(r);
+    });
+    t.token_valid = valid;
+    if failed {
+        t.outcome = Outcome::Rejected;
+    }
+    t
+}
+
+fn ids(h: &[Hint]) -> Vec<&'static str> {
+    h.iter().map(|h| h.id).collect()
+}
+
+fn find<'a>(h: &'a [Hint], id: &str) -> &'a Hint {
+    h.iter()
+        .find(|x| x.id == id)
+        .unwrap_or_else(|| panic!("no {id} in {:?}", ids(h)))
+}
+
+fn text(h: &Hint) -> String {
+    format!(
+        "{}\n{}\n{}\n{}",
+        h.title,
+        h.detail,
+        h.fix,
+        h.evidence.as_deref().unwrap_or("")
+    )
+}
+
+/// Every hint is well-formed, and nothing secret is in any of them.
+fn check_hygiene(plan: &Plan, hints: &[Hint]) {
+    let secret = plan.secret.expose().trim();
+    for h in hints {
+        assert!(ALL_IDS.contains(&h.id), "unknown id {}", h.id);
+        assert!(
+            !h.title.is_empty() && !h.detail.is_empty() && !h.fix.is_empty(),
+            "{} is incomplete",
+            h.id
+        );
+        assert!(!h.title.contains('\n'), "{}: title must be one line", h.id);
+        let all = text(h);
+        if secret.len() >= 3 {
+            assert!(!all.contains(secret), "{} repeats the secret: {all}", h.id);
+        }
+        assert!(!all.contains("c2lnbmF0dXJl"), "{} repeats a token: {all}", h.id);
+        for code in ["UM1110", "UM1117", "generic.server.exception"] {
+            assert!(
+                !h.title.contains(code),
+                "{}: codes belong in the evidence, not the title",
+                h.id
+            );
+        }
+        for bad in ["retry until", "try again until", "keep trying"] {
+            assert!(
+                !all.to_ascii_lowercase().contains(bad),
+                "{}: suggests a retry loop",
+                h.id
+            );
+        }
+    }
+}
+
+fn run(plan: &Plan, t: &Transcript) -> Vec<Hint> {
+    let h = diagnose(plan, t);
+    check_hygiene(plan, &h);
+    h
+}
+
+fn first(h: &[Hint]) -> &'static str {
+    h.first().map(|h| h.id).unwrap_or("(none)")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The case table: one transcript per hint id (used for coverage, hygiene and fuzz-ish checks).
+
+const UM1110: &str = r#"{"code": "UM1110", "details": "This may be due to a misspelling or because your Caps Lock is on. To continue, please retype your username and password.", "message": "Either your username or your password is incorrect"}"#;
+const GENERIC: &str =
+    r#"{"code": "generic.server.exception", "details": null, "message": "An unexpected problem occurred"}"#;
+const UM1117: &str =
+    r#"{"code": "UM1117", "details": null, "message": "Access token expected in the 'X-Authorization' header"}"#;
+const ZSCALER_PAGE: &str = "<!DOCTYPE html><html><head><title>Website blocked</title></head><body><h1>Website blocked</h1><p>Not allowed to browse Uncategorized category. Your organization has selected Zscaler to protect you from internet threats.</p></body></html>";
+const WEB_UI: &str = "<!doctype html><html><head><title>Automation 360</title></head><body><app-root></app-root><script src=\"main.js\"></script></body></html>";
+
+fn cases() -> Vec<(&'static str, Plan, Transcript)> {
+    let k = key_plan(KEY40);
+    let p = password_plan(PASSWORD);
+    let mut v: Vec<(&'static str, Plan, Transcript)> = Vec::new();
+    let mut add = |id: &'static str, plan: Plan, t: Transcript| v.push((id, plan, t));
+
+    let pl = Plan {
+        input_url: "".into(),
+        ..k.clone()
+    };
+    add(
+        "url.missing",
+        pl.clone(),
+        failed_at(
+            &pl,
+            StepName::Preflight,
+            StepError::Input {
+                reason: "no URL".into(),
+            },
+        ),
+    );
+    let pl = Plan {
+        input_url: "https://cr example.com".into(),
+        ..k.clone()
+    };
+    add(
+        "url.invalid",
+        pl.clone(),
+        failed_at(
+            &pl,
+            StepName::Preflight,
+            StepError::Input {
+                reason: "bad URL".into(),
+            },
+        ),
+    );
+    let pl = Plan {
+        input_url: HOST.into(),
+        ..k.clone()
+    };
+    add("url.no-scheme", pl.clone(), healthy(&pl));
+    let pl = Plan {
+        input_url: "http://cr.acme.local".into(),
+        ..k.clone()
+    };
+    add("url.http", pl.clone(), healthy(&pl));
+    let pl = Plan {
+        input_url: format!("{URL}/#/login?next=/home"),
+        ..k.clone()
+    };
+    add("url.path-dropped", pl.clone(), healthy(&pl));
+    let pl = Plan {
+        input_url: format!("{URL}/v1/authentication"),
+        ..k.clone()
+    };
+    add("url.v1-endpoint", pl.clone(), healthy(&pl));
+    let pl = Plan {
+        username: " ".into(),
+        ..k.clone()
+    };
+    add(
+        "input.username-missing",
+        pl.clone(),
+        failed_at(
+            &pl,
+            StepName::Preflight,
+            StepError::Input {
+                reason: "no username".into(),
+            },
+        ),
+    );
+    let pl = key_plan("");
+    add(
+        "input.secret-missing",
+        pl.clone(),
+        failed_at(
+            &pl,
+            StepName::Preflight,
+            StepError::Input {
+                reason: "no key".into(),
+            },
+        ),
+    );
+    let pl = key_plan(&format!(" {KEY40}\n"));
+    add("input.whitespace", pl.clone(), healthy(&pl));
+    let pl = Plan {
+        username: "“svc_api”".into(),
+        ..k.clone()
+    };
+    add("input.smart-quotes", pl.clone(), login_failed(&pl, json(401, UM1110)));
+    let pl = key_plan(&jwt(NOW, NOW + 1200));
+    add(
+        "input.key-is-token",
+        pl.clone(),
+        failed_at(
+            &pl,
+            StepName::Preflight,
+            StepError::Input {
+                reason: "key is a token".into(),
+            },
+        ),
+    );
+    let pl = key_plan(&KEY40[..39]);
+    add("input.key-length", pl.clone(), login_failed(&pl, json(401, UM1110)));
+    let pl = Plan {
+        username: "ACME\\svc_api".into(),
+        ..k.clone()
+    };
+    add("input.domain-user", pl.clone(), healthy(&pl));
+    let mut pl = k.clone();
+    pl.options.insecure = true;
+    add("input.insecure", pl.clone(), healthy(&pl));
+    add(
+        "net.dns",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Connect,
+            StepError::Dns {
+                host: HOST.into(),
+                detail: "no such host".into(),
+            },
+        ),
+    );
+    add(
+        "net.refused",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Connect,
+            StepError::Refused {
+                addr: "52.1.2.3:443".into(),
+            },
+        ),
+    );
+    add(
+        "net.timeout",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Connect,
+            StepError::Timeout {
+                phase: "connect".into(),
+                secs: 15.0,
+            },
+        ),
+    );
+    add(
+        "net.reset",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Connect,
+            StepError::Reset {
+                detail: "connection reset by peer".into(),
+            },
+        ),
+    );
+    add(
+        "net.proxy",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Connect,
+            StepError::Proxy {
+                detail: "407 Proxy Authentication Required".into(),
+            },
+        ),
+    );
+    add(
+        "tls.untrusted",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Connect,
+            StepError::Tls {
+                kind: TlsFailure::Untrusted,
+                detail: "UnknownIssuer".into(),
+            },
+        ),
+    );
+    add(
+        "tls.expired",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Connect,
+            StepError::Tls {
+                kind: TlsFailure::Expired,
+                detail: "Expired".into(),
+            },
+        ),
+    );
+    add(
+        "tls.name-mismatch",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Connect,
+            StepError::Tls {
+                kind: TlsFailure::NameMismatch,
+                detail: "NotValidForName".into(),
+            },
+        ),
+    );
+    add(
+        "tls.handshake",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Connect,
+            StepError::Tls {
+                kind: TlsFailure::Handshake,
+                detail: "InvalidContentType".into(),
+            },
+        ),
+    );
+    add(
+        "http.redirect",
+        k.clone(),
+        login_failed(
+            &k,
+            with_header(
+                resp(302, "", ""),
+                "location",
+                "https://idp.acme.com/adfs/ls/?SAMLRequest=abc",
+            ),
+        ),
+    );
+    add(
+        "http.not-api",
+        k.clone(),
+        login_failed(&k, resp(200, "text/html", WEB_UI)),
+    );
+    add(
+        "http.blocked",
+        k.clone(),
+        login_failed(&k, resp(403, "text/html", ZSCALER_PAGE)),
+    );
+    add(
+        "http.not-found",
+        k.clone(),
+        login_failed(&k, resp(404, "text/plain", "Not Found")),
+    );
+    add("http.method", k.clone(), login_failed(&k, resp(405, "", "")));
+    add(
+        "http.rate-limited",
+        k.clone(),
+        login_failed(&k, with_header(resp(429, "", ""), "retry-after", "30")),
+    );
+    add(
+        "http.server-error",
+        k.clone(),
+        login_failed(
+            &k,
+            resp(
+                502,
+                "text/html",
+                "<html><title>502 Bad Gateway</title><body>nginx</body></html>",
+            ),
+        ),
+    );
+    add("auth.bad-credentials", k.clone(), login_failed(&k, json(401, UM1110)));
+    add("auth.server-exception", k.clone(), login_failed(&k, json(500, GENERIC)));
+    add(
+        "auth.forbidden",
+        k.clone(),
+        login_failed(
+            &k,
+            json(
+                403,
+                r#"{"code":"UM1150","details":null,"message":"You are not authorized to perform this action"}"#,
+            ),
+        ),
+    );
+    add(
+        "auth.disabled",
+        k.clone(),
+        login_failed(
+            &k,
+            json(
+                401,
+                r#"{"code":"UM1111","details":null,"message":"User is disabled. Contact your Control Room administrator."}"#,
+            ),
+        ),
+    );
+    add(
+        "auth.no-token",
+        k.clone(),
+        login_failed(&k, json(200, r#"{"status":"ok"}"#)),
+    );
+    add("auth.retry-warning", k.clone(), login_failed(&k, json(401, UM1110)));
+    add("auth.session-replaced", p.clone(), healthy(&p));
+    let pl = Plan {
+        input_url: "https://community.cloud.automationanywhere.digital".into(),
+        ..k.clone()
+    };
+    add("auth.community-edition", pl.clone(), healthy(&pl));
+    let mut t = healthy(&k);
+    if let Some(tok) = t.token.as_mut() {
+        tok.is_jwt = false;
+        tok.length = 36;
+    }
+    add("token.not-jwt", k.clone(), t);
+    add("token.expiry", k.clone(), healthy(&k));
+    let mut t = logged_in(&k, NOW - 3600, NOW - 2400, NOW);
+    t.token_valid = Some(true);
+    add("token.clock-skew", k.clone(), t);
+    add(
+        "token.invalid",
+        p.clone(),
+        validate_answered(&p, json(200, r#"{"valid": false}"#), Some(false)),
+    );
+    add(
+        "token.header-missing",
+        k.clone(),
+        validate_answered(&k, json(401, UM1117), None),
+    );
+    let mut t = healthy(&k);
+    set(&mut t, StepName::Logout, |s| {
+        s.status = StepStatus::Failed;
+        s.response = Some(json(
+            401,
+            r#"{"code":"UM1000","details":null,"message":"Session expired"}"#,
+        ));
+    });
+    add("logout.failed", k.clone(), t);
+    add(
+        "net.unreachable",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Connect,
+            StepError::Network {
+                detail: "Network is unreachable (os error 101)".into(),
+            },
+        ),
+    );
+    let mut pl = k.clone();
+    pl.options.ca_file = Some("/tmp/missing-ca.pem".into());
+    add(
+        "input.ca-file",
+        pl.clone(),
+        failed_at(
+            &pl,
+            StepName::Connect,
+            StepError::CaFile {
+                detail: "No such file or directory".into(),
+            },
+        ),
+    );
+    let mut t = failed_at(&k, StepName::Authenticate, StepError::Cancelled);
+    t.outcome = Outcome::Cancelled;
+    add("check.cancelled", k.clone(), t);
+    add(
+        "check.unexplained",
+        k.clone(),
+        failed_at(
+            &k,
+            StepName::Authenticate,
+            StepError::Answer {
+                detail: "something new".into(),
+            },
+        ),
+    );
+    v
+}
+
+#[test]
+fn every_catalogue_id_is_produced_by_its_case() {
+    let cases = cases();
+    for id in ALL_IDS {
+        let Some((_, plan, t)) = cases.iter().find(|(i, _, _)| i == id) else {
+            panic!("no case for {id}");
+        };
+        let h = run(plan, t);
+        assert!(ids(&h).contains(id), "{id} not produced; got {:?}", ids(&h));
+    }
+    // and no case id is outside the catalogue
+    for (id, _, _) in &cases {
+        assert!(ALL_IDS.contains(id), "{id}");
+    }
+}
+
+#[test]
+fn all_ids_are_unique_and_cover_design_catalogue() {
+    let design = include_str!("../../../shared/design.md");
+    let mut seen = std::collections::HashSet::new();
+    for id in ALL_IDS {
+        assert!(seen.insert(id), "{id} twice");
+    }
+    // Every backticked id in the §3.3 table is in ALL_IDS.
+    let table = design
+        .split("### 3.3")
+        .nth(1)
+        .unwrap_or("")
+        .split("## 4.")
+        .next()
+        .unwrap_or("");
+    let mut found = 0;
+    for line in table.lines().filter(|l| l.starts_with("| `")) {
+        let cell = line.split('|').nth(1).unwrap_or("");
+        for part in cell.split('`').skip(1).step_by(2) {
+            found += 1;
+            assert!(ALL_IDS.contains(&part), "design id {part} missing from ALL_IDS");
+        }
+    }
+    assert!(found >= 44, "parsed only {found} ids from design.md");
+}
+
+#[test]
+fn every_failed_case_leads_with_an_error_and_sets_a_step() {
+    for (id, plan, t) in cases() {
+        let h = run(&plan, &t);
+        let failed = t
+            .steps
+            .iter()
+            .any(|s| s.status == StepStatus::Failed && s.name != StepName::Logout);
+        if failed && t.outcome != Outcome::Cancelled {
+            assert_eq!(h[0].severity, Severity::Error, "{id}: first hint {:?}", ids(&h));
+            assert!(h[0].step.is_some(), "{id}: the lead hint names its step");
+            assert!(h[0].evidence.is_some(), "{id}: the lead hint quotes its evidence");
+        }
+        // Severities are sorted.
+        assert!(
+            h.windows(2).all(|w| w[0].severity <= w[1].severity),
+            "{id}: {:?}",
+            ids(&h)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Healthy checks
+
+#[test]
+fn healthy_api_key_check_has_only_info() {
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &healthy(&plan));
+    assert!(h.iter().all(|h| h.severity == Severity::Info), "{:?}", ids(&h));
+    assert_eq!(ids(&h), vec!["token.expiry"]);
+    let e = find(&h, "token.expiry");
+    assert!(e.title.contains("2026-11-27 14:20:00 UTC"), "{}", e.title);
+    assert!(e.detail.contains("20 minutes"), "{}", e.detail);
+}
+
+#[test]
+fn healthy_password_check_has_only_info() {
+    // ref §7.13 / [F3]: a password login without multi-login may end other sessions; said as info.
+    let plan = password_plan(PASSWORD);
+    let h = run(&plan, &healthy(&plan));
+    assert!(h.iter().all(|h| h.severity == Severity::Info), "{:?}", ids(&h));
+    assert!(ids(&h).contains(&"auth.session-replaced"));
+}
+
+#[test]
+fn healthy_password_check_with_multiple_login_does_not_mention_sessions() {
+    let mut plan = password_plan(PASSWORD);
+    plan.options.multiple_login = true;
+    let h = run(&plan, &healthy(&plan));
+    assert!(!ids(&h).contains(&"auth.session-replaced"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// URL
+
+#[test]
+fn url_field_left_empty() {
+    let plan = Plan {
+        input_url: "  ".into(),
+        ..key_plan(KEY40)
+    };
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Preflight,
+            StepError::Input {
+                reason: "no URL".into(),
+            },
+        ),
+    );
+    assert_eq!(first(&h), "url.missing");
+}
+
+#[test]
+fn url_with_ftp_scheme_cannot_be_used() {
+    let plan = Plan {
+        input_url: "ftp://cr.acme.local".into(),
+        ..key_plan(KEY40)
+    };
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Preflight,
+            StepError::Input {
+                reason: "bad URL".into(),
+            },
+        ),
+    );
+    assert_eq!(first(&h), "url.invalid");
+    assert!(find(&h, "url.invalid").detail.contains("ftp://"));
+}
+
+#[test]
+fn url_host_only_gets_https() {
+    // ref §6.3: [C7] adds https:// when the scheme is missing.
+    let plan = Plan {
+        input_url: HOST.into(),
+        ..key_plan(KEY40)
+    };
+    let h = run(&plan, &healthy(&plan));
+    let n = find(&h, "url.no-scheme");
+    assert_eq!(n.severity, Severity::Info);
+    assert!(n.detail.contains(URL));
+}
+
+#[test]
+fn url_host_only_and_tls_fails_suspects_the_assumption() {
+    let plan = Plan {
+        input_url: "cr.acme.local:8080".into(),
+        ..key_plan(KEY40)
+    };
+    let t = failed_at(
+        &plan,
+        StepName::Connect,
+        StepError::Tls {
+            kind: TlsFailure::Handshake,
+            detail: "InvalidContentType".into(),
+        },
+    );
+    let h = run(&plan, &t);
+    assert_eq!(first(&h), "tls.handshake");
+    assert_eq!(find(&h, "url.no-scheme").severity, Severity::Warning);
+}
+
+#[test]
+fn url_copied_from_the_browser_login_page() {
+    // ref §6.2: `.../#/login?next=/home` copied from the address bar.
+    let plan = Plan {
+        input_url: format!("{URL}/#/login?next=/home"),
+        ..key_plan(KEY40)
+    };
+    let h = run(&plan, &healthy(&plan));
+    let n = find(&h, "url.path-dropped");
+    assert!(n.evidence.as_deref().unwrap().contains("#/login"));
+    assert!(n.detail.contains("web interface"));
+}
+
+#[test]
+fn url_of_swagger_page() {
+    // forum: "Go to https://yourcontrolroom/swagger/"; people paste that as the base URL.
+    let plan = Plan {
+        input_url: format!("{URL}/swagger/"),
+        ..key_plan(KEY40)
+    };
+    let h = run(&plan, &healthy(&plan));
+    assert!(find(&h, "url.path-dropped").detail.contains("Swagger"));
+}
+
+#[test]
+fn url_of_deprecated_v1_authentication() {
+    // forum + ref §7.4: "v1/authentication is deprecated and will always return a failure message".
+    let plan = Plan {
+        input_url: format!("{URL}/v1/authentication"),
+        ..key_plan(KEY40)
+    };
+    let h = run(&plan, &healthy(&plan));
+    let n = find(&h, "url.v1-endpoint");
+    assert_eq!(n.severity, Severity::Warning);
+    assert!(n.fix.contains("/v2/authentication"));
+    assert!(
+        !ids(&h).contains(&"url.path-dropped"),
+        "the v1 hint says it all: {:?}",
+        ids(&h)
+    );
+}
+
+#[test]
+fn url_plain_http_redirected_to_https() {
+    // ref §7.17: on-prem "Force HTTP traffic to HTTPS"; the redirected POST is not followed.
+    let plan = Plan {
+        input_url: "http://cr.acme.local".into(),
+        ..key_plan(KEY40)
+    };
+    let r = with_header(resp(301, "", ""), "location", "https://cr.acme.local/v2/authentication");
+    let h = run(&plan, &login_failed(&plan, r));
+    assert_eq!(first(&h), "http.redirect");
+    let red = find(&h, "http.redirect");
+    assert!(red.title.contains("https"));
+    assert!(red.fix.contains("https://cr.acme.local"));
+    assert!(
+        red.fix.contains("Generate API-Key"),
+        "the key crossed the network unencrypted: {}",
+        red.fix
+    );
+    assert_eq!(find(&h, "url.http").weight, super::rank::LIKELY);
+    assert!(
+        !ids(&h).contains(&"auth.retry-warning"),
+        "a redirect is not a rejected login"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input fields
+
+#[test]
+fn username_left_empty() {
+    let plan = Plan {
+        username: "".into(),
+        ..key_plan(KEY40)
+    };
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Preflight,
+            StepError::Input {
+                reason: "no username".into(),
+            },
+        ),
+    );
+    assert_eq!(first(&h), "input.username-missing");
+}
+
+#[test]
+fn password_field_holds_only_spaces() {
+    let plan = password_plan("   ");
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Preflight,
+            StepError::Input {
+                reason: "no password".into(),
+            },
+        ),
+    );
+    let m = find(&h, "input.secret-missing");
+    assert!(m.title.contains("password"));
+    assert!(m.detail.contains("only holds spaces"));
+}
+
+#[test]
+fn api_key_pasted_with_a_trailing_newline() {
+    // ref §7.11: whitespace around a pasted key; the engine trims it, other tools do not.
+    let plan = key_plan(&format!("{KEY40}\r\n"));
+    let h = run(&plan, &healthy(&plan));
+    let w = find(&h, "input.whitespace");
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(w.detail.contains("removed"), "{}", w.detail);
+    assert!(w.detail.contains("other tools"), "{}", w.detail);
+    assert!(!ids(&h).contains(&"input.key-length"), "40 after trimming");
+}
+
+#[test]
+fn password_with_trailing_space_and_rejected() {
+    // ref §7.11: passwords are not trimmed; the space is a likely cause of UM1110.
+    let plan = password_plan("Correct-Horse-77 ");
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    assert_eq!(first(&h), "auth.bad-credentials");
+    let b = find(&h, "auth.bad-credentials");
+    assert!(
+        b.detail.contains("(1) the password was sent with a space"),
+        "{}",
+        b.detail
+    );
+    assert_eq!(find(&h, "input.whitespace").weight, super::rank::LIKELY);
+}
+
+#[test]
+fn api_key_broken_over_two_lines() {
+    let plan = key_plan(&format!("{}\n{}", &KEY40[..20], &KEY40[20..]));
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    assert!(find(&h, "input.whitespace").detail.contains("line break inside"));
+    assert_eq!(
+        first(&h),
+        "input.key-length",
+        "41 characters with the line break: {:?}",
+        ids(&h)
+    );
+}
+
+#[test]
+fn username_pasted_with_curly_quotes_from_a_forum_post() {
+    // ref §7.6 / [F2]: forum answers render `{“username”:”abc”}` with curly quotes.
+    let plan = Plan {
+        username: "“svc_api”".into(),
+        ..key_plan(KEY40)
+    };
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    assert_eq!(first(&h), "input.smart-quotes");
+    assert_eq!(find(&h, "input.smart-quotes").severity, Severity::Error);
+}
+
+#[test]
+fn url_with_curly_quotes_only_warns() {
+    let plan = Plan {
+        input_url: format!("“{URL}”"),
+        ..key_plan(KEY40)
+    };
+    let h = run(&plan, &healthy(&plan));
+    assert_eq!(find(&h, "input.smart-quotes").severity, Severity::Warning);
+}
+
+#[test]
+fn token_pasted_into_the_api_key_field() {
+    // forum: "It says false but that's the token I got"; ref §7.1: a token is NOT the API key.
+    let plan = key_plan(&jwt(NOW, NOW + 1200));
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Preflight,
+            StepError::Input {
+                reason: "looks like a token".into(),
+            },
+        ),
+    );
+    assert_eq!(first(&h), "input.key-is-token");
+    let k = find(&h, "input.key-is-token");
+    assert!(k.detail.contains("without sending a login"));
+    assert!(!ids(&h).contains(&"input.key-length"), "the token hint says it all");
+}
+
+#[test]
+fn key_with_39_characters_rejected_leads_with_the_length() {
+    // Ordering choice: the length is evidence, UM1110 is the symptom. `input.key-length` becomes an error
+    // with the LEAD weight and comes first; `auth.bad-credentials` follows and names the length as cause (1).
+    let plan = key_plan(&KEY40[..39]);
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    assert_eq!(
+        ids(&h)[..3],
+        ["input.key-length", "auth.bad-credentials", "auth.retry-warning"]
+    );
+    let l = find(&h, "input.key-length");
+    assert_eq!(l.severity, Severity::Error);
+    assert!(l.title.contains("39"));
+    assert!(l.detail.contains("one character is missing"));
+    assert!(
+        find(&h, "auth.bad-credentials")
+            .detail
+            .contains("(1) the key entered has 39 characters")
+    );
+}
+
+#[test]
+fn key_with_39_characters_before_any_login_only_warns() {
+    let plan = key_plan(&KEY40[..39]);
+    let h = run(&plan, &healthy(&plan));
+    assert_eq!(find(&h, "input.key-length").severity, Severity::Warning);
+}
+
+#[test]
+fn key_with_backslash_doubled_by_hand() {
+    // ref §3.2 / §7.12: ".24 or previous versions, you must replace any escape character '\' with '\\'".
+    let plan = key_plan(&KEY40.replace('\\', "\\\\"));
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    let l = find(&h, "input.key-length");
+    assert!(l.detail.contains("two backslashes"), "{}", l.detail);
+}
+
+#[test]
+fn domain_user_with_one_backslash_is_fine() {
+    // ref §1.2 / [D1-pt-BR]: `"your-domain\\jdoe"` in JSON.
+    let plan = Plan {
+        username: "ACME\\jdoe".into(),
+        ..password_plan(PASSWORD)
+    };
+    let h = run(&plan, &healthy(&plan));
+    assert_eq!(find(&h, "input.domain-user").severity, Severity::Info);
+}
+
+#[test]
+fn domain_user_typed_with_two_backslashes() {
+    let plan = Plan {
+        username: "ACME\\\\jdoe".into(),
+        ..password_plan(PASSWORD)
+    };
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    let d = find(&h, "input.domain-user");
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.fix.contains("single backslash"));
+}
+
+#[test]
+fn certificate_checks_turned_off() {
+    let mut plan = key_plan(KEY40);
+    plan.options.insecure = true;
+    let h = run(&plan, &healthy(&plan));
+    let i = find(&h, "input.insecure");
+    assert_eq!(i.severity, Severity::Warning);
+    assert!(i.fix.contains("CA file"));
+}
+
+#[test]
+fn insecure_switch_hides_an_untrusted_certificate() {
+    let mut plan = key_plan(KEY40);
+    plan.options.insecure = true;
+    let mut t = healthy(&plan);
+    if let Some(c) = t.connect.as_mut() {
+        c.trusted = Some(false);
+        c.trust_error = Some("invalid peer certificate: UnknownIssuer".into());
+    }
+    let h = run(&plan, &t);
+    let i = find(&h, "input.insecure");
+    assert!(i.detail.contains("would NOT have been accepted"), "{}", i.detail);
+    assert!(i.evidence.as_deref().unwrap().contains("UnknownIssuer"));
+}
+
+#[test]
+fn ca_file_that_does_not_exist() {
+    let mut plan = key_plan(KEY40);
+    plan.options.ca_file = Some("/nope/ca.pem".into());
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::CaFile {
+                detail: "No such file".into(),
+            },
+        ),
+    );
+    assert_eq!(first(&h), "input.ca-file");
+    assert!(find(&h, "input.ca-file").detail.contains("/nope/ca.pem"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network
+
+#[test]
+fn tenant_name_misspelt_does_not_resolve() {
+    let plan = Plan {
+        input_url: "https://acmee.my.automationanywhere.digital".into(),
+        ..key_plan(KEY40)
+    };
+    let t = failed_at(
+        &plan,
+        StepName::Connect,
+        StepError::Dns {
+            host: "acmee.my.automationanywhere.digital".into(),
+            detail: "no such host".into(),
+        },
+    );
+    let h = run(&plan, &t);
+    assert_eq!(first(&h), "net.dns");
+    assert!(find(&h, "net.dns").detail.contains("tenant name `acmee`"));
+}
+
+#[test]
+fn internal_short_name_without_vpn() {
+    let plan = Plan {
+        input_url: "https://crprod".into(),
+        ..key_plan(KEY40)
+    };
+    let t = failed_at(
+        &plan,
+        StepName::Connect,
+        StepError::Dns {
+            host: "crprod".into(),
+            detail: "failed to lookup".into(),
+        },
+    );
+    let h = run(&plan, &t);
+    assert!(find(&h, "net.dns").detail.contains("short name"));
+}
+
+#[test]
+fn nothing_listens_on_the_port() {
+    let plan = Plan {
+        input_url: "https://cr.acme.local:8443".into(),
+        ..key_plan(KEY40)
+    };
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::Refused {
+                addr: "10.0.0.5:8443".into(),
+            },
+        ),
+    );
+    assert_eq!(first(&h), "net.refused");
+    assert!(find(&h, "net.refused").detail.contains("port 8443"));
+}
+
+#[test]
+fn firewall_drops_the_connection_silently() {
+    // ref §7.19: corporate firewalls time out rather than refuse.
+    let plan = key_plan(KEY40);
+    let mut t = failed_at(
+        &plan,
+        StepName::Connect,
+        StepError::Timeout {
+            phase: "connect".into(),
+            secs: 15.0,
+        },
+    );
+    t.connect = Some(ConnectInfo {
+        host: "cr.acme.local".into(),
+        port: 443,
+        addresses: vec!["10.1.2.3:443".into()],
+        ..Default::default()
+    });
+    let h = run(&plan, &t);
+    let n = find(&h, "net.timeout");
+    assert!(n.title.contains("15 s"));
+    assert!(n.detail.contains("private address"), "{}", n.detail);
+}
+
+#[test]
+fn control_room_slow_to_answer_the_login() {
+    let plan = key_plan(KEY40);
+    let mut t = connected(&plan);
+    t.login_attempts = 1;
+    set(&mut t, StepName::Authenticate, |s| {
+        s.status = StepStatus::Failed;
+        s.error = Some(StepError::Timeout {
+            phase: "authenticate".into(),
+            secs: 15.0,
+        });
+    });
+    t.outcome = Outcome::Unreachable;
+    let h = run(&plan, &t);
+    assert_eq!(first(&h), "net.timeout");
+    assert!(find(&h, "net.timeout").detail.contains("counts as one attempt"));
+    assert!(
+        !find(&h, "net.timeout").fix.contains("loop")
+            || find(&h, "net.timeout").fix.contains("do not rerun it in a loop")
+    );
+}
+
+#[test]
+fn connection_cut_by_tls_inspection() {
+    let plan = key_plan(KEY40);
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::Reset {
+                detail: "connection reset by peer".into(),
+            },
+        ),
+    );
+    assert_eq!(first(&h), "net.reset");
+}
+
+#[test]
+fn proxy_wants_a_password() {
+    // ref §7.19: corporate proxies answer 407.
+    let mut plan = key_plan(KEY40);
+    plan.options.proxy = Some("http://jdoe:S3cretProxyPw@proxy.acme.local:8080".into());
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::Proxy {
+                detail: "407 Proxy Authentication Required".into(),
+            },
+        ),
+    );
+    let p = find(&h, "net.proxy");
+    assert!(p.detail.contains("407"));
+    assert!(!text(p).contains("S3cretProxyPw"), "proxy passwords are secrets too");
+    assert!(text(p).contains("proxy.acme.local:8080"));
+}
+
+#[test]
+fn proxy_address_unreachable() {
+    let mut plan = key_plan(KEY40);
+    plan.options.proxy = Some("http://proxy.acme.local:3128".into());
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::Proxy {
+                detail: "proxy unreachable: connection refused".into(),
+            },
+        ),
+    );
+    assert_eq!(find(&h, "net.proxy").title, "The proxy could not be used");
+}
+
+#[test]
+fn network_unreachable_off_vpn() {
+    let plan = key_plan(KEY40);
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::Network {
+                detail: "Network is unreachable".into(),
+            },
+        ),
+    );
+    assert_eq!(first(&h), "net.unreachable");
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS
+
+fn with_cert(mut t: Transcript, c: CertificateInfo) -> Transcript {
+    if let Some(ci) = t.connect.as_mut() {
+        ci.certificates = vec![c];
+    }
+    t
+}
+
+#[test]
+fn corporate_tls_inspection_by_zscaler() {
+    // ref §7.18/19: corporate TLS inspection re-signs certificates.
+    let plan = key_plan(KEY40);
+    let t = with_cert(
+        failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::Tls {
+                kind: TlsFailure::Untrusted,
+                detail: "invalid peer certificate: UnknownIssuer".into(),
+            },
+        ),
+        CertificateInfo {
+            subject: "CN=acme.my.automationanywhere.digital".into(),
+            issuer: "CN=Zscaler Intermediate Root CA, O=Zscaler Inc.".into(),
+            ..Default::default()
+        },
+    );
+    let h = run(&plan, &t);
+    let u = find(&h, "tls.untrusted");
+    assert!(u.detail.contains("TLS-inspecting"), "{}", u.detail);
+    assert!(u.fix.starts_with("1. Ask"), "CA file first: {}", u.fix);
+    assert!(u.evidence.as_deref().unwrap().contains("Zscaler"));
+}
+
+#[test]
+fn on_prem_self_signed_certificate() {
+    // ref §7.18 / [D15]: the installer's self-signed option.
+    let plan = Plan {
+        input_url: "https://cr.acme.local".into(),
+        ..key_plan(KEY40)
+    };
+    let t = with_cert(
+        failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::Tls {
+                kind: TlsFailure::Untrusted,
+                detail: "UnknownIssuer".into(),
+            },
+        ),
+        CertificateInfo {
+            subject: "CN=cr.acme.local".into(),
+            issuer: "CN=cr.acme.local".into(),
+            self_signed: true,
+            ..Default::default()
+        },
+    );
+    let h = run(&plan, &t);
+    assert!(find(&h, "tls.untrusted").detail.contains("self-signed"));
+}
+
+#[test]
+fn certificate_expired_three_days_ago() {
+    let plan = key_plan(KEY40);
+    let t = with_cert(
+        failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::Tls {
+                kind: TlsFailure::Expired,
+                detail: "certificate expired".into(),
+            },
+        ),
+        CertificateInfo {
+            subject: "CN=acme.my.automationanywhere.digital".into(),
+            issuer: "CN=R11, O=Let's Encrypt".into(),
+            not_before: Some("2026-08-26T00:00:00Z".into()),
+            not_after: Some("2026-11-24T14:00:00Z".into()),
+            ..Default::default()
+        },
+    );
+    let h = run(&plan, &t);
+    let e = find(&h, "tls.expired");
+    assert!(e.title.contains("expired 3 days ago"), "{}", e.title);
+    assert!(e.detail.contains("Let's Encrypt"));
+}
+
+#[test]
+fn certificate_not_yet_valid_because_the_clock_is_wrong() {
+    let plan = key_plan(KEY40);
+    let t = with_cert(
+        failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::Tls {
+                kind: TlsFailure::Expired,
+                detail: "not valid yet".into(),
+            },
+        ),
+        CertificateInfo {
+            not_before: Some("Dec  2 00:00:00 2026 GMT".into()),
+            not_after: Some("Mar  2 00:00:00 2027 GMT".into()),
+            ..Default::default()
+        },
+    );
+    let h = run(&plan, &t);
+    assert!(find(&h, "tls.expired").title.contains("not valid yet"));
+}
+
+#[test]
+fn certificate_for_another_name_when_using_the_ip() {
+    let plan = Plan {
+        input_url: "https://10.0.0.5".into(),
+        ..key_plan(KEY40)
+    };
+    let mut t = failed_at(
+        &plan,
+        StepName::Connect,
+        StepError::Tls {
+            kind: TlsFailure::NameMismatch,
+            detail: "NotValidForName".into(),
+        },
+    );
+    t.connect = Some(ConnectInfo {
+        host: "10.0.0.5".into(),
+        port: 443,
+        certificates: vec![CertificateInfo {
+            subject: "CN=cr.acme.local".into(),
+            sans: vec!["cr.acme.local".into()],
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    let h = run(&plan, &t);
+    let n = find(&h, "tls.name-mismatch");
+    assert!(n.detail.contains("IP addresses"));
+    assert!(n.fix.contains("https://cr.acme.local"));
+}
+
+#[test]
+fn plain_http_server_on_the_https_port() {
+    let plan = Plan {
+        input_url: "https://cr.acme.local:80".into(),
+        ..key_plan(KEY40)
+    };
+    let h = run(
+        &plan,
+        &failed_at(
+            &plan,
+            StepName::Connect,
+            StepError::Protocol {
+                detail: "received corrupt message of type InvalidContentType".into(),
+            },
+        ),
+    );
+    let t = find(&h, "tls.handshake");
+    assert!(t.detail.contains("plain http"), "{}", t.detail);
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP answers that are not the API
+
+#[test]
+fn firewall_block_page_instead_of_the_api() {
+    // forum resolution: "It was probably an issue with our firewall".
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &login_failed(&plan, resp(403, "text/html", ZSCALER_PAGE)));
+    assert_eq!(first(&h), "http.blocked");
+    let b = find(&h, "http.blocked");
+    assert!(b.fix.contains(&format!("allow HTTPS to `{HOST}`")), "{}", b.fix);
+    assert!(b.evidence.as_deref().unwrap().contains("Website blocked"));
+    assert!(
+        !ids(&h).contains(&"auth.forbidden"),
+        "a proxy's 403 is not the Control Room's"
+    );
+    assert!(
+        !ids(&h).contains(&"auth.retry-warning"),
+        "the credentials were never checked"
+    );
+}
+
+#[test]
+fn access_denied_page_from_a_web_gateway_with_status_200() {
+    let plan = key_plan(KEY40);
+    let page = "<html><head><title>Access Denied</title></head><body>Your request was blocked by the web security policy (Forcepoint).</body></html>";
+    let h = run(&plan, &login_failed(&plan, resp(200, "text/html", page)));
+    assert_eq!(first(&h), "http.blocked");
+}
+
+#[test]
+fn plain_403_without_the_control_room_error_shape() {
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &login_failed(&plan, resp(403, "text/plain", "Forbidden")));
+    assert_eq!(first(&h), "http.blocked");
+}
+
+#[test]
+fn web_interface_answered_instead_of_the_api() {
+    // ref §7.16: the base URL pointed at the web UI; the POST got the HTML app.
+    let plan = Plan {
+        input_url: format!("{URL}/#/home"),
+        ..key_plan(KEY40)
+    };
+    let h = run(
+        &plan,
+        &login_failed(&plan, resp(200, "text/html; charset=utf-8", WEB_UI)),
+    );
+    assert_eq!(first(&h), "http.not-api");
+    let n = find(&h, "http.not-api");
+    assert!(n.title.contains("web page"));
+    assert!(n.detail.contains("Automation 360"));
+    assert!(!ids(&h).contains(&"http.blocked"), "the web UI is not a block page");
+}
+
+#[test]
+fn nothing_at_v2_authentication() {
+    let plan = key_plan(KEY40);
+    let h = run(
+        &plan,
+        &login_failed(
+            &plan,
+            resp(404, "text/html", "<html><title>404 Not Found</title></html>"),
+        ),
+    );
+    assert_eq!(first(&h), "http.not-found");
+}
+
+#[test]
+fn method_not_allowed() {
+    // ref §7.17: a redirected POST becomes GET → 405.
+    let plan = key_plan(KEY40);
+    let h = run(
+        &plan,
+        &login_failed(&plan, with_header(resp(405, "", ""), "allow", "GET, HEAD")),
+    );
+    let m = find(&h, "http.method");
+    assert!(m.evidence.as_deref().unwrap().contains("Allow: GET, HEAD"));
+}
+
+#[test]
+fn login_redirected_to_single_sign_on() {
+    // ref §7.15 / [D1]: SSO users use an API key.
+    let plan = password_plan(PASSWORD);
+    let r = with_header(
+        resp(302, "", ""),
+        "location",
+        "https://login.microsoftonline.com/common/saml2?SAMLRequest=x",
+    );
+    let h = run(&plan, &login_failed(&plan, r));
+    let red = find(&h, "http.redirect");
+    assert!(red.title.contains("single sign-on"));
+    assert!(red.fix.contains("API key"));
+}
+
+#[test]
+fn login_redirected_to_another_host() {
+    let plan = key_plan(KEY40);
+    let r = with_header(
+        resp(307, "", ""),
+        "location",
+        "https://newcr.acme.com/v2/authentication",
+    );
+    let h = run(&plan, &login_failed(&plan, r));
+    let red = find(&h, "http.redirect");
+    assert!(red.fix.contains("https://newcr.acme.com"));
+}
+
+#[test]
+fn too_many_requests() {
+    let plan = key_plan(KEY40);
+    let h = run(
+        &plan,
+        &login_failed(&plan, with_header(resp(429, "", ""), "Retry-After", "120")),
+    );
+    let r = find(&h, "http.rate-limited");
+    assert!(r.fix.contains("120 seconds"));
+}
+
+#[test]
+fn gateway_answers_502() {
+    let plan = key_plan(KEY40);
+    let h = run(
+        &plan,
+        &login_failed(
+            &plan,
+            resp(
+                502,
+                "text/html",
+                "<html><title>502 Bad Gateway</title><body>nginx</body></html>",
+            ),
+        ),
+    );
+    assert_eq!(first(&h), "http.server-error");
+    assert!(
+        find(&h, "http.server-error")
+            .detail
+            .contains("not caused by your credentials")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Control Room's verdict
+
+#[test]
+fn um1110_with_an_api_key_from_the_forum() {
+    // forum: UM1110 verbatim, with a key login; the message mentions a password.
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    assert_eq!(ids(&h), vec!["auth.bad-credentials", "auth.retry-warning"]);
+    let b = find(&h, "auth.bad-credentials");
+    assert!(b.title.contains("svc_api") && b.title.contains("API key"));
+    assert!(
+        b.detail.contains("(1) the key was generated by another user"),
+        "{}",
+        b.detail
+    );
+    assert!(
+        b.detail
+            .contains("talks about a password even though an API key was sent")
+    );
+    assert!(b.fix.contains("*My settings > Generate API-Key*"));
+    assert!(b.evidence.as_deref().unwrap().contains("UM1110"));
+    assert!(
+        b.evidence
+            .as_deref()
+            .unwrap()
+            .contains("Either your username or your password is incorrect")
+    );
+    let r = find(&h, "auth.retry-warning");
+    assert!(r.detail.contains("three failed logins"));
+}
+
+#[test]
+fn um1110_with_a_password() {
+    // ref §7.15: SSO users have no Control Room password.
+    let plan = password_plan(PASSWORD);
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    let b = find(&h, "auth.bad-credentials");
+    assert!(b.detail.contains("(1) the password is wrong"), "{}", b.detail);
+    assert!(b.detail.contains("single sign-on"));
+    assert!(b.detail.contains("Caps Lock"));
+    assert!(!b.detail.contains("talks about a password even though"));
+    assert!(ids(&h).contains(&"auth.retry-warning"));
+}
+
+#[test]
+fn empty_401_is_still_a_rejection() {
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &login_failed(&plan, resp(401, "", "")));
+    assert_eq!(first(&h), "auth.bad-credentials");
+}
+
+#[test]
+fn generic_server_exception_from_the_forum() {
+    // forum: `{"code": "generic.server.exception", ...}` on /v2/authentication; resolved as "our firewall".
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &login_failed(&plan, json(500, GENERIC)));
+    assert_eq!(first(&h), "auth.server-exception");
+    let s = find(&h, "auth.server-exception");
+    assert!(s.detail.contains("well-formed"));
+    assert!(s.detail.contains("firewall"));
+    assert!(s.detail.contains("v2"));
+    assert!(
+        s.evidence
+            .as_deref()
+            .unwrap()
+            .contains(r#""apiKey":"<redacted: 40 chars>""#),
+        "{:?}",
+        s.evidence
+    );
+    assert!(
+        !ids(&h).contains(&"http.server-error"),
+        "it is the Control Room's own body"
+    );
+}
+
+#[test]
+fn control_room_refuses_api_use_with_403() {
+    let plan = key_plan(KEY40);
+    let body = r#"{"code":"UM1150","details":null,"message":"You are not authorized to perform this action"}"#;
+    let h = run(&plan, &login_failed(&plan, json(403, body)));
+    assert_eq!(first(&h), "auth.forbidden");
+    assert!(find(&h, "auth.forbidden").fix.contains("*Administration > Roles*"));
+}
+
+#[test]
+fn account_disabled_after_three_failed_logins() {
+    // ref §7.14 / [F5]: 3 failures → "Disabled".
+    let plan = key_plan(KEY40);
+    let body =
+        r#"{"code":"UM1111","details":null,"message":"User is disabled. Contact your Control Room administrator."}"#;
+    let h = run(&plan, &login_failed(&plan, json(401, body)));
+    assert_eq!(first(&h), "auth.disabled");
+    assert!(!ids(&h).contains(&"auth.bad-credentials"));
+    assert!(find(&h, "auth.retry-warning").detail.contains("already disabled"));
+}
+
+#[test]
+fn caps_lock_in_um1110_details_is_not_a_locked_account() {
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    assert!(!ids(&h).contains(&"auth.disabled"));
+}
+
+#[test]
+fn login_answered_200_without_a_token() {
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &login_failed(&plan, json(200, r#"{"user":{"id":1}}"#)));
+    assert_eq!(first(&h), "auth.no-token");
+    assert!(find(&h, "auth.no-token").detail.contains("`user`"));
+}
+
+#[test]
+fn community_edition_host() {
+    // ref §6.2 / [D2]: "API functionality is limited" on community*.…automationanywhere.digital.
+    let plan = Plan {
+        input_url: "https://community2.cloud-2.automationanywhere.digital".into(),
+        ..key_plan(KEY40)
+    };
+    let h = run(&plan, &healthy(&plan));
+    assert_eq!(find(&h, "auth.community-edition").severity, Severity::Info);
+    let h = run(
+        &plan,
+        &login_failed(&plan, json(403, r#"{"code":"X1","message":"Not licensed"}"#)),
+    );
+    assert_eq!(find(&h, "auth.community-edition").severity, Severity::Warning);
+    assert!(find(&h, "auth.forbidden").detail.contains("Community Edition"));
+    let other = Plan {
+        input_url: "https://communityx.my.automationanywhere.digital".into(),
+        ..key_plan(KEY40)
+    };
+    assert!(!ids(&run(&other, &healthy(&other))).contains(&"auth.community-edition"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token, validate, logout
+
+#[test]
+fn valid_false_right_after_a_password_login() {
+    // ref §7.13 / [F3]: a new login for a non-multi-login user voids the old token.
+    let plan = password_plan(PASSWORD);
+    let h = run(
+        &plan,
+        &validate_answered(&plan, json(200, r#"{"valid": false}"#), Some(false)),
+    );
+    assert_eq!(first(&h), "token.invalid");
+    let i = find(&h, "token.invalid");
+    assert!(i.detail.contains("(1) another login of `jdoe`"), "{}", i.detail);
+    assert!(i.detail.contains("load balancer"));
+    assert_eq!(find(&h, "auth.session-replaced").severity, Severity::Warning);
+}
+
+#[test]
+fn valid_false_with_load_balancer_cookie() {
+    let plan = key_plan(KEY40);
+    let mut t = validate_answered(
+        &plan,
+        with_header(json(200, r#"{"valid": false}"#), "Set-Cookie", "AWSALB=abc; Path=/"),
+        Some(false),
+    );
+    t.outcome = Outcome::Rejected;
+    let h = run(&plan, &t);
+    let i = find(&h, "token.invalid");
+    assert!(
+        i.detail.contains("(1) the Control Room runs on several servers"),
+        "{}",
+        i.detail
+    );
+    assert!(i.detail.contains("awsalb"), "{}", i.detail);
+}
+
+#[test]
+fn valid_false_because_the_clock_is_an_hour_off() {
+    let plan = key_plan(KEY40);
+    let mut t = validate_answered(&plan, json(200, r#"{"valid": false}"#), Some(false));
+    // The token says issued an hour ago by this computer's clock.
+    t.token = Some(TokenInfo {
+        is_jwt: true,
+        length: 300,
+        iat: Some(NOW - 3600),
+        exp: Some(NOW - 2400),
+        ..Default::default()
+    });
+    set(&mut t, StepName::Authenticate, |s| {
+        if let Some(r) = s.response.as_mut() {
+            r.headers.push(("Date".into(), "Fri, 27 Nov 2026 13:00:05 GMT".into()));
+        }
+    });
+    let h = run(&plan, &t);
+    assert_eq!(ids(&h)[..2], ["token.clock-skew", "token.invalid"]);
+    let c = find(&h, "token.clock-skew");
+    assert!(
+        c.title.contains("1 hour") || c.title.contains("60 minutes"),
+        "{}",
+        c.title
+    );
+    assert!(
+        c.detail.contains("this computer's clock is the one that is off"),
+        "{}",
+        c.detail
+    );
+    assert!(c.detail.contains("already expired"));
+    assert!(find(&h, "token.invalid").fix.starts_with("1. Fix the clock"));
+}
+
+#[test]
+fn clock_skew_on_a_healthy_check_is_a_warning() {
+    let plan = key_plan(KEY40);
+    let mut t = healthy(&plan);
+    t.token_received_at = Some(NOW + 600);
+    let h = run(&plan, &t);
+    assert_eq!(find(&h, "token.clock-skew").severity, Severity::Warning);
+}
+
+#[test]
+fn small_clock_difference_is_ignored() {
+    let plan = key_plan(KEY40);
+    let mut t = healthy(&plan);
+    t.token_received_at = Some(NOW + 299);
+    assert!(!ids(&run(&plan, &t)).contains(&"token.clock-skew"));
+}
+
+#[test]
+fn um1117_although_the_header_was_sent() {
+    // [F2] verbatim UM1117; we did send X-Authorization, so something in between stripped it.
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &validate_answered(&plan, json(401, UM1117), None));
+    assert_eq!(first(&h), "token.header-missing");
+    let m = find(&h, "token.header-missing");
+    assert!(m.detail.contains("removed the header"));
+    assert!(m.evidence.as_deref().unwrap().contains("X-Authorization was sent"));
+    assert!(!ids(&h).contains(&"token.invalid"));
+}
+
+#[test]
+fn validate_answered_by_a_block_page() {
+    let plan = key_plan(KEY40);
+    let h = run(
+        &plan,
+        &validate_answered(&plan, resp(403, "text/html", ZSCALER_PAGE), None),
+    );
+    assert_eq!(first(&h), "http.blocked");
+    assert_eq!(find(&h, "http.blocked").step, Some(StepName::Validate));
+}
+
+#[test]
+fn token_that_is_not_a_jwt() {
+    let plan = key_plan(KEY40);
+    let mut t = healthy(&plan);
+    t.token = Some(TokenInfo {
+        is_jwt: false,
+        length: 36,
+        ..Default::default()
+    });
+    let h = run(&plan, &t);
+    assert_eq!(find(&h, "token.not-jwt").severity, Severity::Warning);
+    assert!(!ids(&h).contains(&"token.expiry"));
+}
+
+#[test]
+fn logout_not_answering_204() {
+    let plan = key_plan(KEY40);
+    let mut t = healthy(&plan);
+    set(&mut t, StepName::Logout, |s| {
+        s.status = StepStatus::Failed;
+        s.response = Some(json(401, UM1117));
+    });
+    let h = run(&plan, &t);
+    assert!(h.iter().all(|h| h.severity != Severity::Error), "{:?}", ids(&h));
+    assert!(find(&h, "logout.failed").detail.contains("X-Authorization"));
+    assert_eq!(find(&h, "token.header-missing").step, Some(StepName::Logout));
+}
+
+#[test]
+fn logout_timed_out() {
+    let plan = key_plan(KEY40);
+    let mut t = healthy(&plan);
+    set(&mut t, StepName::Logout, |s| {
+        s.status = StepStatus::Failed;
+        s.response = None;
+        s.error = Some(StepError::Timeout {
+            phase: "logout".into(),
+            secs: 15.0,
+        });
+    });
+    let h = run(&plan, &t);
+    assert!(
+        !ids(&h).contains(&"net.timeout"),
+        "logout problems are only logout.failed"
+    );
+    assert!(find(&h, "logout.failed").evidence.as_deref().unwrap().contains("15"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Robustness: never a panic, never a secret
+
+#[test]
+fn cancelled_check_is_not_an_error() {
+    let plan = key_plan(KEY40);
+    let mut t = failed_at(&plan, StepName::Connect, StepError::Cancelled);
+    t.outcome = Outcome::Cancelled;
+    let h = run(&plan, &t);
+    assert_eq!(ids(&h), vec!["check.cancelled"]);
+}
+
+#[test]
+fn unknown_failure_still_gets_an_error_hint() {
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &login_failed(&plan, json(418, r#"{"teapot":true}"#)));
+    assert_eq!(h[0].severity, Severity::Error, "{:?}", ids(&h));
+}
+
+#[test]
+fn secret_echoed_by_a_server_is_redacted() {
+    let plan = key_plan(KEY40);
+    let body = format!(
+        r#"{{"code":"UM1110","message":"bad key {}","details":"token eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJl"}}"#,
+        KEY40.replace('\\', "\\\\")
+    );
+    let h = run(&plan, &login_failed(&plan, json(401, &body)));
+    for x in &h {
+        assert!(!text(x).contains("1RAD[SWl"), "{}", text(x));
+    }
+}
+
+#[test]
+fn hostile_answers_do_not_panic() {
+    let plan = key_plan(KEY40);
+    let weird = [
+        resp(0, "", ""),
+        resp(999, "x/y", "\u{0}\u{fffd}"),
+        resp(200, "text/html", &"<".repeat(100_000)),
+        resp(200, "text/html", "<title>"),
+        resp(200, "text/html", "<title></title"),
+        resp(200, "", "<html><script>never closed"),
+        resp(
+            401,
+            "application/json",
+            r#"{"code":12,"message":[1,2],"details":{"a":1}}"#,
+        ),
+        resp(401, "application/json", "[]"),
+        resp(302, "", ""),
+        with_header(resp(302, "", ""), "location", "://@@[::"),
+        with_header(resp(302, "", ""), "location", "https://[::1"),
+        with_header(resp(429, "", ""), "retry-after", "-1"),
+        resp(
+            500,
+            "application/json",
+            r#"{"status":500,"error":"Internal","path":"/v2/authentication"}"#,
+        ),
+        resp(200, "application/json", "\"just a string\""),
+        resp(503, "", &"é".repeat(300)),
+    ];
+    for r in weird {
+        for step in [StepName::Authenticate, StepName::Validate, StepName::Logout] {
+            let mut t = healthy(&plan);
+            set(&mut t, step, |s| {
+                s.status = StepStatus::Failed;
+                s.response = Some(r.clone());
+            });
+            let _ = run(&plan, &t);
+        }
+        let _ = run(&plan, &login_failed(&plan, r.clone()));
+    }
+    // Odd plans and transcripts.
+    let mut t = blank(&plan);
+    t.steps.clear();
+    let _ = run(&plan, &t);
+    let mut t = healthy(&plan);
+    t.token = Some(TokenInfo {
+        iat: Some(i64::MIN),
+        exp: Some(i64::MAX),
+        is_jwt: true,
+        ..Default::default()
+    });
+    t.token_received_at = Some(i64::MAX);
+    let _ = run(&plan, &t);
+    let odd = Plan {
+        input_url: "\u{202e}https://x\u{0}".into(),
+        username: "\\\\\\".into(),
+        ..key_plan("\u{201c}\n")
+    };
+    let _ = run(&odd, &blank(&odd));
+    let mut t = failed_at(
+        &plan,
+        StepName::Connect,
+        StepError::Timeout {
+            phase: "".into(),
+            secs: f64::NAN,
+        },
+    );
+    let _ = run(&plan, &t);
+    t.connect = Some(ConnectInfo {
+        certificates: vec![CertificateInfo {
+            not_after: Some("99999-99-99".into()),
+            not_before: Some("Feb 30 25:61:61 2026".into()),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    set(&mut t, StepName::Connect, |s| {
+        s.error = Some(StepError::Tls {
+            kind: TlsFailure::Expired,
+            detail: String::new(),
+        })
+    });
+    let _ = run(&plan, &t);
+}
+
+#[test]
+fn no_secret_in_any_hint_of_any_case() {
+    // `run` checks every hint of every case; here the secrets are made to look like ordinary words too.
+    for (id, mut plan, t) in cases() {
+        if !plan.secret.is_empty() && !plan.secret.expose().starts_with("eyJ") {
+            plan.secret = Secret::new(format!("{}{}", plan.secret.expose(), ""));
+        }
+        let h = run(&plan, &t);
+        assert!(!h.is_empty() || id == "none", "{id}");
+    }
+    // A key that is also a token: only the marker may appear.
+    let tok = jwt(NOW, NOW + 1200);
+    let plan = key_plan(&tok);
+    let h = run(
+        &plan,
+        &failed_at(&plan, StepName::Preflight, StepError::Input { reason: "token".into() }),
+    );
+    for x in &h {
+        assert!(!text(x).contains(&tok[..40]), "{}", text(x));
+    }
+}

@@ -1,0 +1,194 @@
+//! The last results of each profile (outcome, time, duration, main hint), in `history.json` in
+//! the data directory. No secret is ever in it: only the outcome and our own hint id and title.
+//! Written atomically under a lock, re-reading the file first, so two processes recording at
+//! once both keep their entry. Blocking I/O: call off the UI thread.
+
+use super::StoreError;
+use super::fsutil::{self, LockGuard};
+use super::store::StoreWarning;
+use crate::worker::CheckResult;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const HISTORY_FILE: &str = "history.json";
+pub const HISTORY_SCHEMA: &str = "aa-conntest.history/1";
+/// Results kept per profile.
+pub const DEFAULT_LIMIT: usize = 20;
+
+/// One past check of a profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// When the check started (RFC 3339, UTC).
+    pub at: String,
+    /// `ok`, `rejected`, `unreachable`, `invalid_input` or `cancelled` (as in the report).
+    pub outcome: String,
+    /// How long the check took, in milliseconds.
+    pub duration_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// The most likely cause (first hint) when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint_title: Option<String>,
+}
+
+impl HistoryEntry {
+    /// From a finished check.
+    pub fn from_result(result: &CheckResult) -> Self {
+        let t = &result.transcript;
+        let main = result.hints.first();
+        Self {
+            at: t
+                .started_at
+                .replace_nanosecond(0)
+                .unwrap_or(t.started_at)
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            outcome: t.outcome.as_str().to_string(),
+            duration_ms: (t.steps.iter().map(|s| s.duration_ms).sum::<f64>() * 10.0).round() / 10.0,
+            base_url: t.base_url.clone(),
+            hint_id: main.map(|h| h.id.to_string()),
+            hint_title: main.map(|h| h.title.clone()),
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.outcome == "ok"
+    }
+
+    /// The outcome and when, for a list: `ok 2026-11-27 14:00:00Z`.
+    pub fn summary(&self) -> String {
+        let when: String = self.at.replace('T', " ").chars().take(19).collect();
+        format!("{} {when}Z", self.outcome)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct HistoryFile {
+    schema: String,
+    #[serde(default)]
+    profiles: BTreeMap<String, Vec<HistoryEntry>>,
+}
+
+impl Default for HistoryFile {
+    fn default() -> Self {
+        Self {
+            schema: HISTORY_SCHEMA.to_string(),
+            profiles: BTreeMap::new(),
+        }
+    }
+}
+
+/// The history file. Cheap to create; every call reads the file.
+#[derive(Debug, Clone)]
+pub struct History {
+    dir: PathBuf,
+    limit: usize,
+}
+
+impl History {
+    /// The history in the default data directory ([`super::data_dir`]).
+    pub fn open_default() -> Result<Self, StoreError> {
+        Ok(Self::open(&super::data_dir()?))
+    }
+
+    pub fn open(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            limit: DEFAULT_LIMIT,
+        }
+    }
+
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit.max(1);
+        self
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(HISTORY_FILE)
+    }
+
+    /// Read the file. `Err(reason)` inside when it is unreadable (moved aside at the next write).
+    fn read(&self) -> Result<Result<HistoryFile, String>, StoreError> {
+        let path = self.path();
+        let Some(bytes) = fsutil::read_optional(&path).map_err(|e| StoreError::io("read", &path, e))? else {
+            return Ok(Ok(HistoryFile::default()));
+        };
+        match serde_json::from_slice::<HistoryFile>(&bytes) {
+            Ok(f) if f.schema == HISTORY_SCHEMA => Ok(Ok(f)),
+            Ok(f) if f.schema.starts_with("aa-conntest.history/") => {
+                Err(StoreError::NewerSchema { path, found: f.schema })
+            }
+            Ok(f) => Ok(Err(format!("unknown schema {:?}", f.schema))),
+            Err(e) => Ok(Err(format!("not a history file: {e}"))),
+        }
+    }
+
+    fn update(
+        &self,
+        change: impl FnOnce(&mut BTreeMap<String, Vec<HistoryEntry>>),
+    ) -> Result<Vec<StoreWarning>, StoreError> {
+        let path = self.path();
+        let _lock = LockGuard::acquire(&self.dir, HISTORY_FILE).map_err(|e| StoreError::io("lock", &self.dir, e))?;
+        let mut warnings = Vec::new();
+        let mut file = match self.read()? {
+            Ok(f) => f,
+            Err(reason) => {
+                let moved_to = fsutil::move_aside(&path).map_err(|e| StoreError::io("move aside", &path, e))?;
+                warnings.push(StoreWarning::MovedAside {
+                    path: path.clone(),
+                    moved_to,
+                    reason,
+                });
+                HistoryFile::default()
+            }
+        };
+        change(&mut file.profiles);
+        let mut json = serde_json::to_string_pretty(&file).unwrap_or_default();
+        json.push('\n');
+        fsutil::atomic_write(&path, json.as_bytes()).map_err(|e| StoreError::io("write", &path, e))?;
+        Ok(warnings)
+    }
+
+    /// Add a result for a profile (keeps the last N).
+    pub fn record(&self, profile_id: &str, entry: HistoryEntry) -> Result<Vec<StoreWarning>, StoreError> {
+        let limit = self.limit;
+        self.update(|all| {
+            let list = all.entry(profile_id.to_string()).or_default();
+            list.push(entry);
+            let excess = list.len().saturating_sub(limit);
+            list.drain(..excess);
+        })
+    }
+
+    /// The results of a profile, newest first.
+    pub fn entries(&self, profile_id: &str) -> Result<Vec<HistoryEntry>, StoreError> {
+        let file = self.read()?.unwrap_or_default();
+        let mut list = file.profiles.get(profile_id).cloned().unwrap_or_default();
+        list.reverse();
+        Ok(list)
+    }
+
+    /// The latest result of every profile (for the sidebar and `profiles list`).
+    pub fn latest(&self) -> Result<BTreeMap<String, HistoryEntry>, StoreError> {
+        let file = self.read()?.unwrap_or_default();
+        Ok(file
+            .profiles
+            .into_iter()
+            .filter_map(|(id, list)| list.last().cloned().map(|e| (id, e)))
+            .collect())
+    }
+
+    /// Forget a profile's results (when the profile is deleted).
+    pub fn remove_profile(&self, profile_id: &str) -> Result<(), StoreError> {
+        if !self.path().exists() {
+            return Ok(());
+        }
+        self.update(|all| {
+            all.remove(profile_id);
+        })
+        .map(|_| ())
+    }
+}

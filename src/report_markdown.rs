@@ -1,0 +1,463 @@
+//! The report as Markdown for a support ticket or an email, from the same data as the JSON
+//! report (design §3.2): outcome, target, steps, each request and response (already redacted),
+//! hints with the most likely cause first, account, connection, tool version and time.
+//! [`save_report`] writes both files atomically (the window calls it with the path from its
+//! save dialog, off the UI thread).
+
+use crate::diagnose::Severity;
+use crate::report::{Report, ReportStep};
+use crate::transcript::StepStatus;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// Bodies longer than this are cut in the Markdown (the JSON report keeps them whole).
+pub const BODY_LIMIT: usize = 4000;
+
+fn outcome_sentence(outcome: &str) -> (&'static str, &'static str) {
+    match outcome {
+        "ok" => ("OK", "The credentials work: the token was issued and is valid."),
+        "rejected" => ("Refused", "The Control Room answered and did not accept this sign-in."),
+        "unreachable" => (
+            "Unreachable",
+            "The Control Room API could not be reached, or something else answered.",
+        ),
+        "invalid_input" => ("Cannot test", "The input cannot be used as it is."),
+        "cancelled" => ("Cancelled", "The check was stopped before it finished."),
+        _ => ("Unknown", ""),
+    }
+}
+
+/// Text for a table cell: one line, pipes escaped (GFM needs `\|` even inside code spans;
+/// backslashes are left alone so code spans such as `DOMAIN\user` show as typed).
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ").trim().to_string()
+}
+
+/// Inline code that survives backticks in the text.
+fn code(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    let longest = longest_backtick_run(&text);
+    let fence = "`".repeat(longest + 1);
+    if longest > 0 {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for c in text.chars() {
+        if c == '`' {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+/// A fenced block whose fence is longer than any backtick run inside.
+fn fenced(out: &mut String, lang: &str, body: &str) {
+    let fence = "`".repeat(longest_backtick_run(body).max(2) + 1);
+    let _ = writeln!(out, "{fence}{lang}\n{}\n{fence}", body.trim_end_matches('\n'));
+}
+
+/// Pretty JSON when the body is JSON, cut to [`BODY_LIMIT`] characters.
+fn body_text(body: &str) -> (String, &'static str, Option<usize>) {
+    let (text, lang) = match serde_json::from_str::<serde_json::Value>(body.trim()) {
+        Ok(v) if !body.trim().is_empty() => (serde_json::to_string_pretty(&v).unwrap_or_else(|_| body.into()), "json"),
+        _ if body.trim_start().starts_with('<') => (body.to_string(), "html"),
+        _ => (body.to_string(), "text"),
+    };
+    let total = text.chars().count();
+    if total > BODY_LIMIT {
+        let cut: String = text.chars().take(BODY_LIMIT).collect();
+        (cut, lang, Some(total - BODY_LIMIT))
+    } else {
+        (text, lang, None)
+    }
+}
+
+/// "0.4 ms", "12 ms", "1530 ms".
+fn ms(v: f64) -> String {
+    if v < 10.0 {
+        format!("{v:.1} ms")
+    } else {
+        format!("{v:.0} ms")
+    }
+}
+
+fn status_word(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Ok => "✔ ok",
+        StepStatus::Failed => "✖ failed",
+        StepStatus::Skipped => "– skipped",
+        StepStatus::Pending => "pending",
+        StepStatus::Running => "running",
+    }
+}
+
+fn step_title(name: &str) -> String {
+    let mut c = name.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The report as Markdown.
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    let (word, sentence) = outcome_sentence(r.outcome);
+    let target = r.target.base_url.as_deref().unwrap_or(r.target.input_url.as_str());
+    let _ = writeln!(out, "# Control Room connection test: {word}\n");
+    let _ = writeln!(out, "**{word}.** {sentence}\n");
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(out, "| Control Room | {} |", cell(&code(target)));
+    if r.target.base_url.as_deref() != Some(r.target.input_url.trim()) {
+        let _ = writeln!(out, "| URL as typed | {} |", cell(&code(&r.target.input_url)));
+    }
+    let _ = writeln!(
+        out,
+        "| Signed in with | {} for user {} |",
+        match r.target.auth {
+            crate::plan::AuthMode::ApiKey => "an API key",
+            crate::plan::AuthMode::Password => "a password",
+        },
+        cell(&code(&r.target.username))
+    );
+    let _ = writeln!(out, "| Outcome | `{}` |", r.outcome);
+    let _ = writeln!(out, "| Tested at | {} |", cell(&r.started_at));
+    let _ = writeln!(out, "| Tool | aa-conntest {} |", cell(r.tool_version));
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "_Secrets are not in this report: API keys, passwords and tokens are replaced by a marker._\n"
+    );
+
+    // Hints, most likely cause first.
+    if !r.hints.is_empty() {
+        let _ = writeln!(out, "## Diagnosis\n");
+        for (i, h) in r.hints.iter().enumerate() {
+            let lead = if i == 0 && h.severity != Severity::Info {
+                "Most likely cause: "
+            } else {
+                ""
+            };
+            let title = h.title.replace(['\r', '\n'], " ");
+            let _ = writeln!(out, "### {lead}{} ({})\n", title.trim(), h.severity.as_str());
+            if !h.detail.is_empty() {
+                let _ = writeln!(out, "{}\n", h.detail.trim());
+            }
+            if !h.fix.is_empty() {
+                let _ = writeln!(out, "**What to do:**\n\n{}\n", h.fix.trim());
+            }
+            if let Some(e) = &h.evidence {
+                let _ = writeln!(out, "**Evidence:** {}\n", code(e));
+            }
+            let mut tail = format!("Hint `{}`", h.id);
+            if let Some(s) = h.step {
+                let _ = write!(tail, " · step {s}");
+            }
+            if let Some(l) = h.link {
+                let _ = write!(tail, " · <{l}>");
+            }
+            let _ = writeln!(out, "{tail}\n");
+        }
+    }
+
+    // Steps table.
+    let _ = writeln!(out, "## Steps\n");
+    let _ = writeln!(
+        out,
+        "| Step | Status | Duration | HTTP | Detail |\n|---|---|---:|---|---|"
+    );
+    for s in &r.steps {
+        let duration = if s.status == StepStatus::Skipped {
+            String::new()
+        } else {
+            ms(s.duration_ms)
+        };
+        let http = s.response.as_ref().map(|x| x.status.to_string()).unwrap_or_default();
+        let mut detail = s.error.clone().unwrap_or_default();
+        for n in &s.notes {
+            if !detail.is_empty() {
+                detail.push_str("; ");
+            }
+            detail.push_str(n);
+        }
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            step_title(s.name),
+            status_word(s.status),
+            duration,
+            http,
+            cell(&detail)
+        );
+    }
+    let _ = writeln!(out);
+
+    if let Some(c) = &r.connect {
+        let _ = writeln!(out, "## Connection\n");
+        let _ = writeln!(out, "- Host: {} port {}", code(&c.host), c.port);
+        if !c.addresses.is_empty() {
+            let _ = writeln!(out, "- Resolved to: {}", cell(&c.addresses.join(", ")));
+        }
+        if let Some(a) = &c.connected_to {
+            let _ = writeln!(out, "- Connected to: {}", cell(a));
+        }
+        if let Some(p) = &c.proxy {
+            let _ = writeln!(out, "- Proxy: {}", code(p));
+        }
+        let timing = [("DNS", c.dns_ms), ("TCP", c.tcp_ms), ("TLS", c.tls_ms)]
+            .iter()
+            .filter_map(|(n, v)| v.map(|v| format!("{n} {}", ms(v))))
+            .collect::<Vec<_>>();
+        if !timing.is_empty() {
+            let _ = writeln!(out, "- Timings: {}", timing.join(", "));
+        }
+        if let Some(v) = &c.tls_version {
+            let _ = writeln!(
+                out,
+                "- TLS: {}{}",
+                cell(v),
+                c.cipher
+                    .as_deref()
+                    .map(|x| format!(", {}", cell(x)))
+                    .unwrap_or_default()
+            );
+        }
+        for (i, cert) in c.certificates.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "- Certificate {}: subject {}, issuer {}{}{}{}",
+                i + 1,
+                code(&cert.subject),
+                code(&cert.issuer),
+                cert.not_after
+                    .as_deref()
+                    .map(|x| format!(", valid until {}", cell(x)))
+                    .unwrap_or_default(),
+                if cert.sans.is_empty() {
+                    String::new()
+                } else {
+                    format!(", names {}", cell(&cert.sans.join(", ")))
+                },
+                if cert.self_signed { " (self-signed)" } else { "" }
+            );
+        }
+        let _ = writeln!(out);
+    }
+
+    if let Some(a) = &r.account {
+        let _ = writeln!(out, "## Account\n");
+        let mut line = |label: &str, v: &Option<String>| {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                let _ = writeln!(out, "- {label}: {}", cell(v));
+            }
+        };
+        line("Username", &a.username);
+        line("User id", &a.id);
+        line("Email", &a.email);
+        line("Domain", &a.domain);
+        let name = match (&a.first_name, &a.last_name) {
+            (None, None) => None,
+            (f, l) => Some(
+                format!("{} {}", f.as_deref().unwrap_or(""), l.as_deref().unwrap_or(""))
+                    .trim()
+                    .to_string(),
+            ),
+        };
+        line("Name", &name);
+        line("Tenant", &a.tenant);
+        line("Token expires", &a.token_expires_at);
+        if !a.roles.is_empty() {
+            let _ = writeln!(out, "- Roles: {}", cell(&a.roles.join(", ")));
+        }
+        if !a.license_features.is_empty() {
+            let _ = writeln!(out, "- Licences: {}", cell(&a.license_features.join(", ")));
+        }
+        if let Some(d) = a.disabled {
+            let _ = writeln!(out, "- Disabled: {}", if d { "yes" } else { "no" });
+        }
+        if let Some(m) = a.multiple_login {
+            let _ = writeln!(out, "- Multiple login: {}", if m { "yes" } else { "no" });
+        }
+        let _ = writeln!(out);
+    }
+
+    if let Some(t) = &r.token {
+        let _ = writeln!(out, "## Token\n");
+        let _ = writeln!(
+            out,
+            "- {} ({} characters){}",
+            if t.is_jwt { "A JWT" } else { "Not a JWT" },
+            t.length,
+            t.alg
+                .as_deref()
+                .map(|a| format!(", signed with {}", cell(a)))
+                .unwrap_or_default()
+        );
+        for (label, v) in [("Issued at", t.iat), ("Expires at", t.exp)] {
+            if let Some(secs) = v {
+                let when = time::OffsetDateTime::from_unix_timestamp(secs)
+                    .ok()
+                    .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
+                    .unwrap_or_else(|| secs.to_string());
+                let _ = writeln!(out, "- {label}: {when}");
+            }
+        }
+        let _ = writeln!(out);
+    }
+
+    let with_http: Vec<&ReportStep> = r
+        .steps
+        .iter()
+        .filter(|s| s.request.is_some() || s.response.is_some())
+        .collect();
+    if !with_http.is_empty() {
+        let _ = writeln!(out, "## Requests and responses\n");
+        for s in with_http {
+            let _ = writeln!(out, "### {}\n", step_title(s.name));
+            if let Some(req) = &s.request {
+                let _ = writeln!(out, "**Request:** {}\n", code(&format!("{} {}", req.method, req.url)));
+                if !req.headers.is_empty() {
+                    let h: String = req.headers.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+                    fenced(&mut out, "http", &h);
+                    let _ = writeln!(out);
+                }
+                if let Some(b) = req.body.as_deref().filter(|b| !b.is_empty()) {
+                    let (text, lang, cut) = body_text(b);
+                    fenced(&mut out, lang, &text);
+                    if let Some(n) = cut {
+                        let _ = writeln!(out, "_{n} more characters cut; the JSON report has the whole body._");
+                    }
+                    let _ = writeln!(out);
+                }
+            }
+            if let Some(res) = &s.response {
+                let _ = writeln!(
+                    out,
+                    "**Response:** HTTP {}{}{}\n",
+                    res.status,
+                    if s.duration_ms > 0.0 {
+                        format!(" after {}", ms(s.duration_ms))
+                    } else {
+                        String::new()
+                    },
+                    if res.truncated {
+                        " (the body was longer than the read limit and was cut)"
+                    } else {
+                        ""
+                    }
+                );
+                if !res.headers.is_empty() {
+                    let h: String = res.headers.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+                    fenced(&mut out, "http", &h);
+                    let _ = writeln!(out);
+                }
+                if !res.body.is_empty() {
+                    let (text, lang, cut) = body_text(&res.body);
+                    fenced(&mut out, lang, &text);
+                    if let Some(n) = cut {
+                        let _ = writeln!(out, "_{n} more characters cut; the JSON report has the whole body._");
+                    }
+                    let _ = writeln!(out);
+                }
+            }
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "---\nReport written by aa-conntest {} (schema `{}`), {}.",
+        r.tool_version,
+        r.schema,
+        crate::profiles::now_rfc3339()
+    );
+    out
+}
+
+/// Why a report could not be saved.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the report to {}: {source}", path.display())]
+pub struct SaveReportError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// The two file names of a report saved to `dir_or_path`:
+/// - an existing directory (or a path ending in a separator): `aa-conntest-<host>-<time>.json`
+///   and `.md` inside it;
+/// - a file path (`x.json`, `x.md` or `x`): `x.json` and `x.md`.
+pub fn report_paths(dir_or_path: &Path, r: &Report) -> (PathBuf, PathBuf) {
+    let as_text = dir_or_path.to_string_lossy();
+    let is_dir = dir_or_path.is_dir() || as_text.ends_with('/') || as_text.ends_with(std::path::MAIN_SEPARATOR);
+    let stem_path = if is_dir {
+        dir_or_path.join(default_file_stem(r))
+    } else {
+        match dir_or_path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+        {
+            Some(e) if e == "json" || e == "md" || e == "markdown" => dir_or_path.with_extension(""),
+            _ => dir_or_path.to_path_buf(),
+        }
+    };
+    let with = |ext: &str| {
+        let mut s = stem_path.clone().into_os_string();
+        s.push(".");
+        s.push(ext);
+        PathBuf::from(s)
+    };
+    (with("json"), with("md"))
+}
+
+/// `aa-conntest-<host>-<YYYYMMDD-HHMMSS>`.
+pub fn default_file_stem(r: &Report) -> String {
+    let host = r
+        .target
+        .base_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "report".into());
+    let host: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stamp: String = r
+        .started_at
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'T')
+        .take(15)
+        .collect::<String>()
+        .replace('T', "-");
+    format!("aa-conntest-{host}-{stamp}")
+}
+
+/// Write the JSON report and its Markdown next to each other, atomically; returns both paths.
+/// Blocking: the window calls it off the UI thread with the path from its save dialog.
+pub fn save_report(dir_or_path: &Path, r: &Report) -> Result<(PathBuf, PathBuf), SaveReportError> {
+    let (json_path, md_path) = report_paths(dir_or_path, r);
+    let mut json = r.to_json();
+    json.push('\n');
+    for (path, text) in [(&json_path, json), (&md_path, render(r))] {
+        crate::profiles::write_atomically(path, text.as_bytes()).map_err(|source| SaveReportError {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok((json_path, md_path))
+}

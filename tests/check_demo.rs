@@ -1,0 +1,231 @@
+//! The check against the demo Control Room over real HTTP: the foundation's acceptance tests
+//! (issue 2): success with a key and with a password, a rejected key with exactly one login
+//! attempt, `valid: false`, the exact login the server received, no secret in the report.
+
+mod support;
+
+use aa_conntest::demo::{self, DemoOptions, DemoServer, Scenario};
+use aa_conntest::engine::CancelToken;
+use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
+use aa_conntest::report;
+use aa_conntest::secret::Secret;
+use aa_conntest::transcript::{Outcome, StepName, StepStatus};
+use aa_conntest::worker;
+
+async fn server(scenario: Scenario) -> DemoServer {
+    DemoServer::start(DemoOptions {
+        scenario,
+        ..Default::default()
+    })
+    .await
+    .expect("demo server starts")
+}
+
+fn plan(url: &str, user: &str, auth: AuthMode, secret: &str) -> Plan {
+    Plan {
+        input_url: url.to_string(),
+        username: user.to_string(),
+        auth,
+        secret: Secret::new(secret),
+        options: CheckOptions {
+            timeout_secs: 5.0,
+            ..Default::default()
+        },
+    }
+}
+
+#[tokio::test]
+async fn api_key_login_succeeds_end_to_end() {
+    let s = server(Scenario::Normal).await;
+    let p = plan(&s.url(), demo::API_KEY_USER, AuthMode::ApiKey, demo::API_KEY);
+    let r = worker::check(&p, CancelToken::never()).await;
+    let t = &r.transcript;
+    assert_eq!(t.outcome, Outcome::Ok, "{:#?}", t.steps);
+    for step in StepName::ALL {
+        assert_eq!(t.step(step).unwrap().status, StepStatus::Ok, "{step}");
+    }
+    assert_eq!(t.token_valid, Some(true));
+    let token = t.token.as_ref().unwrap();
+    assert!(token.is_jwt);
+    assert_eq!(token.alg.as_deref(), Some("RS512"));
+    assert_eq!(token.exp.unwrap() - token.iat.unwrap(), 1200);
+    let account = t.account.as_ref().unwrap();
+    assert_eq!(account.username.as_deref(), Some(demo::API_KEY_USER));
+    // A healthy check has no error or warning hint.
+    assert!(
+        r.hints
+            .iter()
+            .all(|h| h.severity == aa_conntest::diagnose::Severity::Info),
+        "{:#?}",
+        r.hints
+    );
+}
+
+#[tokio::test]
+async fn password_login_succeeds_end_to_end() {
+    let s = server(Scenario::Normal).await;
+    let p = plan(&s.url(), demo::PASSWORD_USER, AuthMode::Password, demo::PASSWORD);
+    let r = worker::check(&p, CancelToken::never()).await;
+    assert_eq!(r.transcript.outcome, Outcome::Ok, "{:#?}", r.transcript.steps);
+}
+
+// The forum thread: UM1110 "Either your username or your password is incorrect" for a key login.
+#[tokio::test]
+async fn wrong_api_key_is_rejected_with_exactly_one_login_attempt() {
+    let s = server(Scenario::Normal).await;
+    let p = plan(
+        &s.url(),
+        demo::API_KEY_USER,
+        AuthMode::ApiKey,
+        "0123456789012345678901234567890123456789",
+    );
+    let r = worker::check(&p, CancelToken::never()).await;
+    assert_eq!(r.transcript.outcome, Outcome::Rejected);
+    assert_eq!(r.transcript.outcome.exit_code(), 1);
+    assert_eq!(s.login_attempts(), 1, "a failed login is never retried");
+    let resp = r
+        .transcript
+        .step(StepName::Authenticate)
+        .unwrap()
+        .response
+        .clone()
+        .unwrap();
+    assert_eq!(resp.control_room_error().unwrap().code.as_deref(), Some("UM1110"));
+    let ids: Vec<_> = r.hints.iter().map(|h| h.id).collect();
+    assert!(ids.contains(&"auth.bad-credentials"), "{ids:?}");
+    assert!(ids.contains(&"auth.retry-warning"), "{ids:?}");
+    assert_eq!(
+        r.hints[0].id, "auth.bad-credentials",
+        "most likely cause first: {ids:?}"
+    );
+}
+
+#[tokio::test]
+async fn token_the_server_calls_invalid_is_a_refusal() {
+    let s = server(Scenario::ValidFalse).await;
+    let p = plan(&s.url(), demo::API_KEY_USER, AuthMode::ApiKey, demo::API_KEY);
+    let r = worker::check(&p, CancelToken::never()).await;
+    assert_eq!(r.transcript.outcome, Outcome::Rejected);
+    assert_eq!(r.transcript.token_valid, Some(false));
+    assert!(r.hints.iter().any(|h| h.id == "token.invalid"), "{:#?}", r.hints);
+}
+
+// The request shape is the contract with the real Control Room (reference §1.2, §1.3, §2).
+#[tokio::test]
+async fn server_receives_exactly_the_documented_requests() {
+    let s = server(Scenario::Normal).await;
+    let mut p = plan(
+        &format!("{}/#/login", s.url()),
+        &format!("  {}  ", demo::API_KEY_USER),
+        AuthMode::ApiKey,
+        demo::API_KEY,
+    );
+    p.options.multiple_login = false;
+    let r = worker::check(&p, CancelToken::never()).await;
+    assert_eq!(r.transcript.outcome, Outcome::Ok);
+    let got = s.received();
+    let login = got
+        .iter()
+        .find(|q| q.path == "/v2/authentication")
+        .expect("login received");
+    assert_eq!(login.method, "POST");
+    let body: serde_json::Value = serde_json::from_str(&login.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"username": demo::API_KEY_USER, "apiKey": demo::API_KEY})
+    );
+    let header = |name: &str| {
+        login
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(header("content-type").as_deref(), Some("application/json"));
+    assert!(header("x-authorization").is_none());
+
+    let validate = got
+        .iter()
+        .find(|q| q.path == "/v1/authentication/token")
+        .expect("validate received");
+    assert_eq!(validate.method, "GET");
+    let token = validate
+        .query
+        .as_deref()
+        .unwrap()
+        .strip_prefix("token=")
+        .unwrap()
+        .to_string();
+    let xauth = validate
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-authorization"))
+        .unwrap();
+    assert_eq!(xauth.1, token, "the bare token, no Bearer prefix");
+
+    let logout = got
+        .iter()
+        .find(|q| q.path == "/v1/authentication/logout")
+        .expect("logout received");
+    assert_eq!(logout.method, "POST");
+    assert_eq!(got.iter().filter(|q| q.path == "/v2/authentication").count(), 1);
+}
+
+#[tokio::test]
+async fn multiple_login_is_sent_only_when_asked() {
+    let s = server(Scenario::Normal).await;
+    let mut p = plan(&s.url(), demo::PASSWORD_USER, AuthMode::Password, demo::PASSWORD);
+    p.options.multiple_login = true;
+    let _ = worker::check(&p, CancelToken::never()).await;
+    let login = s
+        .received()
+        .into_iter()
+        .find(|q| q.path == "/v2/authentication")
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&login.body).unwrap();
+    assert_eq!(body["multipleLogin"], serde_json::json!(true));
+    assert_eq!(body["password"], serde_json::json!(demo::PASSWORD));
+    assert!(body.get("apiKey").is_none(), "exactly one of apiKey/password");
+}
+
+#[tokio::test]
+async fn report_holds_no_secret_and_no_full_token() {
+    let s = server(Scenario::Normal).await;
+    let p = plan(&s.url(), demo::API_KEY_USER, AuthMode::ApiKey, demo::API_KEY);
+    let r = worker::check(&p, CancelToken::never()).await;
+    let json = report::build(&p, &r.transcript, &r.hints).to_json();
+    assert!(!json.contains(demo::API_KEY));
+    let escaped = serde_json::to_string(demo::API_KEY).unwrap();
+    assert!(!json.contains(escaped.trim_matches('"')));
+    // The token the server issued: find it in the server's log and make sure the report lacks it.
+    let got = s.received();
+    let validate = got.iter().find(|q| q.path == "/v1/authentication/token").unwrap();
+    let token = validate.query.as_deref().unwrap().strip_prefix("token=").unwrap();
+    assert!(token.len() > 100);
+    let signature = token.rsplit('.').next().unwrap();
+    assert!(!json.contains(token));
+    assert!(!json.contains(signature));
+    assert!(json.contains("<redacted token eyJh"));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["schema"], "aa-conntest.report/1");
+    assert_eq!(v["outcome"], "ok");
+    assert_eq!(v["steps"].as_array().unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn cancel_during_a_slow_login_ends_the_check_quickly() {
+    let s = server(Scenario::Slow).await;
+    let p = plan(&s.url(), demo::API_KEY_USER, AuthMode::ApiKey, demo::API_KEY);
+    let (handle, token) = aa_conntest::engine::cancel_pair();
+    let task = tokio::spawn(async move { worker::check(&p, token).await });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let start = std::time::Instant::now();
+    handle.cancel();
+    let r = task.await.unwrap();
+    assert!(
+        start.elapsed() < std::time::Duration::from_millis(200),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(r.transcript.outcome, Outcome::Cancelled);
+}
