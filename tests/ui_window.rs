@@ -445,3 +445,149 @@ fn ui_no_repaint_while_idle() {
     let delay = h.output().viewport_output.values().next().map(|v| v.repaint_delay);
     assert!(delay.is_some_and(|d| d > Duration::from_secs(1)), "{delay:?}");
 }
+
+// ---- against the demo Control Room (`--demo`) ----
+
+fn demo_harness(rt: &tokio::runtime::Runtime) -> Harness<'static, App> {
+    let mut h = harness(
+        rt,
+        Launch {
+            demo: true,
+            ..Default::default()
+        },
+    );
+    assert!(
+        step_until(&mut h, Duration::from_secs(10), |h| h.state().demo_url().is_some()),
+        "the demo Control Room did not start: {}",
+        h.state().status_text()
+    );
+    h.run();
+    h
+}
+
+fn pick_case(h: &mut Harness<'_, App>, title: &str) {
+    h.get_by_label("Try a common mistake").click();
+    h.run();
+    h.get_by_label(title).scroll_to_me();
+    h.run();
+    h.get_by_label(title).click();
+    h.step();
+}
+
+#[test]
+fn ui_demo_fills_the_form_and_the_check_succeeds() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    let url = h.state().demo_url().unwrap_or_default();
+    assert!(has_label_containing(&h, &format!("Demo Control Room at {url}")));
+    assert_eq!(h.state().form().url, url);
+    assert_eq!(h.state().form().username, aa_conntest::demo::API_KEY_USER);
+    assert!(
+        !all_text(&h).contains(aa_conntest::demo::API_KEY),
+        "demo key visible while masked"
+    );
+    h.get_by_label("Test connection").click();
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
+        .state()
+        .result()
+        .is_some()));
+    h.run();
+    assert_eq!(h.state().outcome(), Some(Outcome::Ok), "{}", h.state().status_text());
+    for step in [
+        "Preflight: ok",
+        "Connect: ok",
+        "Authenticate: ok",
+        "Validate: ok",
+        "Logout: ok",
+    ] {
+        assert!(has_label_containing(&h, step), "{step}:\n{}", all_text(&h));
+    }
+}
+
+#[test]
+fn ui_demo_picker_runs_a_mistake_and_shows_its_hints() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    let case = aa_conntest::demo::cases::find_case("wrong-api-key").expect("case");
+    pick_case(&mut h, case.title);
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
+        .state()
+        .result()
+        .is_some()));
+    h.run();
+    assert_eq!(
+        h.state().outcome(),
+        Some(Outcome::Rejected),
+        "{}",
+        h.state().status_text()
+    );
+    assert!(has_label_containing(&h, &format!("Lesson: {}", case.lesson)));
+    assert!(has_label_containing(&h, "Authenticate: failed"));
+    let hints = h.state().result().map(|r| r.hints.clone()).unwrap_or_default();
+    assert!(
+        hints.iter().any(|x| x.id == "auth.bad-credentials"),
+        "{:?}",
+        hints.iter().map(|x| x.id).collect::<Vec<_>>()
+    );
+    assert!(has_label_containing(&h, "Most likely cause"));
+    for hint in &hints {
+        assert!(has_label_containing(&h, &hint.title), "hint '{}' not shown", hint.title);
+    }
+    // A hint points at its step: select another step, then follow the hint back.
+    h.get_by_label_contains("Preflight: ").click();
+    h.run();
+    assert!(!has_label_containing(&h, "POST http://127.0.0.1"));
+    h.get_all_by_label("Show the Authenticate step")
+        .next()
+        .expect("button")
+        .scroll_to_me();
+    h.run();
+    h.get_all_by_label("Show the Authenticate step")
+        .next()
+        .expect("button")
+        .click();
+    h.run();
+    assert!(has_label_containing(&h, "POST http://127.0.0.1"), "{}", all_text(&h));
+
+    // Back to the working setup.
+    h.get_by_label("Back to the working setup").click();
+    h.run();
+    assert_eq!(h.state().form().secret, aa_conntest::demo::API_KEY);
+}
+
+#[test]
+fn ui_demo_slow_scenario_cancelled_within_200_ms() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    let case = aa_conntest::demo::cases()
+        .iter()
+        .find(|c| c.scenario == aa_conntest::demo::Scenario::Slow)
+        .expect("slow case");
+    pick_case(&mut h, case.title);
+    assert!(
+        step_until(&mut h, Duration::from_secs(10), |h| has_label_containing(
+            h,
+            "Testing… Authenticate"
+        )),
+        "{}",
+        h.state().status_text()
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    h.step();
+    let clicked = Instant::now();
+    h.get_by_label("Cancel").click();
+    assert!(step_until(
+        &mut h,
+        Duration::from_millis(200),
+        |h| has_label_containing(h, "Cancelled")
+    ));
+    assert!(clicked.elapsed() < Duration::from_millis(200));
+    assert!(step_until(&mut h, Duration::from_secs(2), |h| h
+        .state()
+        .result()
+        .is_some()));
+    assert_eq!(
+        h.state().result().map(|r| r.transcript.outcome),
+        Some(Outcome::Cancelled)
+    );
+}

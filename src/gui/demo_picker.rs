@@ -5,9 +5,9 @@
 use eframe::egui;
 
 use super::AppMsg;
-use super::demo_shim as demo;
 use super::state::Command;
 use super::theme;
+use crate::demo;
 use crate::plan::Plan;
 use egui::{RichText, Ui};
 use std::sync::Arc;

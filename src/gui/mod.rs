@@ -9,7 +9,6 @@ use eframe::egui;
 
 pub mod account;
 pub mod demo_picker;
-mod demo_shim;
 pub mod exchange;
 pub mod form;
 pub mod hints;
