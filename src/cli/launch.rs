@@ -61,7 +61,6 @@ pub fn demo_server(args: DemoServerArgs) -> i32 {
     })
 }
 
-pub fn window(_demo: bool) -> i32 {
-    eprintln!("the window is not built yet; use `aa-conntest check`");
-    2
+pub fn window(demo: bool) -> i32 {
+    crate::gui::run(demo)
 }

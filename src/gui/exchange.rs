@@ -1,0 +1,369 @@
+//! Request and response side by side for the selected step: method, URL, headers, body (JSON
+//! foldable), status line with timings, copy buttons. Everything shown here comes from the
+//! transcript, which is already redacted: no secret can appear.
+
+use eframe::egui;
+
+use super::json_view;
+use super::state::{Command, Run, StepView, fmt_ms};
+use super::theme;
+use crate::snippets;
+use crate::transcript::{ConnectInfo, RecordedRequest, RecordedResponse, StepName, StepStatus, Timings};
+use egui::{CollapsingHeader, Id, RichText, ScrollArea, Ui};
+
+/// Bodies longer than this are shown cut (the copy button still copies them whole).
+const SHOW_BODY_CHARS: usize = 200_000;
+
+pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: &mut bool, cmds: &mut Vec<Command>) {
+    let Some(run) = run else {
+        ui.centered_and_justified(|ui| {
+            ui.weak("The request sent and the answer received will appear here.");
+        });
+        return;
+    };
+    let Some(view) = run.step(selected) else {
+        return;
+    };
+    let connect = run.result.as_ref().and_then(|r| r.transcript.connect.as_ref());
+    let half = (ui.available_width() / 2.0).max(200.0);
+    egui::Panel::left("request_pane")
+        .resizable(true)
+        .default_size(half)
+        .size_range(180.0..=(ui.available_width() - 180.0).max(200.0))
+        .frame(pane_frame(false))
+        .show(ui, |ui| {
+            ScrollArea::both()
+                .id_salt("request_scroll")
+                .auto_shrink([false, false])
+                .show(ui, |ui| request_pane(ui, view, raw, cmds));
+        });
+    egui::CentralPanel::default().frame(pane_frame(true)).show(ui, |ui| {
+        ScrollArea::both()
+            .id_salt("response_scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| response_pane(ui, view, connect, raw, cmds));
+    });
+}
+
+/// Both panes get the same margins so their headings line up.
+fn pane_frame(right: bool) -> egui::Frame {
+    egui::Frame::new().inner_margin(egui::Margin {
+        left: if right { 10 } else { 2 },
+        right: if right { 2 } else { 10 },
+        top: 4,
+        bottom: 4,
+    })
+}
+
+fn request_pane(ui: &mut Ui, view: &StepView, raw: &mut bool, cmds: &mut Vec<Command>) {
+    let req = view.record.as_ref().and_then(|r| r.request.as_ref());
+    ui.horizontal(|ui| {
+        ui.heading("Request");
+        if let Some(req) = req {
+            if ui
+                .small_button("Copy as curl")
+                .on_hover_text(
+                    "A curl command for bash or zsh; secrets are written as $AA_API_KEY, $AA_PASSWORD, $AA_TOKEN",
+                )
+                .clicked()
+            {
+                cmds.push(Command::Copy(snippets::curl(req), "curl command"));
+            }
+            if ui
+                .small_button("Copy as PowerShell")
+                .on_hover_text(
+                    "A PowerShell command; secrets are written as $env:AA_API_KEY, $env:AA_PASSWORD, $env:AA_TOKEN",
+                )
+                .clicked()
+            {
+                cmds.push(Command::Copy(snippets::powershell(req), "PowerShell command"));
+            }
+            ui.checkbox(raw, "Raw text")
+                .on_hover_text("Show bodies as plain text instead of a foldable tree");
+        }
+    });
+    match req {
+        Some(req) => {
+            ui.weak("Copied commands hold no secret: they refer to environment variables instead.");
+            ui.add_space(4.0);
+            request_details(ui, req, view, raw);
+        }
+        None => step_facts(ui, view),
+    }
+}
+
+fn request_details(ui: &mut Ui, req: &RecordedRequest, view: &StepView, raw: &bool) {
+    ui.add(
+        egui::Label::new(
+            RichText::new(format!("{} {}", req.method, req.url))
+                .monospace()
+                .strong(),
+        )
+        .selectable(true)
+        .wrap(),
+    );
+    CollapsingHeader::new(format!("Request headers ({})", req.headers.len()))
+        .id_salt("req_headers")
+        .default_open(true)
+        .show(ui, |ui| headers(ui, "req_headers_grid", &req.headers));
+    if let Some(body) = &req.body {
+        ui.label(RichText::new("Request body").strong());
+        body_view(
+            ui,
+            ui.scope_id().with("req_body"),
+            body,
+            view.request_json.as_ref(),
+            raw,
+        );
+    }
+}
+
+fn response_pane(ui: &mut Ui, view: &StepView, connect: Option<&ConnectInfo>, raw: &bool, cmds: &mut Vec<Command>) {
+    let rec = view.record.as_ref();
+    let resp = rec.and_then(|r| r.response.as_ref());
+    ui.horizontal(|ui| {
+        ui.heading("Response");
+        if let Some(resp) = resp
+            && ui
+                .small_button("Copy response")
+                .on_hover_text("Copy the status line, headers and body (tokens stay masked)")
+                .clicked()
+        {
+            cmds.push(Command::Copy(response_text(resp), "response"));
+        }
+    });
+    if view.status == StepStatus::Running {
+        ui.horizontal(|ui| {
+            ui.weak("Waiting for the answer…");
+        });
+        return;
+    }
+    if let Some(resp) = resp {
+        status_line(ui, resp);
+    }
+    if let Some(t) = rec.and_then(|r| r.timings.as_ref())
+        && view.name != StepName::Connect
+    {
+        ui.weak(timings_text(t));
+    }
+    if let Some(err) = rec.and_then(|r| r.error.as_ref()) {
+        ui.horizontal_wrapped(|ui| {
+            theme::icon(ui, theme::Icon::Error, 14.0);
+            ui.add(
+                egui::Label::new(RichText::new(err.to_string()).color(theme::error(ui)))
+                    .selectable(true)
+                    .wrap(),
+            );
+        });
+    }
+    if let Some(resp) = resp {
+        if resp.truncated {
+            ui.colored_label(
+                theme::warn(ui),
+                format!(
+                    "The body was longer than the limit; the first {} bytes are shown.",
+                    resp.body_bytes
+                ),
+            );
+        }
+        CollapsingHeader::new(format!("Response headers ({})", resp.headers.len()))
+            .id_salt("resp_headers")
+            .default_open(false)
+            .show(ui, |ui| headers(ui, "resp_headers_grid", &resp.headers));
+        ui.label(RichText::new("Response body").strong());
+        if resp.body.is_empty() {
+            ui.weak("(empty)");
+        } else {
+            body_view(
+                ui,
+                ui.scope_id().with("resp_body"),
+                &resp.body,
+                view.response_json.as_ref(),
+                raw,
+            );
+        }
+    } else if view.name == StepName::Connect {
+        if let Some(info) = connect {
+            connect_facts(ui, info);
+        }
+    } else if view.status == StepStatus::Skipped {
+        ui.weak("This step did not run.");
+    } else if view.status == StepStatus::Pending {
+        ui.weak("Not started yet.");
+    }
+}
+
+fn status_line(ui: &mut Ui, resp: &RecordedResponse) {
+    let color = match resp.status {
+        200..=299 => theme::ok(ui),
+        300..=399 => theme::warn(ui),
+        _ => theme::error(ui),
+    };
+    let mut text = format!("{} {}", resp.status, resp.reason);
+    if !resp.http_version.is_empty() {
+        text.push_str(&format!(" · {}", resp.http_version));
+    }
+    ui.label(RichText::new(text).monospace().strong().size(15.0).color(color));
+}
+
+fn timings_text(t: &Timings) -> String {
+    let mut parts = Vec::new();
+    for (name, v) in [
+        ("DNS", t.dns_ms),
+        ("connect", t.connect_ms),
+        ("TLS", t.tls_ms),
+        ("first byte", t.ttfb_ms),
+        ("body", t.body_ms),
+    ] {
+        if let Some(ms) = v {
+            parts.push(format!("{name} {}", fmt_ms(ms)));
+        }
+    }
+    parts.push(format!("total {}", fmt_ms(t.total_ms)));
+    match t.reused {
+        Some(true) => parts.push("connection reused".into()),
+        Some(false) => parts.push("new connection".into()),
+        None => {}
+    }
+    parts.join(" · ")
+}
+
+fn headers(ui: &mut Ui, id: &str, headers: &[(String, String)]) {
+    if headers.is_empty() {
+        ui.weak("(none)");
+        return;
+    }
+    egui::Grid::new(id).num_columns(2).striped(true).show(ui, |ui| {
+        for (k, v) in headers {
+            ui.label(RichText::new(k).monospace().strong());
+            ui.add(egui::Label::new(RichText::new(v).monospace()).selectable(true).wrap());
+            ui.end_row();
+        }
+    });
+}
+
+fn body_view(ui: &mut Ui, id: Id, body: &str, json: Option<&serde_json::Value>, raw: &bool) {
+    match json {
+        Some(v) if !*raw => json_view::show(ui, id, v),
+        Some(v) => {
+            let pretty = serde_json::to_string_pretty(v).unwrap_or_else(|_| body.to_string());
+            raw_text(ui, &pretty);
+        }
+        None => raw_text(ui, body),
+    }
+}
+
+fn raw_text(ui: &mut Ui, text: &str) {
+    let shown = if text.len() > SHOW_BODY_CHARS {
+        let mut end = SHOW_BODY_CHARS;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &text[..end]
+    } else {
+        text
+    };
+    ui.add(
+        egui::Label::new(RichText::new(shown).monospace())
+            .selectable(true)
+            .wrap(),
+    );
+    if shown.len() < text.len() {
+        ui.weak(format!(
+            "… {} more characters (use Copy response)",
+            text.len() - shown.len()
+        ));
+    }
+}
+
+/// Preflight and Connect send no HTTP request: show what they found.
+fn step_facts(ui: &mut Ui, view: &StepView) {
+    ui.weak(match view.name {
+        StepName::Preflight => "Checked locally; nothing was sent.",
+        StepName::Connect => "Name lookup, connection and certificate check; no HTTP request.",
+        _ => "No request was sent in this step.",
+    });
+    if let Some(rec) = &view.record {
+        for note in &rec.notes {
+            ui.label(format!("• {note}"));
+        }
+    }
+}
+
+fn connect_facts(ui: &mut Ui, info: &ConnectInfo) {
+    egui::Grid::new("connect_facts")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            let mut row = |k: &str, v: String| {
+                ui.label(RichText::new(k).strong());
+                ui.add(egui::Label::new(v).selectable(true).wrap());
+                ui.end_row();
+            };
+            row("Host", format!("{}:{}", info.host, info.port));
+            if !info.addresses.is_empty() {
+                row("Addresses", info.addresses.join(", "));
+            }
+            if let Some(a) = &info.connected_to {
+                row("Connected to", a.clone());
+            }
+            if let Some(p) = &info.proxy {
+                row("Proxy", p.clone());
+            }
+            let timing: Vec<String> = [("DNS", info.dns_ms), ("TCP", info.tcp_ms), ("TLS", info.tls_ms)]
+                .iter()
+                .filter_map(|(n, v)| v.map(|ms| format!("{n} {}", fmt_ms(ms))))
+                .collect();
+            if !timing.is_empty() {
+                row("Timings", timing.join(" · "));
+            }
+            if let Some(v) = &info.tls_version {
+                row("TLS", format!("{v} {}", info.cipher.clone().unwrap_or_default()));
+            }
+        });
+    for (i, c) in info.certificates.iter().enumerate() {
+        let title = if i == 0 {
+            "Server certificate".to_string()
+        } else {
+            format!("Chain certificate {i}")
+        };
+        CollapsingHeader::new(title)
+            .id_salt(("cert", i))
+            .default_open(i == 0)
+            .show(ui, |ui| {
+                egui::Grid::new(("cert_grid", i)).num_columns(2).show(ui, |ui| {
+                    let mut row = |k: &str, v: String| {
+                        ui.label(RichText::new(k).strong());
+                        ui.add(egui::Label::new(v).selectable(true).wrap());
+                        ui.end_row();
+                    };
+                    row("Subject", c.subject.clone());
+                    row("Issuer", c.issuer.clone());
+                    if !c.sans.is_empty() {
+                        row("Names", c.sans.join(", "));
+                    }
+                    row(
+                        "Valid",
+                        format!(
+                            "{} to {}",
+                            c.not_before.as_deref().unwrap_or("?"),
+                            c.not_after.as_deref().unwrap_or("?")
+                        ),
+                    );
+                    if c.self_signed {
+                        row("Note", "self-signed".into());
+                    }
+                });
+            });
+    }
+}
+
+fn response_text(resp: &RecordedResponse) -> String {
+    let mut s = format!("{} {} {}\n", resp.http_version, resp.status, resp.reason);
+    for (k, v) in &resp.headers {
+        s.push_str(&format!("{k}: {v}\n"));
+    }
+    s.push('\n');
+    s.push_str(&resp.body);
+    s
+}
