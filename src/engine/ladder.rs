@@ -1,0 +1,332 @@
+//! The ladder of steps. Each step is one method that records its [`StepRecord`] and either lets
+//! the ladder go on or stops it with the outcome (`Err(outcome)`).
+
+use super::cancel::CancelToken;
+use super::preflight::{self, Prepared};
+use super::proxy::{self, ProxyChoice};
+use super::{Event, account, connect, http, phases};
+use crate::plan::Plan;
+use crate::secret::Redactor;
+use crate::target_url::UrlNote;
+use crate::transcript::*;
+use std::time::Instant;
+
+/// A step that ends the ladder, with the outcome of the check.
+type Stop = Outcome;
+
+pub(super) struct Ladder<'a, F: FnMut(Event)> {
+    pub t: &'a mut Transcript,
+    pub on_event: &'a mut F,
+    pub cancel: &'a CancelToken,
+}
+
+/// What the HTTP steps share: one client (so validate and logout reuse the login's connection),
+/// its phase recorder, and what to redact.
+struct Wire {
+    client: reqwest::Client,
+    phases: phases::PhaseRecorder,
+    redactor: Redactor,
+    secs: f64,
+    base: String,
+}
+
+impl<F: FnMut(Event)> Ladder<'_, F> {
+    pub async fn run(&mut self, plan: &Plan) -> Outcome {
+        self.climb(plan).await.unwrap_or_else(|stop| stop)
+    }
+
+    async fn climb(&mut self, plan: &Plan) -> Result<Outcome, Stop> {
+        let (prepared, proxy) = self.preflight(plan)?;
+        self.connect(plan, &prepared, proxy.as_ref()).await?;
+        let mut wire = self.wire(plan, &prepared, proxy.as_ref())?;
+        let token = self.authenticate(plan, &prepared, &mut wire).await?;
+        let outcome = self.validate(&wire, &token).await?;
+        // Leave no session behind, whatever validate said.
+        if plan.options.logout {
+            self.logout(&wire, &token).await;
+        }
+        Ok(outcome)
+    }
+
+    fn start(&mut self, name: StepName) -> (StepRecord, Instant) {
+        (self.on_event)(Event::StepStarted(name));
+        let mut rec = StepRecord::new(name);
+        rec.status = StepStatus::Running;
+        (rec, Instant::now())
+    }
+
+    fn finish(&mut self, mut rec: StepRecord, started: Instant) {
+        rec.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        if rec.status == StepStatus::Running {
+            rec.status = if rec.error.is_some() {
+                StepStatus::Failed
+            } else {
+                StepStatus::Ok
+            };
+        }
+        (self.on_event)(Event::StepFinished(Box::new(rec.clone())));
+        self.t.steps.push(rec);
+    }
+
+    /// Record a failed step and stop.
+    fn fail(&mut self, mut rec: StepRecord, started: Instant, error: StepError, outcome: Outcome) -> Stop {
+        let outcome = if matches!(error, StepError::Cancelled) {
+            Outcome::Cancelled
+        } else {
+            outcome
+        };
+        rec.error = Some(error);
+        self.finish(rec, started);
+        outcome
+    }
+
+    fn preflight(&mut self, plan: &Plan) -> Result<(Prepared, Option<ProxyChoice>), Stop> {
+        let (mut rec, started) = self.start(StepName::Preflight);
+        let prepared = match preflight::prepare(plan) {
+            Ok(p) => p,
+            Err(e) => return Err(self.fail(rec, started, e, Outcome::InvalidInput)),
+        };
+        for note in &prepared.url.notes {
+            if let UrlNote::PathDropped { dropped } = note {
+                rec.notes.push(format!("dropped from the URL: {dropped}"));
+            }
+        }
+        self.t.base_url = Some(prepared.url.base.clone());
+        rec.notes.push(format!("Control Room address: {}", prepared.url.base));
+        let proxy = match proxy::choose(plan.options.proxy.as_deref(), prepared.url.https, &prepared.url.host) {
+            Ok(p) => p,
+            Err(reason) => return Err(self.fail(rec, started, StepError::Input { reason }, Outcome::InvalidInput)),
+        };
+        if let Some(p) = &proxy {
+            rec.notes
+                .push(format!("through the proxy {} (from {})", p.display(), p.source));
+        }
+        self.finish(rec, started);
+        if self.cancel.is_cancelled() {
+            return Err(Outcome::Cancelled);
+        }
+        Ok((prepared, proxy))
+    }
+
+    async fn connect(&mut self, plan: &Plan, prepared: &Prepared, proxy: Option<&ProxyChoice>) -> Result<(), Stop> {
+        let (mut rec, started) = self.start(StepName::Connect);
+        let target = connect::ConnectTarget {
+            host: &prepared.url.host,
+            port: prepared.url.port,
+            https: prepared.url.https,
+            proxy,
+        };
+        let (info, err) = connect::probe(&target, &plan.options, self.cancel).await;
+        rec.timings = Some(Timings {
+            dns_ms: info.dns_ms,
+            connect_ms: info.tcp_ms,
+            tls_ms: info.tls_ms,
+            total_ms: [info.dns_ms, info.tcp_ms, info.tls_ms].iter().flatten().sum(),
+            ..Default::default()
+        });
+        if let Some(addr) = &info.connected_to {
+            rec.notes.push(format!("connected to {addr}"));
+        }
+        if let Some(v) = &info.tls_version {
+            let cipher = info.cipher.as_deref().map(|c| format!(", {c}")).unwrap_or_default();
+            rec.notes.push(format!("{v}{cipher}"));
+        }
+        self.t.connect = Some(info);
+        match err {
+            None => {
+                self.finish(rec, started);
+                Ok(())
+            }
+            Some(e) => Err(self.fail(rec, started, e, Outcome::Unreachable)),
+        }
+    }
+
+    fn wire(&mut self, plan: &Plan, prepared: &Prepared, proxy: Option<&ProxyChoice>) -> Result<Wire, Stop> {
+        let phases = phases::PhaseRecorder::default();
+        let client = match http::client(&plan.options, proxy, &phases) {
+            Ok(c) => c,
+            Err(e) => {
+                let (rec, started) = self.start(StepName::Authenticate);
+                return Err(self.fail(rec, started, e, Outcome::InvalidInput));
+            }
+        };
+        let mut redactor = Redactor::new();
+        redactor.add_secret(prepared.secret.expose());
+        // The untrimmed form too, should a server echo what was typed.
+        redactor.add_secret(plan.secret.expose());
+        Ok(Wire {
+            client,
+            phases,
+            redactor,
+            secs: plan.options.timeout().as_secs_f64(),
+            base: prepared.url.base.clone(),
+        })
+    }
+
+    async fn send(&self, wire: &Wire, rec: &mut StepRecord, call: http::Call) -> Option<Vec<u8>> {
+        let session = http::Session {
+            client: &wire.client,
+            phases: &wire.phases,
+            redactor: &wire.redactor,
+            cancel: self.cancel,
+            secs: wire.secs,
+        };
+        let res = http::send(&session, call).await;
+        rec.request = Some(res.request);
+        rec.timings = Some(res.timings);
+        rec.response = res.response;
+        rec.error = res.error;
+        res.raw_body
+    }
+
+    /// `POST /v2/authentication` with `username` and exactly one of `apiKey`/`password`.
+    /// Sent once: a failed login is never retried (three failures disable the account).
+    async fn authenticate(&mut self, plan: &Plan, prepared: &Prepared, wire: &mut Wire) -> Result<String, Stop> {
+        let (mut rec, started) = self.start(StepName::Authenticate);
+        let mut body = serde_json::Map::new();
+        body.insert("username".into(), prepared.username.clone().into());
+        body.insert(plan.auth.body_field().into(), prepared.secret.expose().into());
+        if plan.options.multiple_login {
+            body.insert("multipleLogin".into(), true.into());
+        }
+        let call = http::Call {
+            method: reqwest::Method::POST,
+            url: format!("{}/v2/authentication", wire.base),
+            headers: vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("Accept".into(), "application/json".into()),
+            ],
+            body: Some(serde_json::Value::Object(body).to_string()),
+        };
+        self.t.login_attempts += 1;
+        let raw = self.send(wire, &mut rec, call).await;
+        let answer: Option<serde_json::Value> = raw.as_deref().and_then(|b| serde_json::from_slice(b).ok());
+        let token = answer
+            .as_ref()
+            .and_then(|a| a.get("token"))
+            .and_then(|t| t.as_str())
+            .filter(|t| !t.trim().is_empty())
+            .map(str::to_string);
+        if let Some(tok) = &token {
+            wire.redactor.add_token(tok);
+            // The body was recorded before the token was known.
+            if let Some(r) = rec.response.as_mut() {
+                r.body = wire.redactor.redact(&r.body);
+            }
+        }
+        let status = rec.response.as_ref().map(|r| r.status);
+        let token = match (token, status, rec.error.take()) {
+            (Some(tok), Some(200..=299), None) => tok,
+            (_, _, Some(e)) => {
+                let outcome = failure_outcome(rec.response.as_ref());
+                return Err(self.fail(rec, started, e, outcome));
+            }
+            (_, status, None) => {
+                let detail = match status {
+                    Some(s @ 300..=399) => {
+                        format!("the server redirected the login (HTTP {s}); redirects are not followed")
+                    }
+                    Some(s @ 200..=299) => format!("HTTP {s} but no token in the answer"),
+                    Some(s) => format!("the login was refused (HTTP {s})"),
+                    None => "no answer".into(),
+                };
+                let outcome = failure_outcome(rec.response.as_ref());
+                return Err(self.fail(rec, started, StepError::Answer { detail }, outcome));
+            }
+        };
+        let info = account::token_info(&token);
+        self.t.token_received_at = Some(time::OffsetDateTime::now_utc().unix_timestamp());
+        if let Some(a) = &answer {
+            self.t.account = Some(account::account_summary(a, &info));
+        }
+        if let Some(exp) = self.t.account.as_ref().and_then(|a| a.token_expires_at.clone()) {
+            rec.notes.push(format!("token expires {exp}"));
+        }
+        self.t.token = Some(info);
+        self.finish(rec, started);
+        Ok(token)
+    }
+
+    /// `GET /v1/authentication/token?token=…` with `X-Authorization`. Its answer is the result:
+    /// `{"valid": false}` is a refusal, not a transport error.
+    async fn validate(&mut self, wire: &Wire, token: &str) -> Result<Outcome, Stop> {
+        let (mut rec, started) = self.start(StepName::Validate);
+        let mut url =
+            url::Url::parse(&format!("{}/v1/authentication/token", wire.base)).map_err(|_| Outcome::InvalidInput)?;
+        url.query_pairs_mut().append_pair("token", token);
+        let call = http::Call {
+            method: reqwest::Method::GET,
+            url: url.to_string(),
+            headers: vec![
+                ("X-Authorization".into(), token.to_string()),
+                ("Accept".into(), "application/json".into()),
+            ],
+            body: None,
+        };
+        let raw = self.send(wire, &mut rec, call).await;
+        let valid = raw
+            .as_deref()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+            .and_then(|v| v.get("valid").and_then(|x| x.as_bool()));
+        let status = rec.response.as_ref().map(|r| r.status);
+        self.t.token_valid = valid;
+        let outcome = match (valid, status, rec.error.is_some()) {
+            (Some(true), Some(200..=299), false) => Outcome::Ok,
+            (Some(false), Some(200..=299), _) => {
+                rec.error = Some(StepError::Answer {
+                    detail: "the Control Room says the token it just issued is not valid".into(),
+                });
+                Outcome::Rejected
+            }
+            _ => {
+                if rec.error.is_none() {
+                    let status = status.map(|s| s.to_string()).unwrap_or_default();
+                    rec.error = Some(StepError::Answer {
+                        detail: format!("unexpected answer (HTTP {status})"),
+                    });
+                }
+                if matches!(rec.error, Some(StepError::Cancelled)) {
+                    Outcome::Cancelled
+                } else {
+                    failure_outcome(rec.response.as_ref())
+                }
+            }
+        };
+        self.finish(rec, started);
+        if outcome == Outcome::Cancelled {
+            return Err(outcome);
+        }
+        Ok(outcome)
+    }
+
+    /// `POST /v1/authentication/logout` with `X-Authorization`; 204 expected. Its result does not
+    /// change the outcome.
+    async fn logout(&mut self, wire: &Wire, token: &str) {
+        let (mut rec, started) = self.start(StepName::Logout);
+        let call = http::Call {
+            method: reqwest::Method::POST,
+            url: format!("{}/v1/authentication/logout", wire.base),
+            headers: vec![("X-Authorization".into(), token.to_string())],
+            body: None,
+        };
+        self.send(wire, &mut rec, call).await;
+        if let (None, Some(s)) = (&rec.error, rec.response.as_ref().map(|r| r.status))
+            && s != 204
+        {
+            rec.error = Some(StepError::Answer {
+                detail: format!("expected 204 No Content, got HTTP {s}"),
+            });
+        }
+        self.finish(rec, started);
+    }
+}
+
+/// Exit-code class of a failed call: the Control Room answered and refused (its own JSON error
+/// shape, a 429), or it could not be reached / something else answered.
+fn failure_outcome(resp: Option<&RecordedResponse>) -> Outcome {
+    match resp {
+        Some(r) if r.control_room_error().is_some() && !r.looks_like_html() => Outcome::Rejected,
+        Some(r) if r.status == 429 => Outcome::Rejected,
+        _ => Outcome::Unreachable,
+    }
+}
