@@ -2,5 +2,7 @@
 #![forbid(unsafe_code)]
 
 fn main() {
+    // The first-frame figure (AA_CONNTEST_FRAME_TIMING=1) counts from here.
+    aa_conntest::gui::mark_process_start();
     std::process::exit(aa_conntest::cli::main());
 }
