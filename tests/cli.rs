@@ -199,3 +199,26 @@ fn api_key_from_stdin() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+// A script that forgot to export the variable gets the same report as an empty key, not a bare error.
+#[test]
+fn unset_secret_variable_is_a_missing_secret_in_the_report() {
+    let out = Command::new(BIN)
+        .args([
+            "check",
+            "--url",
+            "https://cr.example.test",
+            "--username",
+            "u",
+            "--api-key-env",
+            "AA_TEST_SURELY_UNSET",
+            "--json",
+        ])
+        .env_remove("AA_TEST_SURELY_UNSET")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["hints"][0]["id"], "input.secret-missing");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("AA_TEST_SURELY_UNSET is not set"));
+}

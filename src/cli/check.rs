@@ -84,10 +84,17 @@ fn read_secret(args: &CheckArgs) -> Result<(AuthMode, Secret), String> {
 /// The secret given by a flag, if any (`--api-key-env`, `--password-env`, `--api-key-stdin`,
 /// `--password-stdin`).
 pub fn secret_from_flags(args: &CheckArgs) -> Result<Option<(AuthMode, Secret)>, String> {
-    let from_env = |var: &str| {
-        std::env::var(var)
-            .map(Secret::new)
-            .map_err(|_| format!("the environment variable {var} is not set (or not valid text)"))
+    // An unset variable is an empty secret: the check then says so in its report (preflight,
+    // `input.secret-missing`) like any other missing input, and nothing is sent.
+    let from_env = |var: &str| -> Result<Secret, String> {
+        match std::env::var(var) {
+            Ok(v) => Ok(Secret::new(v)),
+            Err(std::env::VarError::NotPresent) => {
+                eprintln!("aa-conntest check: the environment variable {var} is not set");
+                Ok(Secret::default())
+            }
+            Err(std::env::VarError::NotUnicode(_)) => Err(format!("the environment variable {var} is not valid text")),
+        }
     };
     if let Some(var) = &args.api_key_env {
         return Ok(Some((AuthMode::ApiKey, from_env(var)?)));
