@@ -80,15 +80,29 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
                         }) | Some(StepError::Protocol { .. })
                     )
                 });
-                let (sev, w, extra) = if tls_failed {
+                let plain_http = cx.t.connect.as_ref().and_then(|c| c.speaks_plain_http) == Some(true);
+                let (sev, w, extra) = if tls_failed && plain_http {
+                    // Evidence, not a guess: the port answered a plain-http request.
+                    (
+                        Severity::Error,
+                        ROOT + 1,
+                        format!(
+                            " The secure connection then failed, and the port answered a plain-http request: this \
+                             server speaks http there, so the address is `http://{}`. Prefer https if the Control \
+                             Room offers it (ask its administrator): over http the key travels unencrypted.",
+                            u.base.trim_start_matches("https://")
+                        ),
+                    )
+                } else if tls_failed {
                     (
                         Severity::Warning,
                         LIKELY,
                         " The secure connection then failed, so this server may only speak plain http: ask its \
-                         administrator which address to use rather than switching to http yourself.",
+                         administrator which address to use rather than switching to http yourself."
+                            .to_string(),
                     )
                 } else {
-                    (Severity::Info, NOTE, "")
+                    (Severity::Info, NOTE, String::new())
                 };
                 out.push(
                     Hint::new(

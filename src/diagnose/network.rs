@@ -539,7 +539,13 @@ fn tls(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFailure, detail: 
 fn handshake(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, evidence: &str, detail: &str) {
     let d = detail.to_ascii_lowercase();
     let port = cx.url.as_ref().map(|u| u.port).unwrap_or(443);
-    let why = if d.contains("version") && !d.contains("wrong version number")
+    let plain_http = cx.t.connect.as_ref().and_then(|c| c.speaks_plain_http) == Some(true);
+    let why = if plain_http {
+        format!(
+            "The server at port {port} does not speak TLS: it answered a plain-http request on the same port. The \
+             address says https, but this server (or whatever listens on that port) speaks http."
+        )
+    } else if d.contains("version") && !d.contains("wrong version number")
         || d.contains("protocol_version")
         || d.contains("no common")
         || d.contains("handshake_failure")
