@@ -463,7 +463,7 @@ impl App {
                 keyring_limited,
             } => {
                 p.busy = p.busy.saturating_sub(1);
-                p.keyring_note = keyring_limited.clone();
+                p.keyring_note = keyring_limited;
                 match backend {
                     Ok(b) => {
                         p.backend = Some(b.clone());
@@ -480,12 +480,10 @@ impl App {
                     }
                     Err(e) => p.open_error = Some(e),
                 }
+                // The keyring note stays in the sidebar (shown once, not repeated in the status line).
                 let mut notes: Vec<String> = warnings;
                 if let Some(e) = &p.open_error {
                     notes.insert(0, e.clone());
-                }
-                if let Some(k) = keyring_limited {
-                    notes.push(k);
                 }
                 if !notes.is_empty() {
                     self.status = Status::bad(notes.join(" "));
@@ -703,9 +701,9 @@ fn sidebar(ui: &mut Ui, p: &ProfilesState, changed: bool, running: bool, cmds: &
     }
     if changed {
         let text = if has_sel {
-            "● unsaved changes"
+            "Unsaved changes"
         } else {
-            "● not saved as a profile"
+            "Not saved as a profile"
         };
         ui.label(RichText::new(text).color(theme::warn(ui)))
             .on_hover_text("The form differs from the saved profile. Press Save to keep the changes.");
