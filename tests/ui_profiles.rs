@@ -93,6 +93,8 @@ fn harness(rt: &tokio::runtime::Runtime, source: ProfilesSource) -> Harness<'sta
     let handle = rt.handle().clone();
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 860.0))
+        // Background results (keyring, files) wake the UI; a modal fades in over a few frames.
+        .with_max_steps(24)
         .build_eframe(move |cc| App::with_profiles(cc, handle, Launch::default(), source));
     assert!(
         step_until(&mut h, Duration::from_secs(10), |h| h.state().profiles().is_ready()),

@@ -608,8 +608,12 @@ impl App {
         if !(same_settings && same_secret) {
             return;
         }
-        if let Some(b) = &self.profiles.backend {
-            pw::record(&self.rt, b, &self.profiles.out, profile.id.clone(), result.clone());
+        let id = profile.id.clone();
+        if let Some(b) = self.profiles.backend.clone()
+            && b.history.is_some()
+        {
+            self.profiles.busy += 1;
+            pw::record(&self.rt, &b, &self.profiles.out, id, result.clone());
         }
     }
 
