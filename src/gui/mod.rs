@@ -14,10 +14,14 @@ pub mod form;
 pub mod hints;
 pub mod json_view;
 pub mod ladder;
+pub mod profiles_panel;
+pub mod profiles_worker;
 pub mod state;
 pub mod status;
+pub mod test_all;
 pub mod theme;
 
+pub use profiles_worker::ProfilesSource;
 pub use state::{Command, FormState, SavedForm};
 
 use crate::plan::Plan;
@@ -76,10 +80,22 @@ pub struct App {
     first_frame_done: bool,
     dialog_open: bool,
     last_copy: Option<String>,
+    profiles: profiles_panel::ProfilesState,
 }
 
 impl App {
+    /// The window without the profiles sidebar (it never touches the config directory or keyring).
     pub fn new(cc: &eframe::CreationContext<'_>, rt: tokio::runtime::Handle, launch: Launch) -> Self {
+        Self::with_profiles(cc, rt, launch, ProfilesSource::Off)
+    }
+
+    /// The window with the profiles sidebar on the given stores.
+    pub fn with_profiles(
+        cc: &eframe::CreationContext<'_>,
+        rt: tokio::runtime::Handle,
+        launch: Launch,
+        profiles: ProfilesSource,
+    ) -> Self {
         let ctx = cc.egui_ctx.clone();
         let wake: Wake = Arc::new(move || ctx.request_repaint());
         let (tx, rx) = mpsc::channel();
@@ -104,6 +120,7 @@ impl App {
         } else {
             Status::normal("Ready")
         };
+        let profiles = profiles_panel::ProfilesState::start(&rt, profiles, wake.clone());
         Self {
             rt,
             form,
@@ -119,6 +136,7 @@ impl App {
             first_frame_done: false,
             dialog_open: false,
             last_copy: None,
+            profiles,
         }
     }
 
@@ -174,6 +192,7 @@ impl App {
             }
             Command::SaveReport => self.save_report(),
             Command::RunDemoCase(i) => self.run_demo_case(i),
+            Command::Profiles(c) => self.profiles_apply(c),
             Command::DemoReset => {
                 if let Some(d) = &mut self.demo {
                     demo_picker::reset_scenarios(d);
@@ -241,13 +260,14 @@ impl App {
             return;
         }
         self.dialog_open = true;
-        let report = crate::report::build(&run.plan, &result.transcript, &result.hints).to_json();
+        let report = crate::report::build(&run.plan, &result.transcript, &result.hints);
+        let file_name = format!("{}.json", crate::report_markdown::default_file_stem(&report));
         let tx = self.tx.clone();
         let wake = self.wake.clone();
         self.rt.spawn(async move {
             let picked = rfd::AsyncFileDialog::new()
-                .set_title("Save the report")
-                .set_file_name("aa-conntest-report.json")
+                .set_title("Save the report (JSON and Markdown)")
+                .set_file_name(file_name)
                 .add_filter("JSON report", &["json"])
                 .save_file()
                 .await;
@@ -255,10 +275,11 @@ impl App {
                 None => Ok(None),
                 Some(f) => {
                     let path = f.path().to_path_buf();
-                    let target = path.clone();
-                    match tokio::task::spawn_blocking(move || std::fs::write(&target, report.as_bytes())).await {
-                        Ok(Ok(())) => Ok(Some(path)),
-                        Ok(Err(e)) => Err(format!("{}: {e}", path.display())),
+                    // Writes x.json and x.md next to each other, atomically.
+                    match tokio::task::spawn_blocking(move || crate::report_markdown::save_report(&path, &report)).await
+                    {
+                        Ok(Ok((json, _md))) => Ok(Some(json)),
+                        Ok(Err(e)) => Err(e.to_string()),
                         Err(e) => Err(e.to_string()),
                     }
                 }
@@ -367,7 +388,11 @@ impl App {
             AppMsg::ReportSaved(r) => {
                 self.dialog_open = false;
                 self.status = match r {
-                    Ok(Some(p)) => Status::good(format!("Report saved to {} (secrets masked).", p.display())),
+                    Ok(Some(p)) => Status::good(format!(
+                        "Report saved to {} and {} (secrets masked).",
+                        p.display(),
+                        p.with_extension("md").display()
+                    )),
                     Ok(None) => Status::normal("Report not saved (no file chosen, or no file dialog available)."),
                     Err(e) => Status::bad(format!("The report could not be saved: {e}")),
                 };
@@ -421,6 +446,9 @@ impl App {
 
     /// Keyboard: Enter runs the check (from a form field or with nothing focused), Esc cancels.
     fn keyboard(&mut self, ctx: &egui::Context) {
+        if self.profiles.dialog_open() {
+            return;
+        }
         let (enter, esc) = ctx.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
         if esc && self.is_running() {
             self.cancel();
@@ -456,6 +484,7 @@ impl App {
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain();
+        self.profiles_logic();
         self.keyboard(ctx);
     }
 
@@ -468,6 +497,7 @@ impl eframe::App for App {
             .or_else(|| self.run.as_ref().map(Run::default_selection))
             .unwrap_or(StepName::Authenticate);
 
+        self.profiles_ui(ui, &mut cmds);
         egui::Panel::top("form_panel").show(ui, |ui| {
             ui.add_space(6.0);
             if let Some(d) = &self.demo {
@@ -562,13 +592,14 @@ pub fn run(demo: bool) -> i32 {
         "aa-conntest",
         options,
         Box::new(move |cc| {
-            Ok(Box::new(App::new(
+            Ok(Box::new(App::with_profiles(
                 cc,
                 handle,
                 Launch {
                     demo,
                     ..Default::default()
                 },
+                ProfilesSource::System,
             )))
         }),
     );

@@ -27,6 +27,8 @@ pub enum Command {
     RunDemoCase(usize),
     /// `--demo`: back to the healthy server and the working login.
     DemoReset,
+    /// The profiles sidebar.
+    Profiles(super::profiles_panel::ProfilesCmd),
 }
 
 /// The form. It can be filled from outside (a profile, the demo) by setting its public fields.

@@ -1,0 +1,512 @@
+//! The profiles sidebar, driven headless with egui_kittest against the demo Control Room. Every
+//! test uses its own temporary config/data directories and the keyring crate's mock store: the
+//! developer's real profiles and keyring are never touched.
+
+use aa_conntest::demo::{self, DemoOptions, DemoServer};
+use aa_conntest::gui::profiles_panel::{ProfilesCmd, SecretState};
+use aa_conntest::gui::test_all::TestAllRowState;
+use aa_conntest::gui::{App, Command, Launch, ProfilesSource};
+use aa_conntest::plan::{AuthMode, CheckOptions};
+use aa_conntest::profiles::{History, KeyringStore, Profile, ProfileStore, SecretStore, SessionStore};
+use aa_conntest::secret::Secret;
+use aa_conntest::transcript::Outcome;
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Once};
+use std::time::{Duration, Instant};
+
+/// Point the default directories at a throwaway place too, in case anything opened the defaults.
+fn isolate_env() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let root = std::env::temp_dir().join(format!("aa-conntest-ui-profiles-{}", std::process::id()));
+        // SAFETY: set once, before any test thread of ours reads them; nothing else reads them.
+        unsafe {
+            std::env::set_var("AA_CONNTEST_CONFIG_DIR", root.join("config"));
+            std::env::set_var("AA_CONNTEST_DATA_DIR", root.join("data"));
+            std::env::set_var("AA_CONNTEST_CACHE_DIR", root.join("cache"));
+            std::env::set_var("AA_CONNTEST_KEYRING_SERVICE", "aa-conntest-test-never-used");
+        }
+    });
+}
+
+struct Env {
+    _dir: tempfile::TempDir,
+    config: PathBuf,
+    data: PathBuf,
+    secrets: Arc<dyn SecretStore>,
+}
+
+impl Env {
+    fn new() -> Self {
+        Self::with_secrets(Arc::new(KeyringStore::with_store(
+            keyring_core::mock::Store::new().expect("mock keyring"),
+            "aa-conntest-ui-test",
+        )))
+    }
+
+    fn with_secrets(secrets: Arc<dyn SecretStore>) -> Self {
+        isolate_env();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config");
+        let data = dir.path().join("data");
+        Self {
+            _dir: dir,
+            config,
+            data,
+            secrets,
+        }
+    }
+
+    fn store(&self) -> ProfileStore {
+        ProfileStore::open(&self.config).expect("open store").0
+    }
+
+    fn history(&self) -> History {
+        History::open(&self.data)
+    }
+
+    fn source(&self) -> ProfilesSource {
+        ProfilesSource::Given {
+            store: self.store(),
+            secrets: self.secrets.clone(),
+            history: Some(self.history()),
+        }
+    }
+
+    fn profiles_json(&self) -> String {
+        std::fs::read_to_string(self.config.join("profiles.json")).unwrap_or_default()
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn harness(rt: &tokio::runtime::Runtime, source: ProfilesSource) -> Harness<'static, App> {
+    let handle = rt.handle().clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        // Background results (keyring, files) wake the UI; a modal fades in over a few frames.
+        .with_max_steps(24)
+        .build_eframe(move |cc| App::with_profiles(cc, handle, Launch::default(), source));
+    assert!(
+        step_until(&mut h, Duration::from_secs(10), |h| h.state().profiles().is_ready()),
+        "the profiles did not open"
+    );
+    h.run();
+    h
+}
+
+fn step_until(h: &mut Harness<'_, App>, timeout: Duration, mut done: impl FnMut(&Harness<'_, App>) -> bool) -> bool {
+    let end = Instant::now() + timeout;
+    while Instant::now() < end {
+        h.step();
+        if done(h) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    false
+}
+
+/// Wait until no profiles operation is running.
+fn settle(h: &mut Harness<'_, App>) {
+    assert!(
+        step_until(h, Duration::from_secs(10), |h| h.state().profiles().is_ready()),
+        "a profiles operation did not finish; status: {}",
+        h.state().status_text()
+    );
+    h.run();
+}
+
+fn fill(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+/// Replace the whole text of a field (select all, then type).
+fn replace(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn all_text(h: &Harness<'_, App>) -> String {
+    let mut out = String::new();
+    for node in h.root().children_recursive() {
+        let n = node.accesskit_node();
+        for s in [n.label(), n.value(), n.description()].into_iter().flatten() {
+            out.push_str(&s);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn click(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+/// Save the form as a new profile through the name dialog.
+fn save_new(h: &mut Harness<'_, App>, name: &str) {
+    click(h, "Save");
+    assert!(
+        h.state().profiles().dialog_open(),
+        "Save without a selection asks a name"
+    );
+    replace(h, "Profile name", name);
+    click(h, "Save profile");
+    settle(h);
+    assert!(!h.state().profiles().dialog_open());
+}
+
+fn id_of(h: &Harness<'_, App>, name: &str) -> String {
+    h.state()
+        .profiles()
+        .list()
+        .iter()
+        .find(|p| p.name == name)
+        .map(|p| p.id.clone())
+        .unwrap_or_else(|| panic!("no profile {name}"))
+}
+
+fn apply(h: &mut Harness<'_, App>, cmd: ProfilesCmd) {
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::Profiles(cmd));
+    h.run();
+}
+
+fn no_secret_in_dir(dir: &Path, secrets: &[&str]) {
+    for entry in walk(dir) {
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        for s in secrets {
+            assert!(!text.contains(s), "{} contains a secret", entry.display());
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn save_select_check_and_delete_a_profile() {
+    let rt = runtime();
+    let server = rt
+        .block_on(DemoServer::start(DemoOptions::default()))
+        .expect("demo server");
+    let env = Env::new();
+    let mut h = harness(&rt, env.source());
+    assert!(h.query_by_label("Profiles").is_some(), "the sidebar is shown");
+    assert!(h.state().profiles().list().is_empty());
+
+    // 1. Fill the form and save it as "Prod svc".
+    fill(&mut h, "Control Room URL", &server.url());
+    fill(&mut h, "Username", demo::API_KEY_USER);
+    fill(&mut h, "API key", demo::API_KEY);
+    assert!(
+        h.state().profile_form_changed(),
+        "a filled form that is no profile yet is marked"
+    );
+    save_new(&mut h, "Prod svc");
+    let prod = id_of(&h, "Prod svc");
+    assert!(!h.state().profile_form_changed(), "just saved: no unsaved changes");
+    let json = env.profiles_json();
+    assert!(json.contains("Prod svc"), "{json}");
+    assert!(!json.contains(demo::API_KEY), "the profiles file holds no secret");
+    assert_eq!(
+        env.secrets.get(&prod).expect("keyring").map(|s| s.expose().to_string()),
+        Some(demo::API_KEY.to_string()),
+        "the secret went to the keyring"
+    );
+
+    // 2. New: an empty form; a second profile signing in with a password.
+    click(&mut h, "New");
+    assert!(h.state().form().url.is_empty() && h.state().form().secret.is_empty());
+    assert!(h.state().profiles().selected().is_none());
+    fill(&mut h, "Control Room URL", &server.url());
+    click(&mut h, "Sign in with password");
+    fill(&mut h, "Username", demo::PASSWORD_USER);
+    fill(&mut h, "Password", demo::PASSWORD);
+    save_new(&mut h, "Dev admin");
+    assert_eq!(h.state().profiles().list().len(), 2);
+    let json = env.profiles_json();
+    assert!(json.contains("Dev admin") && !json.contains(demo::PASSWORD), "{json}");
+
+    // 3. Select the first: the form fills, the secret arrives from the keyring, masked.
+    click(&mut h, "Prod svc");
+    assert!(
+        step_until(&mut h, Duration::from_secs(5), |h| matches!(
+            h.state().profiles().secret_state(),
+            SecretState::Loaded(_)
+        )),
+        "the secret was not loaded"
+    );
+    h.run();
+    let f = h.state().form();
+    assert_eq!(f.username, demo::API_KEY_USER);
+    assert_eq!(f.auth, AuthMode::ApiKey);
+    assert_eq!(f.secret, demo::API_KEY);
+    assert!(!f.show_secret, "the secret field stays masked");
+    assert!(!h.state().profile_form_changed());
+    let shown = all_text(&h);
+    assert!(!shown.contains(demo::API_KEY), "the secret is never shown");
+    assert!(!shown.contains(demo::PASSWORD), "the secret is never shown");
+    assert!(h.query_by_label("not tested yet").is_none() || h.query_all_by_label("not tested yet").count() == 2);
+
+    // An edit shows the unsaved-changes marker; undoing it clears it.
+    fill(&mut h, "Username", "x");
+    assert!(h.state().profile_form_changed());
+    assert!(h.query_by_label("Unsaved changes").is_some());
+    replace(&mut h, "Username", demo::API_KEY_USER);
+    assert!(!h.state().profile_form_changed());
+
+    // 4. Run a check: the badge and the history update.
+    let before = server.login_attempts();
+    h.get_by_label("Test connection").click();
+    assert!(
+        step_until(&mut h, Duration::from_secs(20), |h| h.state().result().is_some()
+            && !h.state().profiles().history().is_empty()
+            && h.state().profiles().latest(&prod).is_some()),
+        "the result was not recorded; status: {}",
+        h.state().status_text()
+    );
+    h.run();
+    assert_eq!(h.state().outcome(), Some(Outcome::Ok));
+    assert_eq!(server.login_attempts(), before + 1);
+    let latest = h.state().profiles().latest(&prod).expect("latest").clone();
+    assert!(latest.is_ok());
+    assert!(
+        h.query_by_label_contains("ok · just now").is_some(),
+        "the badge shows the result"
+    );
+    assert!(h.query_by_label("History of Prod svc").is_some());
+    assert_eq!(h.state().profiles().history().len(), 1);
+    let hist = std::fs::read_to_string(env.data.join("history.json")).expect("history file");
+    assert!(!hist.contains(demo::API_KEY));
+
+    // 5. Rename and duplicate.
+    click(&mut h, "Rename…");
+    replace(&mut h, "New name", "Prod service");
+    click(&mut h, "Rename profile");
+    settle(&mut h);
+    assert!(env.profiles_json().contains("Prod service"));
+    click(&mut h, "Duplicate");
+    settle(&mut h);
+    assert_eq!(h.state().profiles().list().len(), 3);
+    let copy = id_of(&h, "Prod service (2)");
+    assert_eq!(
+        env.secrets.get(&copy).expect("keyring").map(|s| s.expose().to_string()),
+        Some(demo::API_KEY.to_string()),
+        "the copy has the secret too"
+    );
+
+    // 6. Delete with confirmation: "No, keep it" keeps it, "Yes, delete" removes it everywhere.
+    click(&mut h, "Prod service");
+    settle(&mut h);
+    click(&mut h, "Delete…");
+    assert!(h.state().profiles().dialog_open());
+    click(&mut h, "No, keep it");
+    assert!(!h.state().profiles().dialog_open());
+    assert_eq!(h.state().profiles().list().len(), 3);
+    click(&mut h, "Delete…");
+    click(&mut h, "Yes, delete");
+    settle(&mut h);
+    assert_eq!(h.state().profiles().list().len(), 2);
+    assert!(h.state().profiles().selected().is_none());
+    let json = env.profiles_json();
+    assert!(!json.contains("\"Prod service\""), "{json}");
+    assert!(
+        env.secrets.get(&prod).expect("keyring").is_none(),
+        "the keyring entry is gone"
+    );
+    assert!(env.history().entries(&prod).expect("history").is_empty());
+
+    no_secret_in_dir(&env.config, &[demo::API_KEY, demo::PASSWORD]);
+    no_secret_in_dir(&env.data, &[demo::API_KEY, demo::PASSWORD]);
+}
+
+#[test]
+fn test_all_fills_the_table_with_one_login_per_profile() {
+    let rt = runtime();
+    let server = rt
+        .block_on(DemoServer::start(DemoOptions::default()))
+        .expect("demo server");
+    let env = Env::new();
+    // Three saved profiles: a working key, one without a saved secret, a working password.
+    {
+        let mut store = env.store();
+        let add = |store: &mut ProfileStore, name: &str, auth, user: &str, secret: Option<&str>| {
+            let p = Profile::new(name, server.url(), auth, user, CheckOptions::default());
+            store.upsert(p.clone()).expect("upsert");
+            if let Some(s) = secret {
+                env.secrets.set(&p.id, &Secret::new(s)).expect("secret");
+            }
+        };
+        add(
+            &mut store,
+            "A key",
+            AuthMode::ApiKey,
+            demo::API_KEY_USER,
+            Some(demo::API_KEY),
+        );
+        add(&mut store, "B no secret", AuthMode::ApiKey, demo::API_KEY_USER, None);
+        add(
+            &mut store,
+            "C password",
+            AuthMode::Password,
+            demo::PASSWORD_USER,
+            Some(demo::PASSWORD),
+        );
+        store.save().expect("save");
+    }
+    let mut h = harness(&rt, env.source());
+    assert_eq!(h.state().profiles().list().len(), 3);
+    let before = server.login_attempts();
+
+    click(&mut h, "Test all");
+    assert!(
+        step_until(&mut h, Duration::from_secs(30), |h| !h
+            .state()
+            .profiles()
+            .test_all_running()),
+        "Test all did not finish"
+    );
+    settle(&mut h);
+    let rows = h.state().profiles().test_all_rows().to_vec();
+    assert_eq!(rows.len(), 3);
+    let outcome = |i: usize| match &rows[i].state {
+        TestAllRowState::Done(s) => s.clone(),
+        other => panic!("row {i} not done: {other:?}"),
+    };
+    assert_eq!(outcome(0).outcome, Outcome::Ok);
+    assert_eq!(outcome(0).logins_sent, 1);
+    assert_eq!(
+        outcome(1).outcome,
+        Outcome::InvalidInput,
+        "no secret: stops at preflight"
+    );
+    assert_eq!(outcome(1).logins_sent, 0);
+    assert!(
+        outcome(1).main_hint.contains("no API key saved"),
+        "{}",
+        outcome(1).main_hint
+    );
+    assert_eq!(outcome(2).outcome, Outcome::Ok);
+    assert_eq!(
+        server.login_attempts() - before,
+        2,
+        "one login per profile with a secret"
+    );
+
+    // The table is on screen, and every profile got a badge.
+    assert!(h.query_by_label("Test all profiles").is_some());
+    assert!(h.query_by_label("2 of 3 profiles work.").is_some());
+    for p in h.state().profiles().list() {
+        assert!(h.state().profiles().latest(&p.id).is_some(), "{} has no result", p.name);
+    }
+    no_secret_in_dir(&env.data, &[demo::API_KEY, demo::PASSWORD]);
+}
+
+#[test]
+fn export_and_import_never_carry_a_secret_and_never_overwrite_silently() {
+    let rt = runtime();
+    let env = Env::new();
+    let mut h = harness(&rt, env.source());
+    fill(&mut h, "Control Room URL", "https://cr.example.com");
+    fill(&mut h, "Username", "svc_api");
+    fill(&mut h, "API key", "export-test-secret-0123456789");
+    save_new(&mut h, "Prod svc");
+
+    let out = tempfile::tempdir().expect("tempdir");
+    let export = out.path().join("export.json");
+    apply(&mut h, ProfilesCmd::ExportTo(export.clone()));
+    settle(&mut h);
+    let text = std::fs::read_to_string(&export).expect("export written");
+    assert!(
+        text.contains("Prod svc") && !text.contains("export-test-secret"),
+        "{text}"
+    );
+
+    // An import file with a conflicting name, a new profile and a smuggled secret field.
+    let incoming = out.path().join("incoming.json");
+    std::fs::write(
+        &incoming,
+        r#"{"schema":"aa-conntest.profiles/1","profiles":[
+            {"id":"1111111111111111","name":"Prod svc","url":"https://other.example.com","username":"x"},
+            {"id":"2222222222222222","name":"Dev","url":"https://dev.example.com","username":"d","apiKey":"smuggled-key"}
+        ]}"#,
+    )
+    .expect("write");
+    apply(&mut h, ProfilesCmd::ImportFrom(incoming));
+    assert!(
+        step_until(&mut h, Duration::from_secs(5), |h| h.state().profiles().dialog_open()),
+        "the import plan is shown before anything changes"
+    );
+    h.run();
+    assert!(h.query_by_label_contains("CONFLICT").is_some());
+    assert_eq!(h.state().profiles().list().len(), 1, "nothing changed yet");
+    click(&mut h, "Add them under new names");
+    settle(&mut h);
+    let names: Vec<String> = h.state().profiles().list().iter().map(|p| p.name.clone()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.contains(&"Prod svc (2)".to_string()) && names.contains(&"Dev".to_string()));
+    let json = env.profiles_json();
+    assert!(
+        json.contains("https://cr.example.com"),
+        "the saved profile was not overwritten"
+    );
+    assert!(!json.contains("smuggled-key") && !json.contains("apiKey"), "{json}");
+}
+
+#[test]
+fn without_a_keyring_the_window_says_so_and_keeps_the_secret_for_the_session() {
+    let rt = runtime();
+    let env = Env::with_secrets(Arc::new(SessionStore::new("no Secret Service in this test")));
+    let mut h = harness(&rt, env.source());
+    let note = h.state().profiles().keyring_note().expect("a note").to_string();
+    assert!(note.contains("No system keyring is available"), "{note}");
+    assert!(note.contains("session only"), "{note}");
+    assert!(h.query_by_label(&note).is_some(), "the note is shown in the sidebar");
+
+    fill(&mut h, "Control Room URL", "https://cr.example.com");
+    fill(&mut h, "Username", "svc_api");
+    fill(&mut h, "API key", "session-only-secret-0123456789");
+    save_new(&mut h, "Prod svc");
+    assert!(
+        h.state().status_text().contains("session only"),
+        "{}",
+        h.state().status_text()
+    );
+    let id = id_of(&h, "Prod svc");
+    assert_eq!(
+        env.secrets.get(&id).expect("session").map(|s| s.expose().to_string()),
+        Some("session-only-secret-0123456789".to_string())
+    );
+    no_secret_in_dir(&env.config, &["session-only-secret"]);
+}
