@@ -14,23 +14,8 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Point the default directories at a throwaway place too, in case anything opened the defaults.
-fn isolate_env() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let root = std::env::temp_dir().join(format!("aa-conntest-ui-profiles-{}", std::process::id()));
-        // SAFETY: set once, before any test thread of ours reads them; nothing else reads them.
-        unsafe {
-            std::env::set_var("AA_CONNTEST_CONFIG_DIR", root.join("config"));
-            std::env::set_var("AA_CONNTEST_DATA_DIR", root.join("data"));
-            std::env::set_var("AA_CONNTEST_CACHE_DIR", root.join("cache"));
-            std::env::set_var("AA_CONNTEST_KEYRING_SERVICE", "aa-conntest-test-never-used");
-        }
-    });
-}
 
 struct Env {
     _dir: tempfile::TempDir,
@@ -48,7 +33,6 @@ impl Env {
     }
 
     fn with_secrets(secrets: Arc<dyn SecretStore>) -> Self {
-        isolate_env();
         let dir = tempfile::tempdir().expect("tempdir");
         let config = dir.path().join("config");
         let data = dir.path().join("data");
