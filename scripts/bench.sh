@@ -12,20 +12,21 @@ command -v bc >/dev/null || need+=(bc)
 [ ${#need[@]} -gt 0 ] && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 
 cargo build --release --locked 2>&1 | tail -1
-bin=target/release/aa-conntest
+bin=${CARGO_TARGET_DIR:-target}/release/aa-conntest
 runs=${RUNS:-15}
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(rustc --version)"
 # Keep the window's settings and any profile away from the user's own.
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 export HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache"
 mkdir -p "$HOME"
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 now_ms() { date +%s.%N | awk '{printf "%.3f\n", $1*1000}'; }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(rustc --version)"
 
 # 1. Binary size
 size=$(stat -c %s "$bin")
@@ -35,17 +36,17 @@ echo "release binary (stripped): $(awk -v s="$size" 'BEGIN {printf "%.1f MB", s/
 "$bin" demo-server --json --port 0 > "$work/demo.json" 2>/dev/null &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$work/demo.json" ] && break; sleep 0.1; done
-line=$(head -1 "$work/demo.json")
-url=$(printf '%s' "$line" | sed -E 's/.*"url": ?"([^"]+)".*/\1/')
-user=$(printf '%s' "$line" | sed -E 's/.*"api_key_user": ?\{"username": ?"([^"]+)".*/\1/')
+field() { head -1 "$work/demo.json" | python3 -c "import json,sys; v=json.loads(sys.stdin.readline()); print(eval('v'+sys.argv[1]), end='')" "$1"; }
+url=$(field "['url']")
+user=$(field "['api_key_user']['username']")
 export AA_API_KEY
-AA_API_KEY=$(printf '%s' "$line" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["api_key_user"]["api_key"], end="")')
+AA_API_KEY=$(field "['api_key_user']['api_key']")
 "$bin" check --url "$url" --username "$user" --api-key-env AA_API_KEY >/dev/null || { echo "demo check failed"; exit 1; }
-curl_three() {
+write_login_body() {
   body=$(printf '{"username":"%s","apiKey":%s}' "$user" "$(printf '%s' "$AA_API_KEY" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()), end="")')")
   printf '%s' "$body" > "$work/body.json"
 }
-curl_three
+write_login_body
 curl_run() {
   tok=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @"$work/body.json" "$url/v2/authentication" | sed -E 's/.*"token": ?"([^"]+)".*/\1/')
   curl -s -H "X-Authorization: $tok" "$url/v1/authentication/token?token=$tok" >/dev/null
