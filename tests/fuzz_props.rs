@@ -87,3 +87,85 @@ proptest! {
         let _ = r.control_room_error();
     }
 }
+
+mod diagnosis {
+    use aa_conntest::diagnose::diagnose;
+    use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
+    use aa_conntest::secret::Secret;
+    use aa_conntest::transcript::*;
+    use proptest::prelude::*;
+
+    fn transcript(status: u16, content_type: String, body: String, valid: Option<bool>) -> Transcript {
+        let mut login = StepRecord::new(StepName::Authenticate);
+        login.status = StepStatus::Failed;
+        login.response = Some(RecordedResponse {
+            status,
+            headers: vec![
+                ("content-type".into(), content_type),
+                ("location".into(), "https://idp.example/saml".into()),
+            ],
+            body,
+            ..Default::default()
+        });
+        login.error = Some(StepError::Answer { detail: "x".into() });
+        let mut validate = StepRecord::new(StepName::Validate);
+        validate.status = if valid.is_some() {
+            StepStatus::Failed
+        } else {
+            StepStatus::Skipped
+        };
+        Transcript {
+            started_at: time::OffsetDateTime::now_utc(),
+            input_url: "https://cr.example.test".into(),
+            base_url: Some("https://cr.example.test".into()),
+            steps: vec![
+                StepRecord::new(StepName::Preflight),
+                StepRecord::new(StepName::Connect),
+                login,
+                validate,
+            ],
+            outcome: Outcome::Rejected,
+            connect: None,
+            token: None,
+            account: None,
+            login_attempts: 1,
+            token_valid: valid,
+            token_received_at: None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        // Whatever a server answers and whatever was typed: no panic, and never the secret in a hint.
+        #[test]
+        fn diagnosis_never_panics_nor_leaks(
+            status in 100u16..600,
+            ct in prop_oneof![Just("application/json".to_string()), Just("text/html".to_string()), any::<String>()],
+            body in prop_oneof![
+                any::<String>(),
+                Just(r#"{"code":"UM1110","details":null,"message":"Either your username or your password is incorrect"}"#.to_string()),
+                Just("<html><title>Access Denied</title>Zscaler</html>".to_string()),
+            ],
+            url in any::<String>(),
+            user in any::<String>(),
+            secret in "[!-~]{12,50}",
+            password in any::<bool>(),
+            valid in prop_oneof![Just(None), Just(Some(false))],
+        ) {
+            let plan = Plan {
+                input_url: url,
+                username: user,
+                auth: if password { AuthMode::Password } else { AuthMode::ApiKey },
+                secret: Secret::new(secret.clone()),
+                options: CheckOptions::default(),
+            };
+            let hints = diagnose(&plan, &transcript(status, ct, body, valid));
+            prop_assert!(!hints.is_empty());
+            for h in &hints {
+                let text = format!("{} {} {} {:?}", h.title, h.detail, h.fix, h.evidence);
+                prop_assert!(!text.contains(&secret), "{}: {}", h.id, text);
+            }
+        }
+    }
+}
