@@ -494,3 +494,32 @@ fn without_a_keyring_the_window_says_so_and_keeps_the_secret_for_the_session() {
     );
     no_secret_in_dir(&env.config, &["session-only-secret"]);
 }
+
+// Edits to a saved profile are not thrown away by clicking another one: the window asks first.
+#[test]
+fn switching_profiles_with_unsaved_edits_asks_before_discarding() {
+    let rt = runtime();
+    let env = Env::new();
+    let mut h = harness(&rt, env.source());
+    fill(&mut h, "Control Room URL", "https://one.example.test");
+    fill(&mut h, "Username", "svc_one");
+    fill(&mut h, "API key", "0123456789012345678901234567890123456789");
+    save_new(&mut h, "One");
+    click(&mut h, "New");
+    fill(&mut h, "Control Room URL", "https://two.example.test");
+    fill(&mut h, "Username", "svc_two");
+    fill(&mut h, "API key", "9876543210987654321098765432109876543210");
+    save_new(&mut h, "Two");
+    // "Two" is selected; edit it without saving, then click "One".
+    replace(&mut h, "Username", "svc_two_edited");
+    assert!(h.state().profile_form_changed());
+    click(&mut h, "One");
+    assert!(h.state().profiles().dialog_open(), "switching asks first");
+    click(&mut h, "Keep editing");
+    assert_eq!(h.state().form().username, "svc_two_edited", "nothing was lost");
+    click(&mut h, "One");
+    click(&mut h, "Discard changes");
+    settle(&mut h);
+    assert_eq!(h.state().form().username, "svc_one");
+    assert!(!h.state().profiles().dialog_open());
+}

@@ -47,6 +47,8 @@ pub enum ProfilesCmd {
     TestAll,
     StopTestAll,
     CloseDialog,
+    /// Do this even though the form has unsaved changes (the user said so).
+    DiscardingChanges(Box<ProfilesCmd>),
 }
 
 /// The secret of the selected profile.
@@ -81,6 +83,10 @@ enum Dialog {
     Import {
         path: PathBuf,
         plan: ImportPlan,
+    },
+    /// The form has unsaved changes to the selected profile; `then` would replace them.
+    Discard {
+        then: ProfilesCmd,
     },
 }
 
@@ -269,7 +275,22 @@ impl App {
             return;
         };
         let out = self.profiles.out.clone();
+        // Switching away from a selected profile with edits in the form asks first.
+        let replaces_form = matches!(&cmd, ProfilesCmd::New)
+            || matches!(&cmd, ProfilesCmd::Select(id) if self.profiles.selected.as_ref() != Some(id));
+        if replaces_form && self.profiles.selected.is_some() && self.profile_form_changed() {
+            self.profiles.dialog = Some(Dialog::Discard { then: cmd });
+            return;
+        }
+        let cmd = match cmd {
+            ProfilesCmd::DiscardingChanges(inner) => {
+                self.profiles.dialog = None;
+                *inner
+            }
+            other => other,
+        };
         match cmd {
+            ProfilesCmd::DiscardingChanges(_) => {}
             ProfilesCmd::Select(id) => self.select_profile(&backend, id),
             ProfilesCmd::New => {
                 self.profiles.selected = None;
@@ -880,6 +901,24 @@ fn dialog(ctx: &egui::Context, dialog: &mut Option<Dialog>, cmds: &mut Vec<Comma
                     // Keyboard: the safe choice has the focus.
                     if !yes.has_focus() && !no.has_focus() && ui.memory(|m| m.focused().is_none()) {
                         no.request_focus();
+                    }
+                });
+            }
+            Dialog::Discard { then } => {
+                ui.heading("Discard the changes?");
+                ui.label("The form has changes that are not saved in the selected profile.");
+                ui.horizontal(|ui| {
+                    let discard = ui.button("Discard changes");
+                    if discard.clicked() {
+                        push(cmds, ProfilesCmd::DiscardingChanges(Box::new(then.clone())));
+                    }
+                    let back = ui.button("Keep editing");
+                    if back.clicked() {
+                        close = true;
+                    }
+                    // Keyboard: the safe choice has the focus.
+                    if !discard.has_focus() && !back.has_focus() && ui.memory(|m| m.focused().is_none()) {
+                        back.request_focus();
                     }
                 });
             }
