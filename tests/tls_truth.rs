@@ -5,10 +5,21 @@
 mod support;
 
 use aa_conntest::engine::{CancelToken, run_check};
-use aa_conntest::transcript::{Outcome, StepError, StepName, StepStatus, TlsFailure};
+use aa_conntest::transcript::{Outcome, StepError, StepName, StepStatus, TlsFailure, Transcript};
 use support::tls;
 
 const KEY: &str = "Vie;Z:IvtAhY0-1RAD[SWl{NU7baRLYEeIYUJSKO";
+
+/// Serve `names` with a leaf from `ca` (or self-signed) and check `https://localhost:port`,
+/// trusting `ca` through a CA file when `trust_ca`.
+async fn check_tls(ca: Option<&tls::Ca>, names: &[&str], expired: bool, trust_ca: bool, insecure: bool) -> Transcript {
+    let port = tls::serve(tls::leaf(ca, names, expired)).await;
+    let ca_file = ca.filter(|_| trust_ca).map(|c| support::write_temp(&c.pem));
+    let mut plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc_tls", KEY);
+    plan.options.ca_file = ca_file.as_ref().map(|f| f.path().to_path_buf());
+    plan.options.insecure = insecure;
+    run_check(&plan, CancelToken::never(), |_| {}).await
+}
 
 fn tls_kind(t: &aa_conntest::transcript::Transcript) -> Option<TlsFailure> {
     match t.step(StepName::Connect)?.error.as_ref()? {
@@ -21,11 +32,7 @@ fn tls_kind(t: &aa_conntest::transcript::Transcript) -> Option<TlsFailure> {
 #[tokio::test]
 async fn private_ca_trusted_through_ca_file_succeeds() {
     let ca = tls::ca("Acme Private Root CA");
-    let port = tls::serve(tls::leaf(Some(&ca), &["localhost"], false)).await;
-    let ca_file = support::write_temp(&ca.pem);
-    let mut plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc_tls", KEY);
-    plan.options.ca_file = Some(ca_file.path().to_path_buf());
-    let t = run_check(&plan, CancelToken::never(), |_| {}).await;
+    let t = check_tls(Some(&ca), &["localhost"], false, true, false).await;
     assert_eq!(t.outcome, Outcome::Ok, "{:?}", t.step(StepName::Connect));
     let info = t.connect.as_ref().unwrap();
     assert!(info.tls_version.as_deref().unwrap_or("").starts_with("TLS"), "{info:?}");
@@ -44,9 +51,7 @@ async fn private_ca_trusted_through_ca_file_succeeds() {
 #[tokio::test]
 async fn private_ca_without_ca_file_is_untrusted() {
     let ca = tls::ca("Acme Private Root CA");
-    let port = tls::serve(tls::leaf(Some(&ca), &["localhost"], false)).await;
-    let plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc_tls", KEY);
-    let t = run_check(&plan, CancelToken::never(), |_| {}).await;
+    let t = check_tls(Some(&ca), &["localhost"], false, false, false).await;
     assert_eq!(t.outcome, Outcome::Unreachable);
     assert_eq!(tls_kind(&t), Some(TlsFailure::Untrusted));
     assert_eq!(t.login_attempts, 0, "nothing is sent over an untrusted connection");
@@ -61,9 +66,7 @@ async fn private_ca_without_ca_file_is_untrusted() {
 // The installer's self-signed certificate option (reference [D15]).
 #[tokio::test]
 async fn self_signed_certificate_is_untrusted() {
-    let port = tls::serve(tls::leaf(None, &["localhost"], false)).await;
-    let plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc_tls", KEY);
-    let t = run_check(&plan, CancelToken::never(), |_| {}).await;
+    let t = check_tls(None, &["localhost"], false, false, false).await;
     assert_eq!(tls_kind(&t), Some(TlsFailure::Untrusted));
     assert!(t.connect.as_ref().unwrap().certificates[0].self_signed);
 }
@@ -71,11 +74,7 @@ async fn self_signed_certificate_is_untrusted() {
 #[tokio::test]
 async fn expired_certificate_is_expired() {
     let ca = tls::ca("Acme Private Root CA");
-    let port = tls::serve(tls::leaf(Some(&ca), &["localhost"], true)).await;
-    let ca_file = support::write_temp(&ca.pem);
-    let mut plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc_tls", KEY);
-    plan.options.ca_file = Some(ca_file.path().to_path_buf());
-    let t = run_check(&plan, CancelToken::never(), |_| {}).await;
+    let t = check_tls(Some(&ca), &["localhost"], true, true, false).await;
     assert_eq!(
         tls_kind(&t),
         Some(TlsFailure::Expired),
@@ -94,11 +93,7 @@ async fn expired_certificate_is_expired() {
 #[tokio::test]
 async fn certificate_for_another_name_is_a_name_mismatch() {
     let ca = tls::ca("Acme Private Root CA");
-    let port = tls::serve(tls::leaf(Some(&ca), &["cr.other.example"], false)).await;
-    let ca_file = support::write_temp(&ca.pem);
-    let mut plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc_tls", KEY);
-    plan.options.ca_file = Some(ca_file.path().to_path_buf());
-    let t = run_check(&plan, CancelToken::never(), |_| {}).await;
+    let t = check_tls(Some(&ca), &["cr.other.example"], false, true, false).await;
     assert_eq!(
         tls_kind(&t),
         Some(TlsFailure::NameMismatch),
@@ -125,10 +120,7 @@ async fn plain_http_on_the_tls_port_is_a_handshake_failure() {
 // "Accept invalid certificates" confirms the diagnosis: the same self-signed server then works.
 #[tokio::test]
 async fn insecure_switch_accepts_a_self_signed_certificate() {
-    let port = tls::serve(tls::leaf(None, &["localhost"], false)).await;
-    let mut plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc_tls", KEY);
-    plan.options.insecure = true;
-    let t = run_check(&plan, CancelToken::never(), |_| {}).await;
+    let t = check_tls(None, &["localhost"], false, false, true).await;
     assert_eq!(t.outcome, Outcome::Ok, "{:?}", t.steps);
     assert_eq!(t.step(StepName::Connect).unwrap().status, StepStatus::Ok);
     // What the check would have said is kept, for the warning.

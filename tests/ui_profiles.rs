@@ -2,6 +2,7 @@
 //! test uses its own temporary config/data directories and the keyring crate's mock store: the
 //! developer's real profiles and keyring are never touched.
 
+mod ui_support;
 use aa_conntest::demo::{self, DemoOptions, DemoServer};
 use aa_conntest::gui::profiles_panel::{ProfilesCmd, SecretState};
 use aa_conntest::gui::test_all::TestAllRowState;
@@ -12,10 +13,11 @@ use aa_conntest::secret::Secret;
 use aa_conntest::transcript::Outcome;
 use eframe::egui;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use ui_support::{all_text, fill, runtime, step_until};
 
 struct Env {
     _dir: tempfile::TempDir,
@@ -65,14 +67,6 @@ impl Env {
     }
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
 fn harness(rt: &tokio::runtime::Runtime, source: ProfilesSource) -> Harness<'static, App> {
     let handle = rt.handle().clone();
     let mut h = Harness::builder()
@@ -88,18 +82,6 @@ fn harness(rt: &tokio::runtime::Runtime, source: ProfilesSource) -> Harness<'sta
     h
 }
 
-fn step_until(h: &mut Harness<'_, App>, timeout: Duration, mut done: impl FnMut(&Harness<'_, App>) -> bool) -> bool {
-    let end = Instant::now() + timeout;
-    while Instant::now() < end {
-        h.step();
-        if done(h) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
-}
-
 /// Wait until no profiles operation is running.
 fn settle(h: &mut Harness<'_, App>) {
     assert!(
@@ -107,13 +89,6 @@ fn settle(h: &mut Harness<'_, App>) {
         "a profiles operation did not finish; status: {}",
         h.state().status_text()
     );
-    h.run();
-}
-
-fn fill(h: &mut Harness<'_, App>, label: &str, text: &str) {
-    h.get_by_label(label).click();
-    h.run();
-    h.get_by_label(label).type_text(text);
     h.run();
 }
 
@@ -125,18 +100,6 @@ fn replace(h: &mut Harness<'_, App>, label: &str, text: &str) {
     h.run();
     h.get_by_label(label).type_text(text);
     h.run();
-}
-
-fn all_text(h: &Harness<'_, App>) -> String {
-    let mut out = String::new();
-    for node in h.root().children_recursive() {
-        let n = node.accesskit_node();
-        for s in [n.label(), n.value(), n.description()].into_iter().flatten() {
-            out.push_str(&s);
-            out.push('\n');
-        }
-    }
-    out
 }
 
 fn click(h: &mut Harness<'_, App>, label: &str) {

@@ -2,14 +2,16 @@
 //! HTTP server on loopback. No display, no keyring, no config directory is touched (kittest gives
 //! the app no persistent storage).
 
+mod ui_support;
 use aa_conntest::gui::{App, Launch};
 use aa_conntest::transcript::Outcome;
 use eframe::egui;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use ui_support::{all_text, fill, runtime, step_until};
 
 const USER: &str = "svc_api";
 const KEY: &str = "Vie;Z:IvtAhY0\\1RAD[SWl{NU7baRLYEeIYUJSKO";
@@ -124,14 +126,6 @@ async fn handle(mut s: TcpStream, mode: Mode) {
     let _ = s.shutdown().await;
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
 fn harness(rt: &tokio::runtime::Runtime, launch: Launch) -> Harness<'static, App> {
     let handle = rt.handle().clone();
     Harness::builder()
@@ -139,44 +133,10 @@ fn harness(rt: &tokio::runtime::Runtime, launch: Launch) -> Harness<'static, App
         .build_eframe(move |cc| App::new(cc, handle, launch))
 }
 
-/// Type into the text field with this label, as a user would: click it, then type.
-fn fill(h: &mut Harness<'_, App>, label: &str, text: &str) {
-    h.get_by_label(label).click();
-    h.run();
-    h.get_by_label(label).type_text(text);
-    h.run();
-}
-
 fn fill_form(h: &mut Harness<'_, App>, url: &str, secret: &str) {
     fill(h, "Control Room URL", url);
     fill(h, "Username", USER);
     fill(h, "API key", secret);
-}
-
-/// Step frames (no `run()`: the spinner repaints while a check runs) until `done` or the timeout.
-fn step_until(h: &mut Harness<'_, App>, timeout: Duration, mut done: impl FnMut(&Harness<'_, App>) -> bool) -> bool {
-    let end = Instant::now() + timeout;
-    while Instant::now() < end {
-        h.step();
-        if done(h) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
-}
-
-/// Every label, value and description in the accessibility tree.
-fn all_text(h: &Harness<'_, App>) -> String {
-    let mut out = String::new();
-    for node in h.root().children_recursive() {
-        let n = node.accesskit_node();
-        for s in [n.label(), n.value(), n.description()].into_iter().flatten() {
-            out.push_str(&s);
-            out.push('\n');
-        }
-    }
-    out
 }
 
 fn has_label_containing(h: &Harness<'_, App>, text: &str) -> bool {
