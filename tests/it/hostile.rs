@@ -3,7 +3,7 @@
 //! not HTTP, and a TLS port that sends garbage. Each check must end with a clear failure, no
 //! panic, within the timeout plus one second, with memory bounded.
 
-mod support;
+use crate::support;
 
 use aa_conntest::engine::http::BODY_CAP;
 use aa_conntest::engine::{CancelToken, run_check};

@@ -1,7 +1,7 @@
 //! Import and export: exports carry no secret (structurally), imports show a plan and never
 //! overwrite silently; the CLI refuses conflicts unless --rename / --replace / --skip.
 
-mod profiles_support;
+use crate::profiles_support;
 
 use aa_conntest::plan::{AuthMode, CheckOptions};
 use aa_conntest::profiles::transfer::{self, ConflictPolicy};

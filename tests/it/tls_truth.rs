@@ -2,7 +2,7 @@
 //! the test: a private CA (trusted through a CA file, or not), self-signed, expired, wrong name,
 //! and plain HTTP on the TLS port. Each must be told apart at the connect step (issue 6).
 
-mod support;
+use crate::support;
 
 use aa_conntest::engine::{CancelToken, run_check};
 use aa_conntest::transcript::{Outcome, StepError, StepName, StepStatus, TlsFailure, Transcript};

@@ -2,8 +2,6 @@
 //! moved aside and reported, concurrent changes merged or refused, newer schema left alone, and
 //! SIGKILL during saves never leaving an unreadable file.
 
-mod profiles_support;
-
 use aa_conntest::plan::{AuthMode, CheckOptions};
 use aa_conntest::profiles::store::{BACKUP_FILE, PROFILES_FILE};
 use aa_conntest::profiles::{History, HistoryEntry, Profile, ProfileStore, StoreError, StoreWarning};
@@ -333,7 +331,12 @@ fn sigkill_while_saving_in_a_loop_never_leaves_an_unreadable_file() {
     let exe = std::env::current_exe().unwrap();
     for round in 0..8u64 {
         let mut child = std::process::Command::new(&exe)
-            .args(["--exact", "child_save_loop", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "profiles_store::child_save_loop",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(LOOP_DIR_ENV, dir.path())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

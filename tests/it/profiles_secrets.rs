@@ -1,7 +1,7 @@
 //! Secrets through the `SecretStore` API with keyring-core's mock store (no real keyring), the
 //! session-only store, removing a profile everywhere, and the keyring-unavailable path of the CLI.
 
-mod profiles_support;
+use crate::profiles_support;
 
 use aa_conntest::plan::{AuthMode, CheckOptions};
 use aa_conntest::profiles::remove_profile;

@@ -2,7 +2,7 @@
 //! HTTP server on loopback. No display, no keyring, no config directory is touched (kittest gives
 //! the app no persistent storage).
 
-mod ui_support;
+use crate::ui_support;
 use aa_conntest::gui::{App, Launch};
 use aa_conntest::transcript::Outcome;
 use eframe::egui;

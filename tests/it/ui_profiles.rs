@@ -2,7 +2,7 @@
 //! test uses its own temporary config/data directories and the keyring crate's mock store: the
 //! developer's real profiles and keyring are never touched.
 
-mod ui_support;
+use crate::ui_support;
 use aa_conntest::demo::{self, DemoOptions, DemoServer};
 use aa_conntest::gui::profiles_panel::{ProfilesCmd, SecretState};
 use aa_conntest::gui::test_all::TestAllRowState;

@@ -2,7 +2,7 @@
 //! and `.ci/run` provide). Skipped with a message under a plain `cargo test`, so a developer's
 //! keyring is never touched; each test uses its own throwaway service name.
 
-mod profiles_support;
+use crate::profiles_support;
 
 use aa_conntest::profiles::{KeyringStore, ProfileStore, SecretStore};
 use aa_conntest::secret::Secret;

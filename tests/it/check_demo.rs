@@ -2,8 +2,6 @@
 //! (issue 2): success with a key and with a password, a rejected key with exactly one login
 //! attempt, `valid: false`, the exact login the server received, no secret in the report.
 
-mod support;
-
 use aa_conntest::demo::{self, DemoOptions, DemoServer, Scenario};
 use aa_conntest::engine::CancelToken;
 use aa_conntest::plan::{AuthMode, CheckOptions, Plan};

@@ -1,7 +1,7 @@
 //! Corporate proxies: a working CONNECT proxy, one that wants credentials (407), and one that is
 //! not there. The connect step must go through the proxy the login will use, and say so (issue 6).
 
-mod support;
+use crate::support;
 
 use aa_conntest::engine::{CancelToken, run_check};
 use aa_conntest::transcript::{Outcome, StepError, StepName};

@@ -7,7 +7,7 @@
 //! The CLI children run without a D-Bus session (no keyring: secrets are kept for the session
 //! only) and the window uses the keyring crate's mock store, so no real keyring is touched.
 
-mod profiles_support;
+use crate::profiles_support;
 
 use aa_conntest::demo::{self, DemoOptions, DemoServer};
 use aa_conntest::gui::{App, Launch, ProfilesSource};

@@ -1,6 +1,6 @@
 //! The Markdown report and `save_report`, from real checks against a local stand-in Control Room.
 
-mod profiles_support;
+use crate::profiles_support;
 
 use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
 use aa_conntest::report::{self, Report};
