@@ -8,7 +8,7 @@ use super::http::{Kind, classify};
 use super::input::join;
 use super::rank::{CONTEXT, LIKELY, NOTE, ROOT};
 use super::text::{cr_error_evidence, fmt_unix, response_evidence, shorten};
-use super::{Hint, Severity, links};
+use super::{Hint, HintId, Severity, links};
 use crate::transcript::{ControlRoomError, RecordedResponse, StepName, StepStatus};
 
 /// Words the Control Room (and the demo) use when an account cannot sign in any more.
@@ -159,7 +159,7 @@ fn bad_credentials(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: Opti
         None => response_evidence(r),
     };
     out.push(
-        Hint::new("auth.bad-credentials", Severity::Error, title)
+        Hint::new(HintId::AuthBadCredentials, Severity::Error, title)
             .detail(detail)
             .fix(fix)
             .step(StepName::Authenticate)
@@ -204,7 +204,7 @@ fn server_exception(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: &Co
         "The Control Room could not process the login request".to_string()
     };
     out.push(
-        Hint::new("auth.server-exception", Severity::Error, title)
+        Hint::new(HintId::AuthServerException, Severity::Error, title)
             .detail(format!(
                 "The login was answered with an error, not a rejection. The request was well-formed: its body was \
                  built by a JSON serialiser with exactly `username` and `{field}`, sent as `application/json` to \
@@ -240,7 +240,7 @@ fn forbidden(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: &ControlRo
     };
     out.push(
         Hint::new(
-            "auth.forbidden",
+            HintId::AuthForbidden,
             Severity::Error,
             format!("The Control Room refused API access for {}", cx.user()),
         )
@@ -265,7 +265,7 @@ fn forbidden(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: &ControlRo
 fn disabled(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: &ControlRoomError) {
     out.push(
         Hint::new(
-            "auth.disabled",
+            HintId::AuthDisabled,
             Severity::Error,
             format!("The account {} is disabled or locked", cx.user()),
         )
@@ -302,7 +302,7 @@ fn no_token(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse) {
     };
     out.push(
         Hint::new(
-            "auth.no-token",
+            HintId::AuthNoToken,
             Severity::Error,
             "The login was answered as a success, but without a token",
         )
@@ -324,7 +324,7 @@ fn no_token(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse) {
 }
 
 fn retry_warning(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse) {
-    let already_disabled = out.iter().any(|h| h.id == "auth.disabled");
+    let already_disabled = out.iter().any(|h| h.id == HintId::AuthDisabled);
     let detail = if already_disabled {
         "The account is already disabled. Every further failed login only adds to the count once it is enabled \
          again, so fix the cause first. This tool never retries a login by itself."
@@ -339,7 +339,7 @@ fn retry_warning(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse) {
     };
     out.push(
         Hint::new(
-            "auth.retry-warning",
+            HintId::AuthRetryWarning,
             Severity::Warning,
             "Fix the cause before testing again: failed logins disable the account",
         )
@@ -369,7 +369,7 @@ fn session_replaced(cx: &Ctx, out: &mut Vec<Hint>) {
     };
     out.push(
         Hint::new(
-            "auth.session-replaced",
+            HintId::AuthSessionReplaced,
             severity,
             format!("Logging in with a password may have signed {} out elsewhere", cx.user()),
         )
@@ -403,7 +403,7 @@ fn community_edition(cx: &Ctx, out: &mut Vec<Hint>) {
     };
     out.push(
         Hint::new(
-            "auth.community-edition",
+            HintId::AuthCommunityEdition,
             severity,
             "This is a Community Edition Control Room: its API is limited",
         )

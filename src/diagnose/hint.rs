@@ -1,5 +1,6 @@
-//! The shape of a hint (see `../shared/hint-style.md`): id, severity, title, why, fix, evidence.
+//! The shape of a hint (see `docs/hint-style.md`): id, severity, title, why, fix, evidence.
 
+use super::HintId;
 use crate::transcript::StepName;
 use serde::Serialize;
 
@@ -24,8 +25,8 @@ impl Severity {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hint {
-    /// Stable id from the catalogue (design §3.3); a contract.
-    pub id: &'static str,
+    /// Stable id from the catalogue (`docs/hints.md`); serialised as its string, a contract.
+    pub id: HintId,
     pub severity: Severity,
     /// What happened, one line, in the user's terms.
     pub title: String,
@@ -47,7 +48,7 @@ pub struct Hint {
 }
 
 impl Hint {
-    pub fn new(id: &'static str, severity: Severity, title: impl Into<String>) -> Self {
+    pub fn new(id: HintId, severity: Severity, title: impl Into<String>) -> Self {
         Self {
             id,
             severity,

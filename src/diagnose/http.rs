@@ -7,7 +7,7 @@
 use super::facts::Ctx;
 use super::rank::{LIKELY, ROOT};
 use super::text::{html_text, html_title, response_evidence, shorten, squash, status_line};
-use super::{Hint, Severity, links};
+use super::{Hint, HintId, Severity, links};
 use crate::transcript::{RecordedResponse, StepName, StepStatus};
 
 /// What kind of answer a response is.
@@ -335,7 +335,7 @@ fn redirect(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse,
         )
     };
     out.push(
-        Hint::new("http.redirect", Severity::Error, title)
+        Hint::new(HintId::HttpRedirect, Severity::Error, title)
             .detail(why)
             .fix(fix)
             .step(step)
@@ -389,7 +389,7 @@ fn blocked(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse, 
         ""
     };
     out.push(
-        Hint::new("http.blocked", Severity::Error, title)
+        Hint::new(HintId::HttpBlocked, Severity::Error, title)
             .detail(format!(
                 "The answer to {} was {what}. The Control Room answers with JSON, so something between this computer \
                  and the Control Room stopped the call before it arrived.{forum} Your credentials were probably never \
@@ -479,7 +479,7 @@ fn not_api(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse, 
         )
     };
     out.push(
-        Hint::new("http.not-api", Severity::Error, title)
+        Hint::new(HintId::HttpNotApi, Severity::Error, title)
             .detail(why)
             .fix(
                 "1. Open the Control Room in a browser and copy the address up to the host name (e.g. \
@@ -499,7 +499,7 @@ fn not_found(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse
         _ => "/v2/authentication",
     };
     out.push(
-        Hint::new("http.not-found", Severity::Error, format!("There is no Control Room API at {}", cx.host))
+        Hint::new(HintId::HttpNotFound, Severity::Error, format!("There is no Control Room API at {}", cx.host))
             .detail(format!(
                 "The server answered 404 (not found) to `{path}`. Either the address is not the Control Room (another \
                  web server, or the Bot Agent's or a portal's address), the Control Room is served under a path that \
@@ -525,7 +525,7 @@ fn method(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse, w
         .unwrap_or_default();
     out.push(
         Hint::new(
-            "http.method",
+            HintId::HttpMethod,
             Severity::Error,
             "The server does not accept this kind of request at this address",
         )
@@ -554,7 +554,7 @@ fn rate_limited(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedRespo
     };
     out.push(
         Hint::new(
-            "http.rate-limited",
+            HintId::HttpRateLimited,
             Severity::Error,
             "The server is limiting how many requests it accepts",
         )
@@ -600,7 +600,7 @@ fn server_error(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedRespo
     };
     out.push(
         Hint::new(
-            "http.server-error",
+            HintId::HttpServerError,
             Severity::Error,
             format!("The server at {} reported an internal failure", cx.host),
         )

@@ -6,7 +6,7 @@
 use super::facts::{API_KEY_LEN, Ctx};
 use super::rank::{CONTEXT, LEAD, LIKELY, NOTE, ROOT};
 use super::text::shorten;
-use super::{Hint, Severity, links};
+use super::{Hint, HintId, Severity, links};
 use crate::target_url::{UrlError, UrlNote};
 use crate::transcript::{StepError, StepName};
 
@@ -25,7 +25,7 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
     let u = match &cx.url {
         Err(UrlError::Missing) => {
             out.push(
-                Hint::new("url.missing", Severity::Error, "No Control Room address was given")
+                Hint::new(HintId::UrlMissing, Severity::Error, "No Control Room address was given")
                     .detail(
                         "The check needs the address of your Control Room, the one you open in the browser to sign in. \
                          Without it nothing can be tested.",
@@ -43,7 +43,7 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
         Err(UrlError::Invalid(reason)) => {
             out.push(
                 Hint::new(
-                    "url.invalid",
+                    HintId::UrlInvalid,
                     Severity::Error,
                     "The Control Room address cannot be read",
                 )
@@ -106,7 +106,7 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
                 };
                 out.push(
                     Hint::new(
-                        "url.no-scheme",
+                        HintId::UrlNoScheme,
                         sev,
                         "The address had no https:// in front; https was assumed",
                     )
@@ -142,7 +142,7 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
                 };
                 out.push(
                     Hint::new(
-                        "url.http",
+                        HintId::UrlHttp,
                         severity,
                         "The address uses plain http: the key or password travels unencrypted",
                     )
@@ -180,7 +180,7 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
                 };
                 out.push(
                     Hint::new(
-                        "url.path-dropped",
+                        HintId::UrlPathDropped,
                         Severity::Info,
                         "Only the host part of the address was used",
                     )
@@ -202,7 +202,7 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
             UrlNote::V1Endpoint => {
                 out.push(
                     Hint::new(
-                        "url.v1-endpoint",
+                        HintId::UrlV1Endpoint,
                         Severity::Warning,
                         "The address points at the old login endpoint; the check used the current one",
                     )
@@ -228,7 +228,7 @@ fn url(cx: &Ctx, out: &mut Vec<Hint>) {
 fn username_and_secret(cx: &Ctx, out: &mut Vec<Hint>) {
     if cx.username.is_empty() {
         out.push(
-            Hint::new("input.username-missing", Severity::Error, "No username was given")
+            Hint::new(HintId::InputUsernameMissing, Severity::Error, "No username was given")
                 .detail(format!(
                     "The Control Room needs the username together with the {}: an API key or password alone is \
                      not accepted.",
@@ -258,7 +258,7 @@ fn username_and_secret(cx: &Ctx, out: &mut Vec<Hint>) {
             ("No password was given", "Enter the user's Control Room password.")
         };
         out.push(
-            Hint::new("input.secret-missing", Severity::Error, title)
+            Hint::new(HintId::InputSecretMissing, Severity::Error, title)
                 .detail(format!(
                     "The {} field is empty{}. The login needs the username and exactly one of an API key or a \
                      password.",
@@ -345,7 +345,7 @@ fn whitespace(cx: &Ctx, out: &mut Vec<Hint>) {
     };
     out.push(
         Hint::new(
-            "input.whitespace",
+            HintId::InputWhitespace,
             Severity::Warning,
             "Spaces or line breaks were found around or inside a field",
         )
@@ -394,7 +394,7 @@ fn smart_quotes(cx: &Ctx, out: &mut Vec<Hint>) {
         (Severity::Warning, LIKELY)
     };
     out.push(
-        Hint::new("input.smart-quotes", severity, "A field contains curly quotes (“ ” ‘ ’) from a document or a forum post")
+        Hint::new(HintId::InputSmartQuotes, severity, "A field contains curly quotes (“ ” ‘ ’) from a document or a forum post")
             .detail(format!(
                 "{} contains typographic quotes. Word processors, e-mail and forum posts turn straight quotes into \
                  curly ones, and a Control Room username, API key or URL never contains them{}.",
@@ -426,7 +426,7 @@ fn key_shape(cx: &Ctx, out: &mut Vec<Hint>) {
     if s.looks_like_jwt {
         let stopped = cx.failed(StepName::Preflight) || cx.t.login_attempts == 0;
         out.push(
-            Hint::new("input.key-is-token", Severity::Error, "The API key field holds a token, not an API key")
+            Hint::new(HintId::InputKeyIsToken, Severity::Error, "The API key field holds a token, not an API key")
                 .detail(format!(
                     "The value starts with `eyJ` and has three parts separated by dots: that is a token (a JWT, {} \
                      characters), the thing a login returns, not the 40-character API key you log in with. A token \
@@ -487,7 +487,7 @@ fn key_shape(cx: &Ctx, out: &mut Vec<Hint>) {
             )
         };
         out.push(
-            Hint::new("input.key-length", severity, title)
+            Hint::new(HintId::InputKeyLength, severity, title)
                 .detail(format!(
                     "API keys generated by the Control Room are exactly 40 characters. The key entered here has {n} \
                      (after removing surrounding spaces): {likely}.{}",
@@ -519,7 +519,7 @@ fn domain_user(cx: &Ctx, out: &mut Vec<Hint>) {
     if u.contains("\\\\") {
         out.push(
             Hint::new(
-                "input.domain-user",
+                HintId::InputDomainUser,
                 Severity::Warning,
                 "The username has two backslashes; type only one",
             )
@@ -538,7 +538,7 @@ fn domain_user(cx: &Ctx, out: &mut Vec<Hint>) {
     }
     out.push(
         Hint::new(
-            "input.domain-user",
+            HintId::InputDomainUser,
             Severity::Info,
             "The username is a domain user (DOMAIN\\user)",
         )
@@ -583,7 +583,7 @@ fn options(cx: &Ctx, out: &mut Vec<Hint>) {
         };
         out.push(
             Hint::new(
-                "input.insecure",
+                HintId::InputInsecure,
                 Severity::Warning,
                 "Certificate checks were turned off for this check",
             )
@@ -619,7 +619,7 @@ fn options(cx: &Ctx, out: &mut Vec<Hint>) {
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| "(not set)".into());
             out.push(
-                Hint::new("input.ca-file", Severity::Error, "The CA file given in the options cannot be used")
+                Hint::new(HintId::InputCaFile, Severity::Error, "The CA file given in the options cannot be used")
                     .detail(format!(
                         "The check could not read trusted certificates from `{}`: {}. It needs a PEM file (text \
                          starting with `-----BEGIN CERTIFICATE-----`) holding the certificate of the authority that \

@@ -16,6 +16,7 @@ mod auth;
 mod facts;
 mod hint;
 mod http;
+mod id;
 mod input;
 mod links;
 mod network;
@@ -27,62 +28,10 @@ mod token;
 mod tests;
 
 pub use hint::{Hint, Severity};
+pub use id::HintId;
 
 use crate::plan::Plan;
 use crate::transcript::Transcript;
-
-/// Every id of design §3.3, in catalogue order, plus the few this module adds (at the end).
-pub const ALL_IDS: &[&str] = &[
-    "url.missing",
-    "url.invalid",
-    "url.no-scheme",
-    "url.http",
-    "url.path-dropped",
-    "url.v1-endpoint",
-    "input.username-missing",
-    "input.secret-missing",
-    "input.whitespace",
-    "input.smart-quotes",
-    "input.key-is-token",
-    "input.key-length",
-    "input.domain-user",
-    "input.insecure",
-    "net.dns",
-    "net.refused",
-    "net.timeout",
-    "net.reset",
-    "net.proxy",
-    "tls.untrusted",
-    "tls.expired",
-    "tls.name-mismatch",
-    "tls.handshake",
-    "http.redirect",
-    "http.not-api",
-    "http.blocked",
-    "http.not-found",
-    "http.method",
-    "http.rate-limited",
-    "http.server-error",
-    "auth.bad-credentials",
-    "auth.server-exception",
-    "auth.forbidden",
-    "auth.disabled",
-    "auth.no-token",
-    "auth.retry-warning",
-    "auth.session-replaced",
-    "auth.community-edition",
-    "token.not-jwt",
-    "token.expiry",
-    "token.clock-skew",
-    "token.invalid",
-    "token.header-missing",
-    "logout.failed",
-    // Added by this module (design §3.3 allows more):
-    "net.unreachable",
-    "input.ca-file",
-    "check.cancelled",
-    "check.unexplained",
-];
 
 /// Ordered: most likely root cause first (errors before warnings before info, then highest weight).
 pub fn diagnose(plan: &Plan, t: &Transcript) -> Vec<Hint> {

@@ -5,7 +5,7 @@
 use super::facts::Ctx;
 use super::rank::{LIKELY, ROOT};
 use super::text::{fmt_span, fmt_unix, parse_date, shorten};
-use super::{Hint, Severity, links};
+use super::{Hint, HintId, Severity, links};
 use crate::transcript::{CertificateInfo, StepError, StepName, TlsFailure};
 
 /// Names that appear in the issuer of a certificate made by a TLS-inspecting proxy or firewall.
@@ -119,7 +119,7 @@ fn dns(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, host: &str, detail: &str) 
         ""
     };
     out.push(
-        Hint::new("net.dns", Severity::Error, format!("The host name {host} could not be found"))
+        Hint::new(HintId::NetDns, Severity::Error, format!("The host name {host} could not be found"))
             .detail(format!(
                 "This computer could not turn `{host}` into a network address, so no connection was attempted. \
                  {likely}{proxy_note}"
@@ -154,7 +154,7 @@ fn refused(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, addr: &str) {
     };
     out.push(
         Hint::new(
-            "net.refused",
+            HintId::NetRefused,
             Severity::Error,
             format!("{} refused the connection", cx.host),
         )
@@ -259,7 +259,7 @@ fn timeout(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, phase: &str, secs: f64
         }
     };
     out.push(
-        Hint::new("net.timeout", Severity::Error, title)
+        Hint::new(HintId::NetTimeout, Severity::Error, title)
             .detail(why)
             .fix(fix)
             .step(step)
@@ -281,7 +281,7 @@ fn reset(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
          filter that inspects traffic, a load balancer, or a Control Room that is restarting can do this."
     };
     out.push(
-        Hint::new("net.reset", Severity::Error, format!("The connection to {} was cut", cx.host))
+        Hint::new(HintId::NetReset, Severity::Error, format!("The connection to {} was cut", cx.host))
             .detail(format!("{why} The Control Room's own errors come back as answers, not as a cut connection."))
             .fix(format!(
                 "1. Run the check once from another network (e.g. off or on the VPN) to see whether the network is the cause.\n\
@@ -323,7 +323,7 @@ fn proxy(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
         )
     };
     out.push(
-        Hint::new("net.proxy", Severity::Error, title)
+        Hint::new(HintId::NetProxy, Severity::Error, title)
             .detail(why)
             .fix(fix)
             .step(step)
@@ -335,7 +335,7 @@ fn proxy(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
 fn unreachable(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
     out.push(
         Hint::new(
-            "net.unreachable",
+            HintId::NetUnreachable,
             Severity::Error,
             format!("This computer has no network path to {}", cx.host),
         )
@@ -415,7 +415,7 @@ fn tls(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFailure, detail: 
                 None => String::new(),
             };
             out.push(
-                Hint::new("tls.untrusted", Severity::Error, format!("The certificate of {host} is not trusted"))
+                Hint::new(HintId::TlsUntrusted, Severity::Error, format!("The certificate of {host} is not trusted"))
                     .detail(format!("{why}{ca_note}"))
                     .fix(
                         "1. Ask the Control Room administrator (or the network team, for a TLS-inspecting proxy) for the \
@@ -469,7 +469,7 @@ fn tls(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFailure, detail: 
                 ),
             };
             out.push(
-                Hint::new("tls.expired", Severity::Error, title)
+                Hint::new(HintId::TlsExpired, Severity::Error, title)
                     .detail(why)
                     .fix(
                         "1. Check that this computer's date, time and time zone are right.\n2. Send this report to the \
@@ -520,7 +520,7 @@ fn tls(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFailure, detail: 
             };
             out.push(
                 Hint::new(
-                    "tls.name-mismatch",
+                    HintId::TlsNameMismatch,
                     Severity::Error,
                     format!("The certificate does not match the name {host}"),
                 )
@@ -570,7 +570,7 @@ fn handshake(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, evidence: &str, deta
     };
     out.push(
         Hint::new(
-            "tls.handshake",
+            HintId::TlsHandshake,
             Severity::Error,
             format!("The secure connection to {} could not be set up", cx.host),
         )
@@ -595,7 +595,7 @@ fn protocol(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
     }
     out.push(
         Hint::new(
-            "http.not-api",
+            HintId::HttpNotApi,
             Severity::Error,
             format!("The server at {} did not answer in HTTP", cx.host),
         )

@@ -1,7 +1,7 @@
 //! Ordering, de-duplication, the fallback for failures nothing explained, and the last redaction pass.
 //!
 //! Order: errors before warnings before info; within a severity, the highest weight first; ties keep the
-//! catalogue order of [`super::ALL_IDS`]. Weights:
+//! catalogue order of [`HintId`] (its declaration order). Weights:
 //! - [`LEAD`]: a fact that explains the failure better than the failure's own hint
 //!   (a 39-character key behind `UM1110`, a clock skew behind `valid: false`);
 //! - [`ROOT`]: the failing step's own explanation;
@@ -10,7 +10,7 @@
 
 use super::facts::Ctx;
 use super::text::{response_evidence, scrub_tokens, shorten};
-use super::{ALL_IDS, Hint, Severity};
+use super::{Hint, HintId, Severity};
 use crate::secret::Redactor;
 use crate::transcript::{Outcome, StepError, StepName, StepStatus};
 
@@ -32,7 +32,7 @@ pub(crate) fn fallback(cx: &Ctx, out: &mut Vec<Hint>) {
                 .map(|s| s.name);
         let login_sent = cx.t.login_attempts > 0;
         out.push(
-            Hint::new("check.cancelled", Severity::Info, "The check was cancelled")
+            Hint::new(HintId::CheckCancelled, Severity::Info, "The check was cancelled")
                 .detail(format!(
                     "The check was stopped{} before it finished, so it says nothing about the steps that did not run.{}",
                     during.map(|s| format!(" during {}", s.as_str())).unwrap_or_default(),
@@ -80,7 +80,7 @@ pub(crate) fn fallback(cx: &Ctx, out: &mut Vec<Hint>) {
         None => (None, format!("outcome {}", cx.t.outcome.as_str())),
     };
     let mut h = Hint::new(
-        "check.unexplained",
+        HintId::CheckUnexplained,
         Severity::Error,
         "The check failed in a way this tool does not recognise",
     )
@@ -128,9 +128,6 @@ pub(crate) fn finish(cx: &Ctx, hints: Vec<Hint>) -> Vec<Hint> {
         h.fix = clean(&h.fix);
         h.evidence = h.evidence.as_deref().map(clean);
     }
-    let pos = |id: &str| ALL_IDS.iter().position(|x| *x == id).unwrap_or(usize::MAX);
-    kept.sort_by(|a, b| {
-        (a.severity, std::cmp::Reverse(a.weight), pos(a.id)).cmp(&(b.severity, std::cmp::Reverse(b.weight), pos(b.id)))
-    });
+    kept.sort_by_key(|h| (h.severity, std::cmp::Reverse(h.weight), h.id));
     kept
 }

@@ -279,11 +279,11 @@ fn validate_answered(plan: &Plan, r: RecordedResponse, valid: Option<bool>) -> T
     t
 }
 
-fn ids(h: &[Hint]) -> Vec<&'static str> {
+fn ids(h: &[Hint]) -> Vec<HintId> {
     h.iter().map(|h| h.id).collect()
 }
 
-fn find<'a>(h: &'a [Hint], id: &str) -> &'a Hint {
+fn find(h: &[Hint], id: HintId) -> &Hint {
     h.iter()
         .find(|x| x.id == id)
         .unwrap_or_else(|| panic!("no {id} in {:?}", ids(h)))
@@ -303,7 +303,12 @@ fn text(h: &Hint) -> String {
 fn check_hygiene(plan: &Plan, hints: &[Hint]) {
     let secret = plan.secret.expose().trim();
     for h in hints {
-        assert!(ALL_IDS.contains(&h.id), "unknown id {}", h.id);
+        assert!(
+            h.id.severities().contains(&h.severity),
+            "{} as {:?}: not a severity the catalogue lists for it",
+            h.id,
+            h.severity
+        );
         assert!(
             !h.title.is_empty() && !h.detail.is_empty() && !h.fix.is_empty(),
             "{} is incomplete",
@@ -338,8 +343,8 @@ fn run(plan: &Plan, t: &Transcript) -> Vec<Hint> {
     h
 }
 
-fn first(h: &[Hint]) -> &'static str {
-    h.first().map(|h| h.id).unwrap_or("(none)")
+fn first(h: &[Hint]) -> HintId {
+    h.first().map(|h| h.id).unwrap_or_else(|| panic!("no hint at all"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,18 +358,18 @@ const UM1117: &str =
 const ZSCALER_PAGE: &str = "<!DOCTYPE html><html><head><title>Website blocked</title></head><body><h1>Website blocked</h1><p>Not allowed to browse Uncategorized category. Your organization has selected Zscaler to protect you from internet threats.</p></body></html>";
 const WEB_UI: &str = "<!doctype html><html><head><title>Automation 360</title></head><body><app-root></app-root><script src=\"main.js\"></script></body></html>";
 
-fn cases() -> Vec<(&'static str, Plan, Transcript)> {
+fn cases() -> Vec<(HintId, Plan, Transcript)> {
     let k = key_plan(KEY40);
     let p = password_plan(PASSWORD);
-    let mut v: Vec<(&'static str, Plan, Transcript)> = Vec::new();
-    let mut add = |id: &'static str, plan: Plan, t: Transcript| v.push((id, plan, t));
+    let mut v: Vec<(HintId, Plan, Transcript)> = Vec::new();
+    let mut add = |id: HintId, plan: Plan, t: Transcript| v.push((id, plan, t));
 
     let pl = Plan {
         input_url: "".into(),
         ..k.clone()
     };
     add(
-        "url.missing",
+        HintId::UrlMissing,
         pl.clone(),
         failed_at(
             &pl,
@@ -379,7 +384,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ..k.clone()
     };
     add(
-        "url.invalid",
+        HintId::UrlInvalid,
         pl.clone(),
         failed_at(
             &pl,
@@ -393,28 +398,28 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         input_url: HOST.into(),
         ..k.clone()
     };
-    add("url.no-scheme", pl.clone(), healthy(&pl));
+    add(HintId::UrlNoScheme, pl.clone(), healthy(&pl));
     let pl = Plan {
         input_url: "http://cr.acme.local".into(),
         ..k.clone()
     };
-    add("url.http", pl.clone(), healthy(&pl));
+    add(HintId::UrlHttp, pl.clone(), healthy(&pl));
     let pl = Plan {
         input_url: format!("{URL}/#/login?next=/home"),
         ..k.clone()
     };
-    add("url.path-dropped", pl.clone(), healthy(&pl));
+    add(HintId::UrlPathDropped, pl.clone(), healthy(&pl));
     let pl = Plan {
         input_url: format!("{URL}/v1/authentication"),
         ..k.clone()
     };
-    add("url.v1-endpoint", pl.clone(), healthy(&pl));
+    add(HintId::UrlV1Endpoint, pl.clone(), healthy(&pl));
     let pl = Plan {
         username: " ".into(),
         ..k.clone()
     };
     add(
-        "input.username-missing",
+        HintId::InputUsernameMissing,
         pl.clone(),
         failed_at(
             &pl,
@@ -426,7 +431,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
     );
     let pl = key_plan("");
     add(
-        "input.secret-missing",
+        HintId::InputSecretMissing,
         pl.clone(),
         failed_at(
             &pl,
@@ -437,15 +442,19 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     let pl = key_plan(&format!(" {KEY40}\n"));
-    add("input.whitespace", pl.clone(), healthy(&pl));
+    add(HintId::InputWhitespace, pl.clone(), healthy(&pl));
     let pl = Plan {
         username: "“svc_api”".into(),
         ..k.clone()
     };
-    add("input.smart-quotes", pl.clone(), login_failed(&pl, json(401, UM1110)));
+    add(
+        HintId::InputSmartQuotes,
+        pl.clone(),
+        login_failed(&pl, json(401, UM1110)),
+    );
     let pl = key_plan(&jwt(NOW, NOW + 1200));
     add(
-        "input.key-is-token",
+        HintId::InputKeyIsToken,
         pl.clone(),
         failed_at(
             &pl,
@@ -456,17 +465,17 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     let pl = key_plan(&KEY40[..39]);
-    add("input.key-length", pl.clone(), login_failed(&pl, json(401, UM1110)));
+    add(HintId::InputKeyLength, pl.clone(), login_failed(&pl, json(401, UM1110)));
     let pl = Plan {
         username: "ACME\\svc_api".into(),
         ..k.clone()
     };
-    add("input.domain-user", pl.clone(), healthy(&pl));
+    add(HintId::InputDomainUser, pl.clone(), healthy(&pl));
     let mut pl = k.clone();
     pl.options.insecure = true;
-    add("input.insecure", pl.clone(), healthy(&pl));
+    add(HintId::InputInsecure, pl.clone(), healthy(&pl));
     add(
-        "net.dns",
+        HintId::NetDns,
         k.clone(),
         failed_at(
             &k,
@@ -478,7 +487,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "net.refused",
+        HintId::NetRefused,
         k.clone(),
         failed_at(
             &k,
@@ -489,7 +498,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "net.timeout",
+        HintId::NetTimeout,
         k.clone(),
         failed_at(
             &k,
@@ -501,7 +510,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "net.reset",
+        HintId::NetReset,
         k.clone(),
         failed_at(
             &k,
@@ -512,7 +521,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "net.proxy",
+        HintId::NetProxy,
         k.clone(),
         failed_at(
             &k,
@@ -523,7 +532,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "tls.untrusted",
+        HintId::TlsUntrusted,
         k.clone(),
         failed_at(
             &k,
@@ -535,7 +544,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "tls.expired",
+        HintId::TlsExpired,
         k.clone(),
         failed_at(
             &k,
@@ -547,7 +556,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "tls.name-mismatch",
+        HintId::TlsNameMismatch,
         k.clone(),
         failed_at(
             &k,
@@ -559,7 +568,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "tls.handshake",
+        HintId::TlsHandshake,
         k.clone(),
         failed_at(
             &k,
@@ -571,7 +580,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "http.redirect",
+        HintId::HttpRedirect,
         k.clone(),
         login_failed(
             &k,
@@ -583,28 +592,28 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "http.not-api",
+        HintId::HttpNotApi,
         k.clone(),
         login_failed(&k, resp(200, "text/html", WEB_UI)),
     );
     add(
-        "http.blocked",
+        HintId::HttpBlocked,
         k.clone(),
         login_failed(&k, resp(403, "text/html", ZSCALER_PAGE)),
     );
     add(
-        "http.not-found",
+        HintId::HttpNotFound,
         k.clone(),
         login_failed(&k, resp(404, "text/plain", "Not Found")),
     );
-    add("http.method", k.clone(), login_failed(&k, resp(405, "", "")));
+    add(HintId::HttpMethod, k.clone(), login_failed(&k, resp(405, "", "")));
     add(
-        "http.rate-limited",
+        HintId::HttpRateLimited,
         k.clone(),
         login_failed(&k, with_header(resp(429, "", ""), "retry-after", "30")),
     );
     add(
-        "http.server-error",
+        HintId::HttpServerError,
         k.clone(),
         login_failed(
             &k,
@@ -615,10 +624,18 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
             ),
         ),
     );
-    add("auth.bad-credentials", k.clone(), login_failed(&k, json(401, UM1110)));
-    add("auth.server-exception", k.clone(), login_failed(&k, json(500, GENERIC)));
     add(
-        "auth.forbidden",
+        HintId::AuthBadCredentials,
+        k.clone(),
+        login_failed(&k, json(401, UM1110)),
+    );
+    add(
+        HintId::AuthServerException,
+        k.clone(),
+        login_failed(&k, json(500, GENERIC)),
+    );
+    add(
+        HintId::AuthForbidden,
         k.clone(),
         login_failed(
             &k,
@@ -629,7 +646,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "auth.disabled",
+        HintId::AuthDisabled,
         k.clone(),
         login_failed(
             &k,
@@ -640,34 +657,34 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
         ),
     );
     add(
-        "auth.no-token",
+        HintId::AuthNoToken,
         k.clone(),
         login_failed(&k, json(200, r#"{"status":"ok"}"#)),
     );
-    add("auth.retry-warning", k.clone(), login_failed(&k, json(401, UM1110)));
-    add("auth.session-replaced", p.clone(), healthy(&p));
+    add(HintId::AuthRetryWarning, k.clone(), login_failed(&k, json(401, UM1110)));
+    add(HintId::AuthSessionReplaced, p.clone(), healthy(&p));
     let pl = Plan {
         input_url: "https://community.cloud.automationanywhere.digital".into(),
         ..k.clone()
     };
-    add("auth.community-edition", pl.clone(), healthy(&pl));
+    add(HintId::AuthCommunityEdition, pl.clone(), healthy(&pl));
     let mut t = healthy(&k);
     if let Some(tok) = t.token.as_mut() {
         tok.is_jwt = false;
         tok.length = 36;
     }
-    add("token.not-jwt", k.clone(), t);
-    add("token.expiry", k.clone(), healthy(&k));
+    add(HintId::TokenNotJwt, k.clone(), t);
+    add(HintId::TokenExpiry, k.clone(), healthy(&k));
     let mut t = logged_in(&k, NOW - 3600, NOW - 2400, NOW);
     t.token_valid = Some(true);
-    add("token.clock-skew", k.clone(), t);
+    add(HintId::TokenClockSkew, k.clone(), t);
     add(
-        "token.invalid",
+        HintId::TokenInvalid,
         p.clone(),
         validate_answered(&p, json(200, r#"{"valid": false}"#), Some(false)),
     );
     add(
-        "token.header-missing",
+        HintId::TokenHeaderMissing,
         k.clone(),
         validate_answered(&k, json(401, UM1117), None),
     );
@@ -679,9 +696,9 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
             r#"{"code":"UM1000","details":null,"message":"Session expired"}"#,
         ));
     });
-    add("logout.failed", k.clone(), t);
+    add(HintId::LogoutFailed, k.clone(), t);
     add(
-        "net.unreachable",
+        HintId::NetUnreachable,
         k.clone(),
         failed_at(
             &k,
@@ -694,7 +711,7 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
     let mut pl = k.clone();
     pl.options.ca_file = Some("/tmp/missing-ca.pem".into());
     add(
-        "input.ca-file",
+        HintId::InputCaFile,
         pl.clone(),
         failed_at(
             &pl,
@@ -706,9 +723,9 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
     );
     let mut t = failed_at(&k, StepName::Authenticate, StepError::Cancelled);
     t.outcome = Outcome::Cancelled;
-    add("check.cancelled", k.clone(), t);
+    add(HintId::CheckCancelled, k.clone(), t);
     add(
-        "check.unexplained",
+        HintId::CheckUnexplained,
         k.clone(),
         failed_at(
             &k,
@@ -724,95 +741,16 @@ fn cases() -> Vec<(&'static str, Plan, Transcript)> {
 #[test]
 fn every_catalogue_id_is_produced_by_its_case() {
     let cases = cases();
-    for id in ALL_IDS {
+    for id in HintId::ALL {
         let Some((_, plan, t)) = cases.iter().find(|(i, _, _)| i == id) else {
             panic!("no case for {id}");
         };
         let h = run(plan, t);
         assert!(ids(&h).contains(id), "{id} not produced; got {:?}", ids(&h));
     }
-    // and no case id is outside the catalogue
-    for (id, _, _) in &cases {
-        assert!(ALL_IDS.contains(id), "{id}");
-    }
+    // One case per id: the table is the catalogue's list of examples.
+    assert_eq!(cases.len(), HintId::ALL.len());
 }
-
-#[test]
-fn all_ids_are_unique_and_cover_design_catalogue() {
-    let mut seen = std::collections::HashSet::new();
-    for id in ALL_IDS {
-        assert!(seen.insert(id), "{id} twice");
-    }
-    for id in DESIGN_IDS {
-        assert!(ALL_IDS.contains(id), "design id {id} missing from ALL_IDS");
-    }
-    // Where the team's design document sits beside the checkout, check the copy above against it.
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/design.md");
-    let Ok(design) = std::fs::read_to_string(path) else {
-        return;
-    };
-    let table = design
-        .split("### 3.3")
-        .nth(1)
-        .unwrap_or("")
-        .split("## 4.")
-        .next()
-        .unwrap_or("");
-    for line in table.lines().filter(|l| l.starts_with("| `")) {
-        let cell = line.split('|').nth(1).unwrap_or("");
-        for part in cell.split('`').skip(1).step_by(2) {
-            assert!(DESIGN_IDS.contains(&part), "design.md has {part}, not in DESIGN_IDS");
-        }
-    }
-}
-
-/// The hint ids of design §3.3 (a contract).
-const DESIGN_IDS: &[&str] = &[
-    "url.missing",
-    "url.invalid",
-    "url.no-scheme",
-    "url.http",
-    "url.path-dropped",
-    "url.v1-endpoint",
-    "input.username-missing",
-    "input.secret-missing",
-    "input.whitespace",
-    "input.smart-quotes",
-    "input.key-is-token",
-    "input.key-length",
-    "input.domain-user",
-    "input.insecure",
-    "net.dns",
-    "net.refused",
-    "net.timeout",
-    "net.reset",
-    "net.proxy",
-    "tls.untrusted",
-    "tls.expired",
-    "tls.name-mismatch",
-    "tls.handshake",
-    "http.redirect",
-    "http.not-api",
-    "http.blocked",
-    "http.not-found",
-    "http.method",
-    "http.rate-limited",
-    "http.server-error",
-    "auth.bad-credentials",
-    "auth.server-exception",
-    "auth.forbidden",
-    "auth.disabled",
-    "auth.no-token",
-    "auth.retry-warning",
-    "auth.session-replaced",
-    "auth.community-edition",
-    "token.not-jwt",
-    "token.expiry",
-    "token.clock-skew",
-    "token.invalid",
-    "token.header-missing",
-    "logout.failed",
-];
 
 #[test]
 fn every_failed_case_leads_with_an_error_and_sets_a_step() {
@@ -844,8 +782,8 @@ fn healthy_api_key_check_has_only_info() {
     let plan = key_plan(KEY40);
     let h = run(&plan, &healthy(&plan));
     assert!(h.iter().all(|h| h.severity == Severity::Info), "{:?}", ids(&h));
-    assert_eq!(ids(&h), vec!["token.expiry"]);
-    let e = find(&h, "token.expiry");
+    assert_eq!(ids(&h), vec![HintId::TokenExpiry]);
+    let e = find(&h, HintId::TokenExpiry);
     assert!(e.title.contains("2026-11-27 14:20:00 UTC"), "{}", e.title);
     assert!(e.detail.contains("20 minutes"), "{}", e.detail);
 }
@@ -856,7 +794,7 @@ fn healthy_password_check_has_only_info() {
     let plan = password_plan(PASSWORD);
     let h = run(&plan, &healthy(&plan));
     assert!(h.iter().all(|h| h.severity == Severity::Info), "{:?}", ids(&h));
-    assert!(ids(&h).contains(&"auth.session-replaced"));
+    assert!(ids(&h).contains(&HintId::AuthSessionReplaced));
 }
 
 #[test]
@@ -864,7 +802,7 @@ fn healthy_password_check_with_multiple_login_does_not_mention_sessions() {
     let mut plan = password_plan(PASSWORD);
     plan.options.multiple_login = true;
     let h = run(&plan, &healthy(&plan));
-    assert!(!ids(&h).contains(&"auth.session-replaced"));
+    assert!(!ids(&h).contains(&HintId::AuthSessionReplaced));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -886,7 +824,7 @@ fn url_field_left_empty() {
             },
         ),
     );
-    assert_eq!(first(&h), "url.missing");
+    assert_eq!(first(&h), HintId::UrlMissing);
 }
 
 #[test]
@@ -905,8 +843,8 @@ fn url_with_ftp_scheme_cannot_be_used() {
             },
         ),
     );
-    assert_eq!(first(&h), "url.invalid");
-    assert!(find(&h, "url.invalid").detail.contains("ftp://"));
+    assert_eq!(first(&h), HintId::UrlInvalid);
+    assert!(find(&h, HintId::UrlInvalid).detail.contains("ftp://"));
 }
 
 #[test]
@@ -917,7 +855,7 @@ fn url_host_only_gets_https() {
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
-    let n = find(&h, "url.no-scheme");
+    let n = find(&h, HintId::UrlNoScheme);
     assert_eq!(n.severity, Severity::Info);
     assert!(n.detail.contains(URL));
 }
@@ -937,8 +875,8 @@ fn url_host_only_and_tls_fails_suspects_the_assumption() {
         },
     );
     let h = run(&plan, &t);
-    assert_eq!(first(&h), "tls.handshake");
-    assert_eq!(find(&h, "url.no-scheme").severity, Severity::Warning);
+    assert_eq!(first(&h), HintId::TlsHandshake);
+    assert_eq!(find(&h, HintId::UrlNoScheme).severity, Severity::Warning);
 }
 
 #[test]
@@ -949,7 +887,7 @@ fn url_copied_from_the_browser_login_page() {
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
-    let n = find(&h, "url.path-dropped");
+    let n = find(&h, HintId::UrlPathDropped);
     assert!(n.evidence.as_deref().unwrap().contains("#/login"));
     assert!(n.detail.contains("web interface"));
 }
@@ -962,7 +900,7 @@ fn url_of_swagger_page() {
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
-    assert!(find(&h, "url.path-dropped").detail.contains("Swagger"));
+    assert!(find(&h, HintId::UrlPathDropped).detail.contains("Swagger"));
 }
 
 #[test]
@@ -973,11 +911,11 @@ fn url_of_deprecated_v1_authentication() {
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
-    let n = find(&h, "url.v1-endpoint");
+    let n = find(&h, HintId::UrlV1Endpoint);
     assert_eq!(n.severity, Severity::Warning);
     assert!(n.fix.contains("/v2/authentication"));
     assert!(
-        !ids(&h).contains(&"url.path-dropped"),
+        !ids(&h).contains(&HintId::UrlPathDropped),
         "the v1 hint says it all: {:?}",
         ids(&h)
     );
@@ -992,8 +930,8 @@ fn url_plain_http_redirected_to_https() {
     };
     let r = with_header(resp(301, "", ""), "location", "https://cr.acme.local/v2/authentication");
     let h = run(&plan, &login_failed(&plan, r));
-    assert_eq!(first(&h), "http.redirect");
-    let red = find(&h, "http.redirect");
+    assert_eq!(first(&h), HintId::HttpRedirect);
+    let red = find(&h, HintId::HttpRedirect);
     assert!(red.title.contains("https"));
     assert!(red.fix.contains("https://cr.acme.local"));
     assert!(
@@ -1001,9 +939,9 @@ fn url_plain_http_redirected_to_https() {
         "the key crossed the network unencrypted: {}",
         red.fix
     );
-    assert_eq!(find(&h, "url.http").weight, super::rank::LIKELY);
+    assert_eq!(find(&h, HintId::UrlHttp).weight, super::rank::LIKELY);
     assert!(
-        !ids(&h).contains(&"auth.retry-warning"),
+        !ids(&h).contains(&HintId::AuthRetryWarning),
         "a redirect is not a rejected login"
     );
 }
@@ -1027,7 +965,7 @@ fn username_left_empty() {
             },
         ),
     );
-    assert_eq!(first(&h), "input.username-missing");
+    assert_eq!(first(&h), HintId::InputUsernameMissing);
 }
 
 #[test]
@@ -1043,7 +981,7 @@ fn password_field_holds_only_spaces() {
             },
         ),
     );
-    let m = find(&h, "input.secret-missing");
+    let m = find(&h, HintId::InputSecretMissing);
     assert!(m.title.contains("password"));
     assert!(m.detail.contains("only holds spaces"));
 }
@@ -1053,11 +991,11 @@ fn api_key_pasted_with_a_trailing_newline() {
     // ref §7.11: whitespace around a pasted key; the engine trims it, other tools do not.
     let plan = key_plan(&format!("{KEY40}\r\n"));
     let h = run(&plan, &healthy(&plan));
-    let w = find(&h, "input.whitespace");
+    let w = find(&h, HintId::InputWhitespace);
     assert_eq!(w.severity, Severity::Warning);
     assert!(w.detail.contains("removed"), "{}", w.detail);
     assert!(w.detail.contains("other tools"), "{}", w.detail);
-    assert!(!ids(&h).contains(&"input.key-length"), "40 after trimming");
+    assert!(!ids(&h).contains(&HintId::InputKeyLength), "40 after trimming");
 }
 
 #[test]
@@ -1065,24 +1003,24 @@ fn password_with_trailing_space_and_rejected() {
     // ref §7.11: passwords are not trimmed; the space is a likely cause of UM1110.
     let plan = password_plan("Correct-Horse-77 ");
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
-    assert_eq!(first(&h), "auth.bad-credentials");
-    let b = find(&h, "auth.bad-credentials");
+    assert_eq!(first(&h), HintId::AuthBadCredentials);
+    let b = find(&h, HintId::AuthBadCredentials);
     assert!(
         b.detail.contains("(1) the password was sent with a space"),
         "{}",
         b.detail
     );
-    assert_eq!(find(&h, "input.whitespace").weight, super::rank::LIKELY);
+    assert_eq!(find(&h, HintId::InputWhitespace).weight, super::rank::LIKELY);
 }
 
 #[test]
 fn api_key_broken_over_two_lines() {
     let plan = key_plan(&format!("{}\n{}", &KEY40[..20], &KEY40[20..]));
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
-    assert!(find(&h, "input.whitespace").detail.contains("line break inside"));
+    assert!(find(&h, HintId::InputWhitespace).detail.contains("line break inside"));
     assert_eq!(
         first(&h),
-        "input.key-length",
+        HintId::InputKeyLength,
         "41 characters with the line break: {:?}",
         ids(&h)
     );
@@ -1096,8 +1034,8 @@ fn username_pasted_with_curly_quotes_from_a_forum_post() {
         ..key_plan(KEY40)
     };
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
-    assert_eq!(first(&h), "input.smart-quotes");
-    assert_eq!(find(&h, "input.smart-quotes").severity, Severity::Error);
+    assert_eq!(first(&h), HintId::InputSmartQuotes);
+    assert_eq!(find(&h, HintId::InputSmartQuotes).severity, Severity::Error);
 }
 
 #[test]
@@ -1107,7 +1045,7 @@ fn url_with_curly_quotes_only_warns() {
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
-    assert_eq!(find(&h, "input.smart-quotes").severity, Severity::Warning);
+    assert_eq!(find(&h, HintId::InputSmartQuotes).severity, Severity::Warning);
 }
 
 #[test]
@@ -1124,10 +1062,10 @@ fn token_pasted_into_the_api_key_field() {
             },
         ),
     );
-    assert_eq!(first(&h), "input.key-is-token");
-    let k = find(&h, "input.key-is-token");
+    assert_eq!(first(&h), HintId::InputKeyIsToken);
+    let k = find(&h, HintId::InputKeyIsToken);
     assert!(k.detail.contains("without sending a login"));
-    assert!(!ids(&h).contains(&"input.key-length"), "the token hint says it all");
+    assert!(!ids(&h).contains(&HintId::InputKeyLength), "the token hint says it all");
 }
 
 #[test]
@@ -1138,14 +1076,18 @@ fn key_with_39_characters_rejected_leads_with_the_length() {
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
     assert_eq!(
         ids(&h)[..3],
-        ["input.key-length", "auth.bad-credentials", "auth.retry-warning"]
+        [
+            HintId::InputKeyLength,
+            HintId::AuthBadCredentials,
+            HintId::AuthRetryWarning
+        ]
     );
-    let l = find(&h, "input.key-length");
+    let l = find(&h, HintId::InputKeyLength);
     assert_eq!(l.severity, Severity::Error);
     assert!(l.title.contains("39"));
     assert!(l.detail.contains("one character is missing"));
     assert!(
-        find(&h, "auth.bad-credentials")
+        find(&h, HintId::AuthBadCredentials)
             .detail
             .contains("(1) the key entered has 39 characters")
     );
@@ -1155,7 +1097,7 @@ fn key_with_39_characters_rejected_leads_with_the_length() {
 fn key_with_39_characters_before_any_login_only_warns() {
     let plan = key_plan(&KEY40[..39]);
     let h = run(&plan, &healthy(&plan));
-    assert_eq!(find(&h, "input.key-length").severity, Severity::Warning);
+    assert_eq!(find(&h, HintId::InputKeyLength).severity, Severity::Warning);
 }
 
 #[test]
@@ -1163,7 +1105,7 @@ fn key_with_backslash_doubled_by_hand() {
     // ref §3.2 / §7.12: ".24 or previous versions, you must replace any escape character '\' with '\\'".
     let plan = key_plan(&KEY40.replace('\\', "\\\\"));
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
-    let l = find(&h, "input.key-length");
+    let l = find(&h, HintId::InputKeyLength);
     assert!(l.detail.contains("two backslashes"), "{}", l.detail);
 }
 
@@ -1175,7 +1117,7 @@ fn domain_user_with_one_backslash_is_fine() {
         ..password_plan(PASSWORD)
     };
     let h = run(&plan, &healthy(&plan));
-    assert_eq!(find(&h, "input.domain-user").severity, Severity::Info);
+    assert_eq!(find(&h, HintId::InputDomainUser).severity, Severity::Info);
 }
 
 #[test]
@@ -1185,7 +1127,7 @@ fn domain_user_typed_with_two_backslashes() {
         ..password_plan(PASSWORD)
     };
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
-    let d = find(&h, "input.domain-user");
+    let d = find(&h, HintId::InputDomainUser);
     assert_eq!(d.severity, Severity::Warning);
     assert!(d.fix.contains("single backslash"));
 }
@@ -1195,7 +1137,7 @@ fn certificate_checks_turned_off() {
     let mut plan = key_plan(KEY40);
     plan.options.insecure = true;
     let h = run(&plan, &healthy(&plan));
-    let i = find(&h, "input.insecure");
+    let i = find(&h, HintId::InputInsecure);
     assert_eq!(i.severity, Severity::Warning);
     assert!(i.fix.contains("CA file"));
 }
@@ -1210,7 +1152,7 @@ fn insecure_switch_hides_an_untrusted_certificate() {
         c.trust_error = Some("invalid peer certificate: UnknownIssuer".into());
     }
     let h = run(&plan, &t);
-    let i = find(&h, "input.insecure");
+    let i = find(&h, HintId::InputInsecure);
     assert!(i.detail.contains("would NOT have been accepted"), "{}", i.detail);
     assert!(i.evidence.as_deref().unwrap().contains("UnknownIssuer"));
 }
@@ -1229,8 +1171,8 @@ fn ca_file_that_does_not_exist() {
             },
         ),
     );
-    assert_eq!(first(&h), "input.ca-file");
-    assert!(find(&h, "input.ca-file").detail.contains("/nope/ca.pem"));
+    assert_eq!(first(&h), HintId::InputCaFile);
+    assert!(find(&h, HintId::InputCaFile).detail.contains("/nope/ca.pem"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1251,8 +1193,8 @@ fn tenant_name_misspelt_does_not_resolve() {
         },
     );
     let h = run(&plan, &t);
-    assert_eq!(first(&h), "net.dns");
-    assert!(find(&h, "net.dns").detail.contains("tenant name `acmee`"));
+    assert_eq!(first(&h), HintId::NetDns);
+    assert!(find(&h, HintId::NetDns).detail.contains("tenant name `acmee`"));
 }
 
 #[test]
@@ -1270,7 +1212,7 @@ fn internal_short_name_without_vpn() {
         },
     );
     let h = run(&plan, &t);
-    assert!(find(&h, "net.dns").detail.contains("short name"));
+    assert!(find(&h, HintId::NetDns).detail.contains("short name"));
 }
 
 #[test]
@@ -1289,8 +1231,8 @@ fn nothing_listens_on_the_port() {
             },
         ),
     );
-    assert_eq!(first(&h), "net.refused");
-    assert!(find(&h, "net.refused").detail.contains("port 8443"));
+    assert_eq!(first(&h), HintId::NetRefused);
+    assert!(find(&h, HintId::NetRefused).detail.contains("port 8443"));
 }
 
 #[test]
@@ -1312,7 +1254,7 @@ fn firewall_drops_the_connection_silently() {
         ..Default::default()
     });
     let h = run(&plan, &t);
-    let n = find(&h, "net.timeout");
+    let n = find(&h, HintId::NetTimeout);
     assert!(n.title.contains("15 s"));
     assert!(n.detail.contains("private address"), "{}", n.detail);
 }
@@ -1331,11 +1273,11 @@ fn control_room_slow_to_answer_the_login() {
     });
     t.outcome = Outcome::Unreachable;
     let h = run(&plan, &t);
-    assert_eq!(first(&h), "net.timeout");
-    assert!(find(&h, "net.timeout").detail.contains("counts as one attempt"));
+    assert_eq!(first(&h), HintId::NetTimeout);
+    assert!(find(&h, HintId::NetTimeout).detail.contains("counts as one attempt"));
     assert!(
-        !find(&h, "net.timeout").fix.contains("loop")
-            || find(&h, "net.timeout").fix.contains("do not rerun it in a loop")
+        !find(&h, HintId::NetTimeout).fix.contains("loop")
+            || find(&h, HintId::NetTimeout).fix.contains("do not rerun it in a loop")
     );
 }
 
@@ -1352,7 +1294,7 @@ fn connection_cut_by_tls_inspection() {
             },
         ),
     );
-    assert_eq!(first(&h), "net.reset");
+    assert_eq!(first(&h), HintId::NetReset);
 }
 
 #[test]
@@ -1370,7 +1312,7 @@ fn proxy_wants_a_password() {
             },
         ),
     );
-    let p = find(&h, "net.proxy");
+    let p = find(&h, HintId::NetProxy);
     assert!(p.detail.contains("407"));
     assert!(!text(p).contains("S3cretProxyPw"), "proxy passwords are secrets too");
     assert!(text(p).contains("proxy.acme.local:8080"));
@@ -1390,7 +1332,7 @@ fn proxy_address_unreachable() {
             },
         ),
     );
-    assert_eq!(find(&h, "net.proxy").title, "The proxy could not be used");
+    assert_eq!(find(&h, HintId::NetProxy).title, "The proxy could not be used");
 }
 
 #[test]
@@ -1406,7 +1348,7 @@ fn network_unreachable_off_vpn() {
             },
         ),
     );
-    assert_eq!(first(&h), "net.unreachable");
+    assert_eq!(first(&h), HintId::NetUnreachable);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1439,7 +1381,7 @@ fn corporate_tls_inspection_by_zscaler() {
         },
     );
     let h = run(&plan, &t);
-    let u = find(&h, "tls.untrusted");
+    let u = find(&h, HintId::TlsUntrusted);
     assert!(u.detail.contains("TLS-inspecting"), "{}", u.detail);
     assert!(u.fix.starts_with("1. Ask"), "CA file first: {}", u.fix);
     assert!(u.evidence.as_deref().unwrap().contains("Zscaler"));
@@ -1469,7 +1411,7 @@ fn on_prem_self_signed_certificate() {
         },
     );
     let h = run(&plan, &t);
-    assert!(find(&h, "tls.untrusted").detail.contains("self-signed"));
+    assert!(find(&h, HintId::TlsUntrusted).detail.contains("self-signed"));
 }
 
 #[test]
@@ -1493,7 +1435,7 @@ fn certificate_expired_three_days_ago() {
         },
     );
     let h = run(&plan, &t);
-    let e = find(&h, "tls.expired");
+    let e = find(&h, HintId::TlsExpired);
     assert!(e.title.contains("expired 3 days ago"), "{}", e.title);
     assert!(e.detail.contains("Let's Encrypt"));
 }
@@ -1517,7 +1459,7 @@ fn certificate_not_yet_valid_because_the_clock_is_wrong() {
         },
     );
     let h = run(&plan, &t);
-    assert!(find(&h, "tls.expired").title.contains("not valid yet"));
+    assert!(find(&h, HintId::TlsExpired).title.contains("not valid yet"));
 }
 
 #[test]
@@ -1545,7 +1487,7 @@ fn certificate_for_another_name_when_using_the_ip() {
         ..Default::default()
     });
     let h = run(&plan, &t);
-    let n = find(&h, "tls.name-mismatch");
+    let n = find(&h, HintId::TlsNameMismatch);
     assert!(n.detail.contains("IP addresses"));
     assert!(n.fix.contains("https://cr.acme.local"));
 }
@@ -1566,7 +1508,7 @@ fn plain_http_server_on_the_https_port() {
             },
         ),
     );
-    let t = find(&h, "tls.handshake");
+    let t = find(&h, HintId::TlsHandshake);
     assert!(t.detail.contains("plain http"), "{}", t.detail);
 }
 
@@ -1578,16 +1520,16 @@ fn firewall_block_page_instead_of_the_api() {
     // forum resolution: "It was probably an issue with our firewall".
     let plan = key_plan(KEY40);
     let h = run(&plan, &login_failed(&plan, resp(403, "text/html", ZSCALER_PAGE)));
-    assert_eq!(first(&h), "http.blocked");
-    let b = find(&h, "http.blocked");
+    assert_eq!(first(&h), HintId::HttpBlocked);
+    let b = find(&h, HintId::HttpBlocked);
     assert!(b.fix.contains(&format!("allow HTTPS to `{HOST}`")), "{}", b.fix);
     assert!(b.evidence.as_deref().unwrap().contains("Website blocked"));
     assert!(
-        !ids(&h).contains(&"auth.forbidden"),
+        !ids(&h).contains(&HintId::AuthForbidden),
         "a proxy's 403 is not the Control Room's"
     );
     assert!(
-        !ids(&h).contains(&"auth.retry-warning"),
+        !ids(&h).contains(&HintId::AuthRetryWarning),
         "the credentials were never checked"
     );
 }
@@ -1597,14 +1539,14 @@ fn access_denied_page_from_a_web_gateway_with_status_200() {
     let plan = key_plan(KEY40);
     let page = "<html><head><title>Access Denied</title></head><body>Your request was blocked by the web security policy (Forcepoint).</body></html>";
     let h = run(&plan, &login_failed(&plan, resp(200, "text/html", page)));
-    assert_eq!(first(&h), "http.blocked");
+    assert_eq!(first(&h), HintId::HttpBlocked);
 }
 
 #[test]
 fn plain_403_without_the_control_room_error_shape() {
     let plan = key_plan(KEY40);
     let h = run(&plan, &login_failed(&plan, resp(403, "text/plain", "Forbidden")));
-    assert_eq!(first(&h), "http.blocked");
+    assert_eq!(first(&h), HintId::HttpBlocked);
 }
 
 #[test]
@@ -1618,11 +1560,14 @@ fn web_interface_answered_instead_of_the_api() {
         &plan,
         &login_failed(&plan, resp(200, "text/html; charset=utf-8", WEB_UI)),
     );
-    assert_eq!(first(&h), "http.not-api");
-    let n = find(&h, "http.not-api");
+    assert_eq!(first(&h), HintId::HttpNotApi);
+    let n = find(&h, HintId::HttpNotApi);
     assert!(n.title.contains("web page"));
     assert!(n.detail.contains("Automation 360"));
-    assert!(!ids(&h).contains(&"http.blocked"), "the web UI is not a block page");
+    assert!(
+        !ids(&h).contains(&HintId::HttpBlocked),
+        "the web UI is not a block page"
+    );
 }
 
 #[test]
@@ -1635,7 +1580,7 @@ fn nothing_at_v2_authentication() {
             resp(404, "text/html", "<html><title>404 Not Found</title></html>"),
         ),
     );
-    assert_eq!(first(&h), "http.not-found");
+    assert_eq!(first(&h), HintId::HttpNotFound);
 }
 
 #[test]
@@ -1646,7 +1591,7 @@ fn method_not_allowed() {
         &plan,
         &login_failed(&plan, with_header(resp(405, "", ""), "allow", "GET, HEAD")),
     );
-    let m = find(&h, "http.method");
+    let m = find(&h, HintId::HttpMethod);
     assert!(m.evidence.as_deref().unwrap().contains("Allow: GET, HEAD"));
 }
 
@@ -1660,7 +1605,7 @@ fn login_redirected_to_single_sign_on() {
         "https://login.microsoftonline.com/common/saml2?SAMLRequest=x",
     );
     let h = run(&plan, &login_failed(&plan, r));
-    let red = find(&h, "http.redirect");
+    let red = find(&h, HintId::HttpRedirect);
     assert!(red.title.contains("single sign-on"));
     assert!(red.fix.contains("API key"));
 }
@@ -1674,7 +1619,7 @@ fn login_redirected_to_another_host() {
         "https://newcr.acme.com/v2/authentication",
     );
     let h = run(&plan, &login_failed(&plan, r));
-    let red = find(&h, "http.redirect");
+    let red = find(&h, HintId::HttpRedirect);
     assert!(red.fix.contains("https://newcr.acme.com"));
 }
 
@@ -1685,7 +1630,7 @@ fn too_many_requests() {
         &plan,
         &login_failed(&plan, with_header(resp(429, "", ""), "Retry-After", "120")),
     );
-    let r = find(&h, "http.rate-limited");
+    let r = find(&h, HintId::HttpRateLimited);
     assert!(r.fix.contains("120 seconds"));
 }
 
@@ -1703,9 +1648,9 @@ fn gateway_answers_502() {
             ),
         ),
     );
-    assert_eq!(first(&h), "http.server-error");
+    assert_eq!(first(&h), HintId::HttpServerError);
     assert!(
-        find(&h, "http.server-error")
+        find(&h, HintId::HttpServerError)
             .detail
             .contains("not caused by your credentials")
     );
@@ -1719,8 +1664,8 @@ fn um1110_with_an_api_key_from_the_forum() {
     // forum: UM1110 verbatim, with a key login; the message mentions a password.
     let plan = key_plan(KEY40);
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
-    assert_eq!(ids(&h), vec!["auth.bad-credentials", "auth.retry-warning"]);
-    let b = find(&h, "auth.bad-credentials");
+    assert_eq!(ids(&h), vec![HintId::AuthBadCredentials, HintId::AuthRetryWarning]);
+    let b = find(&h, HintId::AuthBadCredentials);
     assert!(b.title.contains("svc_api") && b.title.contains("API key"));
     assert!(
         b.detail.contains("(1) the key was generated by another user"),
@@ -1739,7 +1684,7 @@ fn um1110_with_an_api_key_from_the_forum() {
             .unwrap()
             .contains("Either your username or your password is incorrect")
     );
-    let r = find(&h, "auth.retry-warning");
+    let r = find(&h, HintId::AuthRetryWarning);
     assert!(r.detail.contains("three failed logins"));
 }
 
@@ -1748,19 +1693,19 @@ fn um1110_with_a_password() {
     // ref §7.15: SSO users have no Control Room password.
     let plan = password_plan(PASSWORD);
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
-    let b = find(&h, "auth.bad-credentials");
+    let b = find(&h, HintId::AuthBadCredentials);
     assert!(b.detail.contains("(1) the password is wrong"), "{}", b.detail);
     assert!(b.detail.contains("single sign-on"));
     assert!(b.detail.contains("Caps Lock"));
     assert!(!b.detail.contains("talks about a password even though"));
-    assert!(ids(&h).contains(&"auth.retry-warning"));
+    assert!(ids(&h).contains(&HintId::AuthRetryWarning));
 }
 
 #[test]
 fn empty_401_is_still_a_rejection() {
     let plan = key_plan(KEY40);
     let h = run(&plan, &login_failed(&plan, resp(401, "", "")));
-    assert_eq!(first(&h), "auth.bad-credentials");
+    assert_eq!(first(&h), HintId::AuthBadCredentials);
 }
 
 #[test]
@@ -1768,8 +1713,8 @@ fn generic_server_exception_from_the_forum() {
     // forum: `{"code": "generic.server.exception", ...}` on /v2/authentication; resolved as "our firewall".
     let plan = key_plan(KEY40);
     let h = run(&plan, &login_failed(&plan, json(500, GENERIC)));
-    assert_eq!(first(&h), "auth.server-exception");
-    let s = find(&h, "auth.server-exception");
+    assert_eq!(first(&h), HintId::AuthServerException);
+    let s = find(&h, HintId::AuthServerException);
     assert!(s.detail.contains("well-formed"));
     assert!(s.detail.contains("firewall"));
     assert!(s.detail.contains("v2"));
@@ -1782,7 +1727,7 @@ fn generic_server_exception_from_the_forum() {
         s.evidence
     );
     assert!(
-        !ids(&h).contains(&"http.server-error"),
+        !ids(&h).contains(&HintId::HttpServerError),
         "it is the Control Room's own body"
     );
 }
@@ -1792,8 +1737,8 @@ fn control_room_refuses_api_use_with_403() {
     let plan = key_plan(KEY40);
     let body = r#"{"code":"UM1150","details":null,"message":"You are not authorized to perform this action"}"#;
     let h = run(&plan, &login_failed(&plan, json(403, body)));
-    assert_eq!(first(&h), "auth.forbidden");
-    assert!(find(&h, "auth.forbidden").fix.contains("*Administration > Roles*"));
+    assert_eq!(first(&h), HintId::AuthForbidden);
+    assert!(find(&h, HintId::AuthForbidden).fix.contains("*Administration > Roles*"));
 }
 
 #[test]
@@ -1803,24 +1748,24 @@ fn account_disabled_after_three_failed_logins() {
     let body =
         r#"{"code":"UM1111","details":null,"message":"User is disabled. Contact your Control Room administrator."}"#;
     let h = run(&plan, &login_failed(&plan, json(401, body)));
-    assert_eq!(first(&h), "auth.disabled");
-    assert!(!ids(&h).contains(&"auth.bad-credentials"));
-    assert!(find(&h, "auth.retry-warning").detail.contains("already disabled"));
+    assert_eq!(first(&h), HintId::AuthDisabled);
+    assert!(!ids(&h).contains(&HintId::AuthBadCredentials));
+    assert!(find(&h, HintId::AuthRetryWarning).detail.contains("already disabled"));
 }
 
 #[test]
 fn caps_lock_in_um1110_details_is_not_a_locked_account() {
     let plan = key_plan(KEY40);
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
-    assert!(!ids(&h).contains(&"auth.disabled"));
+    assert!(!ids(&h).contains(&HintId::AuthDisabled));
 }
 
 #[test]
 fn login_answered_200_without_a_token() {
     let plan = key_plan(KEY40);
     let h = run(&plan, &login_failed(&plan, json(200, r#"{"user":{"id":1}}"#)));
-    assert_eq!(first(&h), "auth.no-token");
-    assert!(find(&h, "auth.no-token").detail.contains("`user`"));
+    assert_eq!(first(&h), HintId::AuthNoToken);
+    assert!(find(&h, HintId::AuthNoToken).detail.contains("`user`"));
 }
 
 #[test]
@@ -1831,18 +1776,18 @@ fn community_edition_host() {
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
-    assert_eq!(find(&h, "auth.community-edition").severity, Severity::Info);
+    assert_eq!(find(&h, HintId::AuthCommunityEdition).severity, Severity::Info);
     let h = run(
         &plan,
         &login_failed(&plan, json(403, r#"{"code":"X1","message":"Not licensed"}"#)),
     );
-    assert_eq!(find(&h, "auth.community-edition").severity, Severity::Warning);
-    assert!(find(&h, "auth.forbidden").detail.contains("Community Edition"));
+    assert_eq!(find(&h, HintId::AuthCommunityEdition).severity, Severity::Warning);
+    assert!(find(&h, HintId::AuthForbidden).detail.contains("Community Edition"));
     let other = Plan {
         input_url: "https://communityx.my.automationanywhere.digital".into(),
         ..key_plan(KEY40)
     };
-    assert!(!ids(&run(&other, &healthy(&other))).contains(&"auth.community-edition"));
+    assert!(!ids(&run(&other, &healthy(&other))).contains(&HintId::AuthCommunityEdition));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1856,11 +1801,11 @@ fn valid_false_right_after_a_password_login() {
         &plan,
         &validate_answered(&plan, json(200, r#"{"valid": false}"#), Some(false)),
     );
-    assert_eq!(first(&h), "token.invalid");
-    let i = find(&h, "token.invalid");
+    assert_eq!(first(&h), HintId::TokenInvalid);
+    let i = find(&h, HintId::TokenInvalid);
     assert!(i.detail.contains("(1) another login of `jdoe`"), "{}", i.detail);
     assert!(i.detail.contains("load balancer"));
-    assert_eq!(find(&h, "auth.session-replaced").severity, Severity::Warning);
+    assert_eq!(find(&h, HintId::AuthSessionReplaced).severity, Severity::Warning);
 }
 
 #[test]
@@ -1873,7 +1818,7 @@ fn valid_false_with_load_balancer_cookie() {
     );
     t.outcome = Outcome::Rejected;
     let h = run(&plan, &t);
-    let i = find(&h, "token.invalid");
+    let i = find(&h, HintId::TokenInvalid);
     assert!(
         i.detail.contains("(1) the Control Room runs on several servers"),
         "{}",
@@ -1900,8 +1845,8 @@ fn valid_false_because_the_clock_is_an_hour_off() {
         }
     });
     let h = run(&plan, &t);
-    assert_eq!(ids(&h)[..2], ["token.clock-skew", "token.invalid"]);
-    let c = find(&h, "token.clock-skew");
+    assert_eq!(ids(&h)[..2], [HintId::TokenClockSkew, HintId::TokenInvalid]);
+    let c = find(&h, HintId::TokenClockSkew);
     assert!(
         c.title.contains("1 hour") || c.title.contains("60 minutes"),
         "{}",
@@ -1913,7 +1858,7 @@ fn valid_false_because_the_clock_is_an_hour_off() {
         c.detail
     );
     assert!(c.detail.contains("already expired"));
-    assert!(find(&h, "token.invalid").fix.starts_with("1. Fix the clock"));
+    assert!(find(&h, HintId::TokenInvalid).fix.starts_with("1. Fix the clock"));
 }
 
 #[test]
@@ -1922,7 +1867,7 @@ fn clock_skew_on_a_healthy_check_is_a_warning() {
     let mut t = healthy(&plan);
     t.token_received_at = Some(NOW + 600);
     let h = run(&plan, &t);
-    assert_eq!(find(&h, "token.clock-skew").severity, Severity::Warning);
+    assert_eq!(find(&h, HintId::TokenClockSkew).severity, Severity::Warning);
 }
 
 #[test]
@@ -1930,7 +1875,7 @@ fn small_clock_difference_is_ignored() {
     let plan = key_plan(KEY40);
     let mut t = healthy(&plan);
     t.token_received_at = Some(NOW + 299);
-    assert!(!ids(&run(&plan, &t)).contains(&"token.clock-skew"));
+    assert!(!ids(&run(&plan, &t)).contains(&HintId::TokenClockSkew));
 }
 
 #[test]
@@ -1938,11 +1883,11 @@ fn um1117_although_the_header_was_sent() {
     // [F2] verbatim UM1117; we did send X-Authorization, so something in between stripped it.
     let plan = key_plan(KEY40);
     let h = run(&plan, &validate_answered(&plan, json(401, UM1117), None));
-    assert_eq!(first(&h), "token.header-missing");
-    let m = find(&h, "token.header-missing");
+    assert_eq!(first(&h), HintId::TokenHeaderMissing);
+    let m = find(&h, HintId::TokenHeaderMissing);
     assert!(m.detail.contains("removed the header"));
     assert!(m.evidence.as_deref().unwrap().contains("X-Authorization was sent"));
-    assert!(!ids(&h).contains(&"token.invalid"));
+    assert!(!ids(&h).contains(&HintId::TokenInvalid));
 }
 
 #[test]
@@ -1952,8 +1897,8 @@ fn validate_answered_by_a_block_page() {
         &plan,
         &validate_answered(&plan, resp(403, "text/html", ZSCALER_PAGE), None),
     );
-    assert_eq!(first(&h), "http.blocked");
-    assert_eq!(find(&h, "http.blocked").step, Some(StepName::Validate));
+    assert_eq!(first(&h), HintId::HttpBlocked);
+    assert_eq!(find(&h, HintId::HttpBlocked).step, Some(StepName::Validate));
 }
 
 #[test]
@@ -1966,8 +1911,8 @@ fn token_that_is_not_a_jwt() {
         ..Default::default()
     });
     let h = run(&plan, &t);
-    assert_eq!(find(&h, "token.not-jwt").severity, Severity::Warning);
-    assert!(!ids(&h).contains(&"token.expiry"));
+    assert_eq!(find(&h, HintId::TokenNotJwt).severity, Severity::Warning);
+    assert!(!ids(&h).contains(&HintId::TokenExpiry));
 }
 
 #[test]
@@ -1980,8 +1925,8 @@ fn logout_not_answering_204() {
     });
     let h = run(&plan, &t);
     assert!(h.iter().all(|h| h.severity != Severity::Error), "{:?}", ids(&h));
-    assert!(find(&h, "logout.failed").detail.contains("X-Authorization"));
-    assert_eq!(find(&h, "token.header-missing").step, Some(StepName::Logout));
+    assert!(find(&h, HintId::LogoutFailed).detail.contains("X-Authorization"));
+    assert_eq!(find(&h, HintId::TokenHeaderMissing).step, Some(StepName::Logout));
 }
 
 #[test]
@@ -1998,10 +1943,16 @@ fn logout_timed_out() {
     });
     let h = run(&plan, &t);
     assert!(
-        !ids(&h).contains(&"net.timeout"),
+        !ids(&h).contains(&HintId::NetTimeout),
         "logout problems are only logout.failed"
     );
-    assert!(find(&h, "logout.failed").evidence.as_deref().unwrap().contains("15"));
+    assert!(
+        find(&h, HintId::LogoutFailed)
+            .evidence
+            .as_deref()
+            .unwrap()
+            .contains("15")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2013,7 +1964,7 @@ fn cancelled_check_is_not_an_error() {
     let mut t = failed_at(&plan, StepName::Connect, StepError::Cancelled);
     t.outcome = Outcome::Cancelled;
     let h = run(&plan, &t);
-    assert_eq!(ids(&h), vec!["check.cancelled"]);
+    assert_eq!(ids(&h), vec![HintId::CheckCancelled]);
 }
 
 #[test]

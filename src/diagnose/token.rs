@@ -6,7 +6,7 @@ use super::rank::{CONTEXT, LEAD, LIKELY, NOTE, ROOT};
 use super::text::{
     cr_error_evidence, fmt_span, fmt_unix, numbered, parse_date, response_evidence, shorten, status_line,
 };
-use super::{Hint, Severity, links};
+use super::{Hint, HintId, Severity, links};
 use crate::transcript::{RecordedResponse, StepName, StepStatus};
 
 /// More than this between the token's clock and ours is worth a hint (design §3.3).
@@ -68,7 +68,7 @@ fn clock_skew(cx: &Ctx, out: &mut Vec<Hint>) -> Option<i64> {
     };
     let direction = if skew > 0 { "behind" } else { "ahead of" };
     out.push(
-        Hint::new("token.clock-skew", severity, format!("The token's time and this computer's clock differ by {}", fmt_span(skew)))
+        Hint::new(HintId::TokenClockSkew, severity, format!("The token's time and this computer's clock differ by {}", fmt_span(skew)))
             .detail(format!(
                 "The token says it was issued at {}, while this computer's clock said {} when it arrived: the token's \
                  clock is {} {} this computer's.{}{which} Tokens are checked against their issue and expiry times, so \
@@ -108,7 +108,7 @@ fn not_jwt(cx: &Ctx, out: &mut Vec<Hint>) {
         return;
     }
     out.push(
-        Hint::new("token.not-jwt", Severity::Warning, "The token that came back is not a Control Room token")
+        Hint::new(HintId::TokenNotJwt, Severity::Warning, "The token that came back is not a Control Room token")
             .detail(format!(
                 "The login answered with a token of {} characters that is not a JSON Web Token (a Control Room token \
                  starts with `eyJ` and has three parts separated by dots). Something other than the Control Room may \
@@ -144,7 +144,7 @@ fn expiry(cx: &Ctx, out: &mut Vec<Hint>) {
     };
     out.push(
         Hint::new(
-            "token.expiry",
+            HintId::TokenExpiry,
             Severity::Info,
             format!("The token is valid until {}", fmt_unix(exp)),
         )
@@ -205,7 +205,7 @@ fn header_missing(cx: &Ctx, out: &mut Vec<Hint>) {
         };
         out.push(
             Hint::new(
-                "token.header-missing",
+                HintId::TokenHeaderMissing,
                 severity,
                 "The token did not reach the Control Room in the X-Authorization header",
             )
@@ -300,7 +300,7 @@ fn invalid(cx: &Ctx, out: &mut Vec<Hint>, skew: Option<i64>) {
     };
     out.push(
         Hint::new(
-            "token.invalid",
+            HintId::TokenInvalid,
             Severity::Error,
             "The Control Room reported the token it just issued as not valid",
         )
@@ -359,10 +359,10 @@ fn logout(cx: &Ctx, out: &mut Vec<Hint>) {
             .unwrap_or_else(|| " until it expires (20 minutes by default)".into());
     let header = out
         .iter()
-        .any(|h| h.id == "token.header-missing" && h.step == Some(StepName::Logout));
+        .any(|h| h.id == HintId::TokenHeaderMissing && h.step == Some(StepName::Logout));
     out.push(
         Hint::new(
-            "logout.failed",
+            HintId::LogoutFailed,
             Severity::Warning,
             "The test session could not be closed",
         )

@@ -90,7 +90,7 @@ fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, cmds: &mut Vec<C
                 if let Some(link) = hint.link {
                     ui.hyperlink_to("Documentation", link);
                 }
-                ui.weak(RichText::new(hint.id).monospace().small());
+                ui.weak(RichText::new(hint.id.as_str()).monospace().small());
             });
         });
 }

@@ -89,7 +89,7 @@ async fn wrong_api_key_is_rejected_with_exactly_one_login_attempt() {
         .clone()
         .unwrap();
     assert_eq!(resp.control_room_error().unwrap().code.as_deref(), Some("UM1110"));
-    let ids: Vec<_> = r.hints.iter().map(|h| h.id).collect();
+    let ids: Vec<_> = r.hints.iter().map(|h| h.id.as_str()).collect();
     assert!(ids.contains(&"auth.bad-credentials"), "{ids:?}");
     assert!(ids.contains(&"auth.retry-warning"), "{ids:?}");
     assert_eq!(

@@ -6,7 +6,7 @@
 //! `src/diagnose/tests.rs` cover them.
 
 use aa_conntest::demo::{self, DemoOptions, DemoServer, Scenario};
-use aa_conntest::diagnose::{ALL_IDS, Hint, Severity};
+use aa_conntest::diagnose::{Hint, HintId, Severity};
 use aa_conntest::engine::{self, CancelToken};
 use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
 use aa_conntest::secret::Secret;
@@ -35,7 +35,7 @@ struct Run {
 
 impl Run {
     fn ids(&self) -> Vec<&'static str> {
-        self.hints.iter().map(|h| h.id).collect()
+        self.hints.iter().map(|h| h.id.as_str()).collect()
     }
 
     fn has(&self, id: &str) -> &Hint {
@@ -47,7 +47,7 @@ impl Run {
 
     fn first(&self, id: &str) -> &Hint {
         assert_eq!(
-            self.hints.first().map(|h| h.id),
+            self.hints.first().map(|h| h.id.as_str()),
             Some(id),
             "expected {id} first; hints {:?}\nsteps {:#?}",
             self.ids(),
@@ -179,9 +179,9 @@ fn asserted_ids() -> std::collections::BTreeSet<String> {
 #[test]
 fn every_id_is_provoked_for_real_or_explained() {
     let asserted = asserted_ids();
-    for id in ALL_IDS {
-        let provoked = asserted.contains(*id);
-        let unit_only = UNIT_ONLY.iter().any(|(u, _)| u == id);
+    for id in HintId::ALL {
+        let provoked = asserted.contains(id.as_str());
+        let unit_only = UNIT_ONLY.iter().any(|(u, _)| *u == id.as_str());
         assert!(
             provoked ^ unit_only,
             "{id}: asserted by a real test {provoked}, unit-only {unit_only}"

@@ -1,0 +1,185 @@
+//! The hint ids: one enum, declared in catalogue order (`docs/hints.md` is generated from it).
+//!
+//! The string of each id ([`HintId::as_str`]) is a contract: reports, the CLI text and the profiles'
+//! history carry it. A misspelt id does not compile, and [`HintId::ALL`] comes from the same list, so
+//! there is no second list to keep in step.
+
+use super::Severity;
+use std::fmt;
+
+macro_rules! hint_ids {
+    ($($variant:ident = $id:literal, [$($sev:ident),+], $situation:literal;)+) => {
+        /// A hint's stable id. Declaration order is the catalogue order, which also breaks ties when
+        /// hints are ranked.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum HintId {
+            $(#[doc = $situation] $variant,)+
+        }
+
+        impl HintId {
+            /// Every id, in catalogue order.
+            pub const ALL: &'static [HintId] = &[$(HintId::$variant,)+];
+
+            /// The stable id written in reports, e.g. `auth.bad-credentials`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(HintId::$variant => $id,)+
+                }
+            }
+
+            /// The situation that produces this hint, in one line (the catalogue's second column).
+            pub const fn situation(self) -> &'static str {
+                match self {
+                    $(HintId::$variant => $situation,)+
+                }
+            }
+
+            /// The severities this hint can have; the tests check every hint they see against it.
+            pub const fn severities(self) -> &'static [Severity] {
+                match self {
+                    $(HintId::$variant => &[$(Severity::$sev),+],)+
+                }
+            }
+        }
+    };
+}
+
+hint_ids! {
+    UrlMissing = "url.missing", [Error], "no Control Room URL was given";
+    UrlInvalid = "url.invalid", [Error], "the URL cannot be parsed";
+    UrlNoScheme = "url.no-scheme", [Error, Warning, Info], "no `https://`; https was assumed (an error when the port then answered plain http)";
+    UrlHttp = "url.http", [Warning, Info], "plain `http://`: secrets travel unencrypted, and a redirect to https breaks the POST (info only on this computer)";
+    UrlPathDropped = "url.path-dropped", [Info], "the URL carried a path, query or fragment (`/#/login`, `/swagger/`, a copied page) that was dropped";
+    UrlV1Endpoint = "url.v1-endpoint", [Warning], "the URL pointed at `/v1/authentication` (discontinued since A360 v.33); the check uses v2";
+    InputUsernameMissing = "input.username-missing", [Error], "the username field is empty";
+    InputSecretMissing = "input.secret-missing", [Error], "the API key or password field is empty (or only whitespace)";
+    InputWhitespace = "input.whitespace", [Warning], "leading/trailing spaces or a line break in a field";
+    InputSmartQuotes = "input.smart-quotes", [Error, Warning], "curly quotes in a field (pasted from a document or a forum post); an error when the login was then refused";
+    InputKeyIsToken = "input.key-is-token", [Error], "the \"API key\" is a JWT (`eyJ…`, three dot-separated parts): a token was pasted, not a key";
+    InputKeyLength = "input.key-length", [Error, Warning], "the API key is not 40 characters; an error when the login was then refused";
+    InputDomainUser = "input.domain-user", [Warning, Info], "the username has a `DOMAIN\\user` backslash (fine: it is escaped for JSON); a warning when it was typed twice";
+    InputInsecure = "input.insecure", [Warning], "certificate checks are turned off for this check";
+    NetDns = "net.dns", [Error], "the host name does not resolve (typo, VPN, internal DNS)";
+    NetRefused = "net.refused", [Error], "connection refused (wrong host or port, service down)";
+    NetTimeout = "net.timeout", [Error], "no answer in time (firewall dropping, VPN or proxy needed)";
+    NetReset = "net.reset", [Error], "the connection was cut (firewall, proxy, TLS inspection)";
+    NetProxy = "net.proxy", [Error], "the proxy refused, needs authentication (407), or is unreachable";
+    TlsUntrusted = "tls.untrusted", [Error], "certificate not trusted (self-signed, private CA, corporate TLS inspection)";
+    TlsExpired = "tls.expired", [Error], "certificate expired or not yet valid";
+    TlsNameMismatch = "tls.name-mismatch", [Error], "certificate is for another host name";
+    TlsHandshake = "tls.handshake", [Error], "any other TLS failure (e.g. plain HTTP on the TLS port)";
+    HttpRedirect = "http.redirect", [Error], "the server redirected the login (to https, to an SSO page, elsewhere); not followed";
+    HttpNotApi = "http.not-api", [Error], "the answer is HTML or other non-JSON where the API answers JSON (the web UI, a wrong URL, not HTTP at all)";
+    HttpBlocked = "http.blocked", [Error], "the answer looks like a firewall or proxy block page, or a 403 that is not the Control Room's";
+    HttpNotFound = "http.not-found", [Error], "404: no Control Room API at this address";
+    HttpMethod = "http.method", [Error], "405: the request arrived with another method (often after a redirect)";
+    HttpRateLimited = "http.rate-limited", [Error], "429: too many requests";
+    HttpServerError = "http.server-error", [Error], "5xx that is not the Control Room's own error body";
+    AuthBadCredentials = "auth.bad-credentials", [Error], "the Control Room rejected the username with this key or password (e.g. `UM1110`); causes differ for key and password";
+    AuthServerException = "auth.server-exception", [Error], "`generic.server.exception`: the Control Room could not process the login request";
+    AuthForbidden = "auth.forbidden", [Error], "403 from the Control Room itself: permission or licence";
+    AuthDisabled = "auth.disabled", [Error], "the account is disabled or locked";
+    AuthNoToken = "auth.no-token", [Error], "a 2xx answer without a token";
+    AuthRetryWarning = "auth.retry-warning", [Warning], "after any rejected login: repeated failures disable the account; no automatic retry";
+    AuthSessionReplaced = "auth.session-replaced", [Warning, Info], "password login without multi-login may end the same user's other sessions";
+    AuthCommunityEdition = "auth.community-edition", [Warning, Info], "the host is a Community Edition Control Room: API use is limited";
+    TokenNotJwt = "token.not-jwt", [Warning], "the token that came back is not a JWT";
+    TokenExpiry = "token.expiry", [Info], "when the token expires (from its `exp` claim)";
+    TokenClockSkew = "token.clock-skew", [Error, Warning], "the token's `iat`/`exp` disagree with this computer's clock by more than 5 minutes";
+    TokenInvalid = "token.invalid", [Error], "validate answered `{\"valid\": false}` for a token just issued";
+    TokenHeaderMissing = "token.header-missing", [Error, Warning], "`UM1117`: the token must travel in the `X-Authorization` header (a warning when only the logout got it)";
+    LogoutFailed = "logout.failed", [Warning], "the logout call did not answer 204";
+    NetUnreachable = "net.unreachable", [Error], "no network path to the address (no route, network down, VPN off)";
+    InputCaFile = "input.ca-file", [Error], "the CA file given in the options cannot be read or holds no certificate";
+    CheckCancelled = "check.cancelled", [Info], "the check was cancelled before it finished";
+    CheckUnexplained = "check.unexplained", [Error], "the check failed in a way no rule recognises (the fallback, so a failure always has an error hint)";
+}
+
+impl HintId {
+    /// The id whose [`as_str`](Self::as_str) is `s`.
+    pub fn from_id(s: &str) -> Option<HintId> {
+        Self::ALL.iter().copied().find(|id| id.as_str() == s)
+    }
+}
+
+impl fmt::Display for HintId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for HintId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for HintId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<HintId> for &str {
+    fn eq(&self, other: &HintId) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl serde::Serialize for HintId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_well_formed_and_named_after_their_variant() {
+        let mut seen = std::collections::HashSet::new();
+        for id in HintId::ALL {
+            let s = id.as_str();
+            assert!(seen.insert(s), "{s} twice");
+            let (area, name) = s.split_once('.').unwrap_or_else(|| panic!("{s}: no area"));
+            assert!(
+                !area.is_empty() && area.chars().all(|c| c.is_ascii_lowercase()),
+                "{s}: area"
+            );
+            assert!(
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{s}: name"
+            );
+            // `auth.bad-credentials` is `AuthBadCredentials`: a reader finds one from the other.
+            let pascal: String = s
+                .split(['.', '-'])
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect();
+            assert_eq!(format!("{id:?}"), pascal);
+            assert_eq!(HintId::from_id(s), Some(*id));
+            assert!(!id.severities().is_empty() && !id.situation().is_empty());
+        }
+        assert_eq!(HintId::from_id("auth.bad-credential"), None);
+    }
+
+    #[test]
+    fn compares_and_serialises_as_its_string() {
+        let id = HintId::AuthBadCredentials;
+        assert!(id == "auth.bad-credentials");
+        assert!("auth.bad-credentials" == id);
+        assert_eq!(id.to_string(), "auth.bad-credentials");
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"auth.bad-credentials\"");
+        // Declaration order is the catalogue order.
+        assert!(HintId::UrlMissing < HintId::CheckUnexplained);
+        assert_eq!(HintId::ALL.first(), Some(&HintId::UrlMissing));
+    }
+}
