@@ -1,12 +1,13 @@
 //! The report as Markdown for a support ticket or an email, from the same data as the JSON
-//! report (design §3.2): outcome, target, steps, each request and response (already redacted),
+//! report (`docs/report.md`): outcome, target, steps, each request and response (already redacted),
 //! hints with the most likely cause first, account, connection, tool version and time.
 //! [`save_report`] writes both files atomically (the window calls it with the path from its
 //! save dialog, off the UI thread).
 
-use crate::diagnose::Severity;
-use crate::report::{Report, ReportStep};
-use crate::transcript::StepStatus;
+use crate::diagnose::{Hint, Severity};
+use crate::report::{Report, ReportRequest, ReportResponse, ReportStep};
+use crate::transcript::{AccountSummary, ConnectInfo, StepStatus, TokenInfo};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -107,9 +108,34 @@ fn step_title(name: &str) -> String {
     }
 }
 
-/// The report as Markdown.
+/// The report as Markdown: one section after the other, each written by its own function.
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
+    summary(&mut out, r);
+    diagnosis(&mut out, &r.hints);
+    steps(&mut out, &r.steps);
+    if let Some(c) = &r.connect {
+        connection(&mut out, c);
+    }
+    if let Some(a) = &r.account {
+        account(&mut out, a);
+    }
+    if let Some(t) = &r.token {
+        token(&mut out, t);
+    }
+    exchanges(&mut out, &r.steps);
+    let _ = writeln!(
+        out,
+        "---\nReport written by aa-conntest {} (schema `{}`), {}.",
+        r.tool_version,
+        r.schema,
+        crate::profiles::now_rfc3339()
+    );
+    out
+}
+
+/// The headline, the target and when it was tested.
+fn summary(out: &mut String, r: &Report) {
     let (word, sentence) = outcome_sentence(r.outcome);
     let target = r.target.base_url.as_deref().unwrap_or(r.target.input_url.as_str());
     let _ = writeln!(out, "# Control Room connection test: {word}\n");
@@ -136,45 +162,50 @@ pub fn render(r: &Report) -> String {
         out,
         "_Secrets are not in this report: API keys, passwords and tokens are replaced by a marker._\n"
     );
+}
 
-    // Hints, most likely cause first.
-    if !r.hints.is_empty() {
-        let _ = writeln!(out, "## Diagnosis\n");
-        for (i, h) in r.hints.iter().enumerate() {
-            let lead = if i == 0 && h.severity != Severity::Info {
-                "Most likely cause: "
-            } else {
-                ""
-            };
-            let title = h.title.replace(['\r', '\n'], " ");
-            let _ = writeln!(out, "### {lead}{} ({})\n", title.trim(), h.severity.as_str());
-            if !h.detail.is_empty() {
-                let _ = writeln!(out, "{}\n", h.detail.trim());
-            }
-            if !h.fix.is_empty() {
-                let _ = writeln!(out, "**What to do:**\n\n{}\n", h.fix.trim());
-            }
-            if let Some(e) = &h.evidence {
-                let _ = writeln!(out, "**Evidence:** {}\n", code(e));
-            }
-            let mut tail = format!("Hint `{}`", h.id);
-            if let Some(s) = h.step {
-                let _ = write!(tail, " · step {s}");
-            }
-            if let Some(l) = h.link {
-                let _ = write!(tail, " · <{l}>");
-            }
-            let _ = writeln!(out, "{tail}\n");
-        }
+/// The hints, most likely cause first.
+fn diagnosis(out: &mut String, hints: &[Hint]) {
+    if hints.is_empty() {
+        return;
     }
+    let _ = writeln!(out, "## Diagnosis\n");
+    for (i, h) in hints.iter().enumerate() {
+        let lead = if i == 0 && h.severity != Severity::Info {
+            "Most likely cause: "
+        } else {
+            ""
+        };
+        let title = h.title.replace(['\r', '\n'], " ");
+        let _ = writeln!(out, "### {lead}{} ({})\n", title.trim(), h.severity.as_str());
+        if !h.detail.is_empty() {
+            let _ = writeln!(out, "{}\n", h.detail.trim());
+        }
+        if !h.fix.is_empty() {
+            let _ = writeln!(out, "**What to do:**\n\n{}\n", h.fix.trim());
+        }
+        if let Some(e) = &h.evidence {
+            let _ = writeln!(out, "**Evidence:** {}\n", code(e));
+        }
+        let mut tail = format!("Hint `{}`", h.id);
+        if let Some(s) = h.step {
+            let _ = write!(tail, " · step {s}");
+        }
+        if let Some(l) = h.link {
+            let _ = write!(tail, " · <{l}>");
+        }
+        let _ = writeln!(out, "{tail}\n");
+    }
+}
 
-    // Steps table.
+/// One table row per step.
+fn steps(out: &mut String, steps: &[ReportStep]) {
     let _ = writeln!(out, "## Steps\n");
     let _ = writeln!(
         out,
         "| Step | Status | Duration | HTTP | Detail |\n|---|---|---:|---|---|"
     );
-    for s in &r.steps {
+    for s in steps {
         let duration = if s.status == StepStatus::Skipped {
             String::new()
         } else {
@@ -199,186 +230,190 @@ pub fn render(r: &Report) -> String {
         );
     }
     let _ = writeln!(out);
+}
 
-    if let Some(c) = &r.connect {
-        let _ = writeln!(out, "## Connection\n");
-        let _ = writeln!(out, "- Host: {} port {}", code(&c.host), c.port);
-        if !c.addresses.is_empty() {
-            let _ = writeln!(out, "- Resolved to: {}", cell(&c.addresses.join(", ")));
-        }
-        if let Some(a) = &c.connected_to {
-            let _ = writeln!(out, "- Connected to: {}", cell(a));
-        }
-        if let Some(p) = &c.proxy {
-            let _ = writeln!(out, "- Proxy: {}", code(p));
-        }
-        let timing = [("DNS", c.dns_ms), ("TCP", c.tcp_ms), ("TLS", c.tls_ms)]
-            .iter()
-            .filter_map(|(n, v)| v.map(|v| format!("{n} {}", ms(v))))
-            .collect::<Vec<_>>();
-        if !timing.is_empty() {
-            let _ = writeln!(out, "- Timings: {}", timing.join(", "));
-        }
-        if let Some(v) = &c.tls_version {
-            let _ = writeln!(
-                out,
-                "- TLS: {}{}",
-                cell(v),
-                c.cipher
-                    .as_deref()
-                    .map(|x| format!(", {}", cell(x)))
-                    .unwrap_or_default()
-            );
-        }
-        for (i, cert) in c.certificates.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "- Certificate {}: subject {}, issuer {}{}{}{}",
-                i + 1,
-                code(&cert.subject),
-                code(&cert.issuer),
-                cert.not_after
-                    .as_deref()
-                    .map(|x| format!(", valid until {}", cell(x)))
-                    .unwrap_or_default(),
-                if cert.sans.is_empty() {
-                    String::new()
-                } else {
-                    format!(", names {}", cell(&cert.sans.join(", ")))
-                },
-                if cert.self_signed { " (self-signed)" } else { "" }
-            );
-        }
-        let _ = writeln!(out);
+/// Where the check connected, how long each phase took, and the certificates.
+fn connection(out: &mut String, c: &ConnectInfo) {
+    let _ = writeln!(out, "## Connection\n");
+    let _ = writeln!(out, "- Host: {} port {}", code(&c.host), c.port);
+    if !c.addresses.is_empty() {
+        let _ = writeln!(out, "- Resolved to: {}", cell(&c.addresses.join(", ")));
     }
-
-    if let Some(a) = &r.account {
-        let _ = writeln!(out, "## Account\n");
-        let mut line = |label: &str, v: &Option<String>| {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                let _ = writeln!(out, "- {label}: {}", cell(v));
-            }
-        };
-        line("Username", &a.username);
-        line("User id", &a.id);
-        line("Email", &a.email);
-        line("Domain", &a.domain);
-        let name = match (&a.first_name, &a.last_name) {
-            (None, None) => None,
-            (f, l) => Some(
-                format!("{} {}", f.as_deref().unwrap_or(""), l.as_deref().unwrap_or(""))
-                    .trim()
-                    .to_string(),
-            ),
-        };
-        line("Name", &name);
-        line("Tenant", &a.tenant);
-        line("Token expires", &a.token_expires_at);
-        if !a.roles.is_empty() {
-            let _ = writeln!(out, "- Roles: {}", cell(&a.roles.join(", ")));
-        }
-        if !a.license_features.is_empty() {
-            let _ = writeln!(out, "- Licences: {}", cell(&a.license_features.join(", ")));
-        }
-        if let Some(d) = a.disabled {
-            let _ = writeln!(out, "- Disabled: {}", if d { "yes" } else { "no" });
-        }
-        if let Some(m) = a.multiple_login {
-            let _ = writeln!(out, "- Multiple login: {}", if m { "yes" } else { "no" });
-        }
-        let _ = writeln!(out);
+    if let Some(a) = &c.connected_to {
+        let _ = writeln!(out, "- Connected to: {}", cell(a));
     }
-
-    if let Some(t) = &r.token {
-        let _ = writeln!(out, "## Token\n");
+    if let Some(p) = &c.proxy {
+        let _ = writeln!(out, "- Proxy: {}", code(p));
+    }
+    let timing = [("DNS", c.dns_ms), ("TCP", c.tcp_ms), ("TLS", c.tls_ms)]
+        .iter()
+        .filter_map(|(n, v)| v.map(|v| format!("{n} {}", ms(v))))
+        .collect::<Vec<_>>();
+    if !timing.is_empty() {
+        let _ = writeln!(out, "- Timings: {}", timing.join(", "));
+    }
+    if let Some(v) = &c.tls_version {
         let _ = writeln!(
             out,
-            "- {} ({} characters){}",
-            if t.is_jwt { "A JWT" } else { "Not a JWT" },
-            t.length,
-            t.alg
+            "- TLS: {}{}",
+            cell(v),
+            c.cipher
                 .as_deref()
-                .map(|a| format!(", signed with {}", cell(a)))
+                .map(|x| format!(", {}", cell(x)))
                 .unwrap_or_default()
         );
-        for (label, v) in [("Issued at", t.iat), ("Expires at", t.exp)] {
-            if let Some(secs) = v {
-                let when = time::OffsetDateTime::from_unix_timestamp(secs)
-                    .ok()
-                    .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
-                    .unwrap_or_else(|| secs.to_string());
-                let _ = writeln!(out, "- {label}: {when}");
-            }
-        }
-        let _ = writeln!(out);
     }
+    for (i, cert) in c.certificates.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "- Certificate {}: subject {}, issuer {}{}{}{}",
+            i + 1,
+            code(&cert.subject),
+            code(&cert.issuer),
+            cert.not_after
+                .as_deref()
+                .map(|x| format!(", valid until {}", cell(x)))
+                .unwrap_or_default(),
+            if cert.sans.is_empty() {
+                String::new()
+            } else {
+                format!(", names {}", cell(&cert.sans.join(", ")))
+            },
+            if cert.self_signed { " (self-signed)" } else { "" }
+        );
+    }
+    let _ = writeln!(out);
+}
 
-    let with_http: Vec<&ReportStep> = r
-        .steps
+/// Who the account is, from the login answer.
+fn account(out: &mut String, a: &AccountSummary) {
+    let _ = writeln!(out, "## Account\n");
+    let mut line = |label: &str, v: &Option<String>| {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            let _ = writeln!(out, "- {label}: {}", cell(v));
+        }
+    };
+    line("Username", &a.username);
+    line("User id", &a.id);
+    line("Email", &a.email);
+    line("Domain", &a.domain);
+    let name = match (&a.first_name, &a.last_name) {
+        (None, None) => None,
+        (f, l) => Some(
+            format!("{} {}", f.as_deref().unwrap_or(""), l.as_deref().unwrap_or(""))
+                .trim()
+                .to_string(),
+        ),
+    };
+    line("Name", &name);
+    line("Tenant", &a.tenant);
+    line("Token expires", &a.token_expires_at);
+    if !a.roles.is_empty() {
+        let _ = writeln!(out, "- Roles: {}", cell(&a.roles.join(", ")));
+    }
+    if !a.license_features.is_empty() {
+        let _ = writeln!(out, "- Licences: {}", cell(&a.license_features.join(", ")));
+    }
+    if let Some(d) = a.disabled {
+        let _ = writeln!(out, "- Disabled: {}", if d { "yes" } else { "no" });
+    }
+    if let Some(m) = a.multiple_login {
+        let _ = writeln!(out, "- Multiple login: {}", if m { "yes" } else { "no" });
+    }
+    let _ = writeln!(out);
+}
+
+/// What the token says about itself (never the token).
+fn token(out: &mut String, t: &TokenInfo) {
+    let _ = writeln!(out, "## Token\n");
+    let _ = writeln!(
+        out,
+        "- {} ({} characters){}",
+        if t.is_jwt { "A JWT" } else { "Not a JWT" },
+        t.length,
+        t.alg
+            .as_deref()
+            .map(|a| format!(", signed with {}", cell(a)))
+            .unwrap_or_default()
+    );
+    for (label, v) in [("Issued at", t.iat), ("Expires at", t.exp)] {
+        if let Some(secs) = v {
+            let when = time::OffsetDateTime::from_unix_timestamp(secs)
+                .ok()
+                .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
+                .unwrap_or_else(|| secs.to_string());
+            let _ = writeln!(out, "- {label}: {when}");
+        }
+    }
+    let _ = writeln!(out);
+}
+
+/// Each step's request and response, as recorded (already redacted).
+fn exchanges(out: &mut String, steps: &[ReportStep]) {
+    let with_http: Vec<&ReportStep> = steps
         .iter()
         .filter(|s| s.request.is_some() || s.response.is_some())
         .collect();
-    if !with_http.is_empty() {
-        let _ = writeln!(out, "## Requests and responses\n");
-        for s in with_http {
-            let _ = writeln!(out, "### {}\n", step_title(s.name));
-            if let Some(req) = &s.request {
-                let _ = writeln!(out, "**Request:** {}\n", code(&format!("{} {}", req.method, req.url)));
-                if !req.headers.is_empty() {
-                    let h: String = req.headers.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
-                    fenced(&mut out, "http", &h);
-                    let _ = writeln!(out);
-                }
-                if let Some(b) = req.body.as_deref().filter(|b| !b.is_empty()) {
-                    let (text, lang, cut) = body_text(b);
-                    fenced(&mut out, lang, &text);
-                    if let Some(n) = cut {
-                        let _ = writeln!(out, "_{n} more characters cut; the JSON report has the whole body._");
-                    }
-                    let _ = writeln!(out);
-                }
-            }
-            if let Some(res) = &s.response {
-                let _ = writeln!(
-                    out,
-                    "**Response:** HTTP {}{}{}\n",
-                    res.status,
-                    if s.duration_ms > 0.0 {
-                        format!(" after {}", ms(s.duration_ms))
-                    } else {
-                        String::new()
-                    },
-                    if res.truncated {
-                        " (the body was longer than the read limit and was cut)"
-                    } else {
-                        ""
-                    }
-                );
-                if !res.headers.is_empty() {
-                    let h: String = res.headers.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
-                    fenced(&mut out, "http", &h);
-                    let _ = writeln!(out);
-                }
-                if !res.body.is_empty() {
-                    let (text, lang, cut) = body_text(&res.body);
-                    fenced(&mut out, lang, &text);
-                    if let Some(n) = cut {
-                        let _ = writeln!(out, "_{n} more characters cut; the JSON report has the whole body._");
-                    }
-                    let _ = writeln!(out);
-                }
-            }
+    if with_http.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Requests and responses\n");
+    for s in with_http {
+        let _ = writeln!(out, "### {}\n", step_title(s.name));
+        if let Some(req) = &s.request {
+            request(out, req);
+        }
+        if let Some(res) = &s.response {
+            response(out, s.duration_ms, res);
         }
     }
+}
 
+fn request(out: &mut String, req: &ReportRequest) {
+    let _ = writeln!(out, "**Request:** {}\n", code(&format!("{} {}", req.method, req.url)));
+    headers(out, &req.headers);
+    if let Some(b) = req.body.as_deref().filter(|b| !b.is_empty()) {
+        body(out, b);
+    }
+}
+
+fn response(out: &mut String, duration_ms: f64, res: &ReportResponse) {
     let _ = writeln!(
         out,
-        "---\nReport written by aa-conntest {} (schema `{}`), {}.",
-        r.tool_version,
-        r.schema,
-        crate::profiles::now_rfc3339()
+        "**Response:** HTTP {}{}{}\n",
+        res.status,
+        if duration_ms > 0.0 {
+            format!(" after {}", ms(duration_ms))
+        } else {
+            String::new()
+        },
+        if res.truncated {
+            " (the body was longer than the read limit and was cut)"
+        } else {
+            ""
+        }
     );
-    out
+    headers(out, &res.headers);
+    if !res.body.is_empty() {
+        body(out, &res.body);
+    }
+}
+
+fn headers(out: &mut String, headers: &BTreeMap<String, String>) {
+    if !headers.is_empty() {
+        let h: String = headers.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+        fenced(out, "http", &h);
+        let _ = writeln!(out);
+    }
+}
+
+fn body(out: &mut String, b: &str) {
+    let (text, lang, cut) = body_text(b);
+    fenced(out, lang, &text);
+    if let Some(n) = cut {
+        let _ = writeln!(out, "_{n} more characters cut; the JSON report has the whole body._");
+    }
+    let _ = writeln!(out);
 }
 
 /// Why a report could not be saved.

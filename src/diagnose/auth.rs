@@ -3,8 +3,8 @@
 //! Differential diagnosis: the same `UM1110` has different likely causes for an API key and for a
 //! password, and facts about the typed key (its length, quotes, spaces) reorder them.
 
+use super::classify::{Kind, classify};
 use super::facts::{API_KEY_LEN, Ctx};
-use super::http::{Kind, classify};
 use super::input::join;
 use super::rank::{CONTEXT, LIKELY, NOTE, ROOT};
 use super::text::{cr_error_evidence, fmt_unix, response_evidence, shorten};

@@ -126,7 +126,7 @@ impl<'a> Ctx<'a> {
     /// The login was sent and the Control Room turned it down (its own error, or a 401): the kind of
     /// failure that counts towards disabling the account.
     pub fn login_rejected(&self) -> bool {
-        use crate::diagnose::http::{Kind, classify};
+        use crate::diagnose::classify::{Kind, classify};
         self.failed(StepName::Authenticate)
             && self
                 .response(StepName::Authenticate)

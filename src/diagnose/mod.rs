@@ -2,8 +2,11 @@
 //!
 //! Each submodule looks at one link of the chain and writes its hints next to the evidence that
 //! triggers them, so a reader sees the evidence and the words together:
-//! - [`input`]: the URL and credential fields (`url.*`, `input.*`), from the plan;
-//! - [`network`]: DNS, TCP, proxy and TLS (`net.*`, `tls.*`), from the step errors and `ConnectInfo`;
+//! - [`url`]: the Control Room address as typed (`url.*`), from the plan;
+//! - [`input`]: the credential fields and options (`input.*`), from the plan;
+//! - [`network`]: DNS, TCP and proxy (`net.*`), from the step errors and `ConnectInfo`;
+//! - [`tls`]: the secure session and the certificate (`tls.*`);
+//! - [`classify`]: what kind of answer a response is (the Control Room's API, a block page, …);
 //! - [`http`]: answers that are not the Control Room's API (`http.*`): redirects, web pages, block pages;
 //! - [`auth`]: the Control Room's verdict on the login (`auth.*`);
 //! - [`token`]: the token, its validation and the logout (`token.*`, `logout.*`);
@@ -13,6 +16,7 @@
 //! facts (length, whitespace, quotes), and every text goes through a redaction pass at the end.
 
 mod auth;
+mod classify;
 mod facts;
 mod hint;
 mod http;
@@ -22,7 +26,9 @@ mod links;
 mod network;
 mod rank;
 mod text;
+mod tls;
 mod token;
+mod url;
 
 #[cfg(test)]
 mod tests;
@@ -37,6 +43,7 @@ use crate::transcript::Transcript;
 pub fn diagnose(plan: &Plan, t: &Transcript) -> Vec<Hint> {
     let cx = facts::Ctx::new(plan, t);
     let mut hints = Vec::new();
+    url::check(&cx, &mut hints);
     input::check(&cx, &mut hints);
     network::check(&cx, &mut hints);
     http::check(&cx, &mut hints);

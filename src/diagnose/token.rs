@@ -1,7 +1,7 @@
 //! `token.*` and `logout.*`: the token that came back, its validation, and the logout.
 
+use super::classify::{Kind, classify};
 use super::facts::Ctx;
-use super::http::{Kind, classify};
 use super::rank::{CONTEXT, LEAD, LIKELY, NOTE, ROOT};
 use super::text::{
     cr_error_evidence, fmt_span, fmt_unix, numbered, parse_date, response_evidence, shorten, status_line,
