@@ -2092,3 +2092,116 @@ fn no_secret_in_any_hint_of_any_case() {
         assert!(!text(x).contains(&tok[..40]), "{}", text(x));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The catalogue in docs/hints.md: generated from `HintId` and the texts of the case table, and read
+// back to check it against the enum in both directions.
+
+const HINTS_MD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/hints.md");
+
+fn md_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// docs/hints.md as it must be: one row per id in catalogue order, with the severities it may have,
+/// its situation, and the title its case in [`cases`] produces.
+fn render_catalogue() -> String {
+    let cases = cases();
+    let mut rows = String::new();
+    for id in HintId::ALL {
+        let (_, plan, t) = cases
+            .iter()
+            .find(|(i, _, _)| i == id)
+            .unwrap_or_else(|| panic!("no case for {id}"));
+        let h = run(plan, t);
+        let title = &find(&h, *id).title;
+        let severities: Vec<&str> = id.severities().iter().map(|s| s.as_str()).collect();
+        rows.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            id.as_str(),
+            severities.join(", "),
+            md_cell(id.situation()),
+            md_cell(title)
+        ));
+    }
+    format!(
+        "# Hint catalogue\n\
+         \n\
+         <!-- Generated from `HintId` (src/diagnose/id.rs) and the hint texts by the test \
+         `diagnose::tests::catalogue_in_docs_is_generated_from_the_enum`; do not edit by hand. \
+         Regenerate with `UPDATE_DOCS=1 cargo test --lib catalogue_in_docs`. -->\n\
+         \n\
+         Every hint has a stable **id**: a contract, written in the JSON report (`hints[].id`), at the end of \
+         each hint in the CLI text, and in the profiles' history. The texts (title, why, fix) are ours to \
+         improve; an id is never renamed or reused. The order below is the declaration order of `HintId`, \
+         which also breaks ties when hints are ranked (errors first, then the strongest evidence).\n\
+         \n\
+         - **severity**: the severities the hint can have (the tests check every hint they see against \
+         this list); where there are several, the evidence decides (see `docs/architecture.md`).\n\
+         - **example title**: the title the hint has in its case of `src/diagnose/tests.rs` (titles name \
+         the host, the key length, the time span… of the check at hand).\n\
+         - How a hint is written: `docs/hint-style.md`. How each id is provoked for real: \
+         `tests/it/hints_real.rs`.\n\
+         \n\
+         | id | severity | situation | example title |\n\
+         |---|---|---|---|\n\
+         {rows}\n\
+         {} ids.\n",
+        HintId::ALL.len()
+    )
+}
+
+/// The ids of the table rows of a catalogue in Markdown, in file order.
+fn catalogue_rows(md: &str) -> Vec<String> {
+    md.lines()
+        .filter(|l| l.starts_with("| `"))
+        .filter_map(|l| l.split('`').nth(1).map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn catalogue_in_docs_is_generated_from_the_enum() {
+    let want = render_catalogue();
+    let have = std::fs::read_to_string(HINTS_MD).unwrap_or_default();
+    if have == want {
+        return;
+    }
+    if std::env::var_os("UPDATE_DOCS").is_some_and(|v| v == "1") {
+        std::fs::write(HINTS_MD, &want).expect("write docs/hints.md");
+        return;
+    }
+    panic!(
+        "docs/hints.md is missing or out of date; regenerate it with \
+         `UPDATE_DOCS=1 cargo test --lib catalogue_in_docs`. It should read:\n{want}"
+    );
+}
+
+#[test]
+fn catalogue_in_docs_lists_every_id_both_ways() {
+    let md = std::fs::read_to_string(HINTS_MD).unwrap_or_else(|e| panic!("{HINTS_MD}: {e}"));
+    let rows = catalogue_rows(&md);
+    assert!(!rows.is_empty(), "docs/hints.md has no catalogue rows");
+    // docs -> enum: every row is an id the code has, once.
+    let mut seen = std::collections::HashSet::new();
+    for r in &rows {
+        assert!(HintId::from_id(r).is_some(), "docs/hints.md lists `{r}`, which is not a HintId");
+        assert!(seen.insert(r.as_str()), "docs/hints.md lists `{r}` twice");
+    }
+    // enum -> docs: every id has its row, in catalogue order.
+    for id in HintId::ALL {
+        assert!(rows.iter().any(|r| id == r.as_str()), "docs/hints.md has no row for `{id}`");
+    }
+    let order: Vec<&str> = HintId::ALL.iter().map(|i| i.as_str()).collect();
+    assert_eq!(rows, order, "docs/hints.md lists the ids in another order than HintId");
+}
+
+#[test]
+fn catalogue_rows_are_read_as_written() {
+    // The reader above must not pass an empty or foreign table.
+    assert!(catalogue_rows("# Hint catalogue\n\n| id | severity |\n|---|---|\n").is_empty());
+    assert_eq!(
+        catalogue_rows("| `url.missing` | error | x | y |\n| `no.such` | info | x | y |\n"),
+        vec!["url.missing", "no.such"]
+    );
+    assert_eq!(catalogue_rows(&render_catalogue()).len(), HintId::ALL.len());
+}
