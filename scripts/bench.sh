@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks against the targets of design §7. Run on demand (not part of the tests):
+# Benchmarks against the targets of docs/targets.md. Run on demand (not part of the tests):
 #   bash scripts/bench.sh            # builds release, measures, prints each figure beside its target
 # Needs: xvfb xdotool (installed if missing), curl. Results go to stdout; copy them to BENCHMARKS.md.
 set -euo pipefail

@@ -1,4 +1,4 @@
-//! The report of design §3.2: what `check --json` prints and "Save report" writes.
+//! The report of docs/report.md: what `check --json` prints and "Save report" writes.
 //! Built only from the transcript (already redacted) and the hints, so it cannot hold a secret.
 
 use crate::diagnose::Hint;

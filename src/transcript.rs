@@ -276,7 +276,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// Process exit code of `check` (design §3.1).
+    /// Process exit code of `check` (docs/cli.md).
     pub fn exit_code(self) -> i32 {
         match self {
             Outcome::Ok => 0,

@@ -11,7 +11,7 @@ pub use text::render as render_text;
 
 use clap::Parser;
 
-/// Exit code for unusable input (design §3.1), also used for usage errors.
+/// Exit code for unusable input (docs/cli.md), also used for usage errors.
 pub const EXIT_INVALID_INPUT: i32 = 3;
 
 /// Parse the arguments, run, and return the process exit code.

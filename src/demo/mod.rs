@@ -1,5 +1,5 @@
 //! The demo Control Room: an embedded HTTP(S) server on loopback that speaks the Control Room's
-//! authentication API as `shared/reference/control-room-api.md` describes it, and can switch to
+//! authentication API as `docs/control-room-api.md` ("reference") describes it, and can switch to
 //! [`Scenario`]s that reproduce the failures users meet. It serves `--demo`, `aa-conntest
 //! demo-server`, the integration tests and the benchmarks.
 //!

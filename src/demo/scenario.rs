@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How the demo Control Room behaves. `Normal` is a faithful Control Room; every other variant
-/// reproduces one failure a user meets in the field (design.md §3.3 lists the hints they provoke).
+/// reproduces one failure a user meets in the field (docs/hints.md lists the hints they provoke).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scenario {

@@ -1,4 +1,4 @@
-//! Automation Anywhere documentation pages the hints point to (reference `control-room-api.md` §0).
+//! Automation Anywhere documentation pages the hints point to (`docs/control-room-api.md` §0).
 //! Kept in one place so a moved page is fixed once.
 
 macro_rules! aa_doc {

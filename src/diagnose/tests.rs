@@ -1,5 +1,5 @@
 //! One test per real-world situation, named after it, with where the case comes from
-//! ("ref §7.N" = `shared/reference/control-room-api.md` §7 item N; "forum" = `shared/reference/forum-thread.txt`).
+//! ("docs/control-room-api.md §7.N" = its §7 item N; "forum" = the forum thread quoted at the top of that page).
 //! Plans and transcripts are built by hand, in the shape the engine records.
 
 use super::*;
@@ -790,7 +790,7 @@ fn healthy_api_key_check_has_only_info() {
 
 #[test]
 fn healthy_password_check_has_only_info() {
-    // ref §7.13 / [F3]: a password login without multi-login may end other sessions; said as info.
+    // docs/control-room-api.md §7.13 / [F3]: a password login without multi-login may end other sessions; said as info.
     let plan = password_plan(PASSWORD);
     let h = run(&plan, &healthy(&plan));
     assert!(h.iter().all(|h| h.severity == Severity::Info), "{:?}", ids(&h));
@@ -849,7 +849,7 @@ fn url_with_ftp_scheme_cannot_be_used() {
 
 #[test]
 fn url_host_only_gets_https() {
-    // ref §6.3: [C7] adds https:// when the scheme is missing.
+    // docs/control-room-api.md §6.3: [C7] adds https:// when the scheme is missing.
     let plan = Plan {
         input_url: HOST.into(),
         ..key_plan(KEY40)
@@ -881,7 +881,7 @@ fn url_host_only_and_tls_fails_suspects_the_assumption() {
 
 #[test]
 fn url_copied_from_the_browser_login_page() {
-    // ref §6.2: `.../#/login?next=/home` copied from the address bar.
+    // docs/control-room-api.md §6.2: `.../#/login?next=/home` copied from the address bar.
     let plan = Plan {
         input_url: format!("{URL}/#/login?next=/home"),
         ..key_plan(KEY40)
@@ -905,7 +905,7 @@ fn url_of_swagger_page() {
 
 #[test]
 fn url_of_deprecated_v1_authentication() {
-    // forum + ref §7.4: "v1/authentication is deprecated and will always return a failure message".
+    // forum + docs/control-room-api.md §7.4: "v1/authentication is deprecated and will always return a failure message".
     let plan = Plan {
         input_url: format!("{URL}/v1/authentication"),
         ..key_plan(KEY40)
@@ -923,7 +923,7 @@ fn url_of_deprecated_v1_authentication() {
 
 #[test]
 fn url_plain_http_redirected_to_https() {
-    // ref §7.17: on-prem "Force HTTP traffic to HTTPS"; the redirected POST is not followed.
+    // docs/control-room-api.md §7.17: on-prem "Force HTTP traffic to HTTPS"; the redirected POST is not followed.
     let plan = Plan {
         input_url: "http://cr.acme.local".into(),
         ..key_plan(KEY40)
@@ -988,7 +988,7 @@ fn password_field_holds_only_spaces() {
 
 #[test]
 fn api_key_pasted_with_a_trailing_newline() {
-    // ref §7.11: whitespace around a pasted key; the engine trims it, other tools do not.
+    // docs/control-room-api.md §7.11: whitespace around a pasted key; the engine trims it, other tools do not.
     let plan = key_plan(&format!("{KEY40}\r\n"));
     let h = run(&plan, &healthy(&plan));
     let w = find(&h, HintId::InputWhitespace);
@@ -1000,7 +1000,7 @@ fn api_key_pasted_with_a_trailing_newline() {
 
 #[test]
 fn password_with_trailing_space_and_rejected() {
-    // ref §7.11: passwords are not trimmed; the space is a likely cause of UM1110.
+    // docs/control-room-api.md §7.11: passwords are not trimmed; the space is a likely cause of UM1110.
     let plan = password_plan("Correct-Horse-77 ");
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
     assert_eq!(first(&h), HintId::AuthBadCredentials);
@@ -1028,7 +1028,7 @@ fn api_key_broken_over_two_lines() {
 
 #[test]
 fn username_pasted_with_curly_quotes_from_a_forum_post() {
-    // ref §7.6 / [F2]: forum answers render `{“username”:”abc”}` with curly quotes.
+    // docs/control-room-api.md §7.6 / [F2]: forum answers render `{“username”:”abc”}` with curly quotes.
     let plan = Plan {
         username: "“svc_api”".into(),
         ..key_plan(KEY40)
@@ -1050,7 +1050,7 @@ fn url_with_curly_quotes_only_warns() {
 
 #[test]
 fn token_pasted_into_the_api_key_field() {
-    // forum: "It says false but that's the token I got"; ref §7.1: a token is NOT the API key.
+    // forum: "It says false but that's the token I got"; docs/control-room-api.md §7.1: a token is NOT the API key.
     let plan = key_plan(&jwt(NOW, NOW + 1200));
     let h = run(
         &plan,
@@ -1102,7 +1102,7 @@ fn key_with_39_characters_before_any_login_only_warns() {
 
 #[test]
 fn key_with_backslash_doubled_by_hand() {
-    // ref §3.2 / §7.12: ".24 or previous versions, you must replace any escape character '\' with '\\'".
+    // docs/control-room-api.md §3.2 / §7.12: ".24 or previous versions, you must replace any escape character '\' with '\\'".
     let plan = key_plan(&KEY40.replace('\\', "\\\\"));
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
     let l = find(&h, HintId::InputKeyLength);
@@ -1111,7 +1111,7 @@ fn key_with_backslash_doubled_by_hand() {
 
 #[test]
 fn domain_user_with_one_backslash_is_fine() {
-    // ref §1.2 / [D1-pt-BR]: `"your-domain\\jdoe"` in JSON.
+    // docs/control-room-api.md §1.2 / [D1-pt-BR]: `"your-domain\\jdoe"` in JSON.
     let plan = Plan {
         username: "ACME\\jdoe".into(),
         ..password_plan(PASSWORD)
@@ -1237,7 +1237,7 @@ fn nothing_listens_on_the_port() {
 
 #[test]
 fn firewall_drops_the_connection_silently() {
-    // ref §7.19: corporate firewalls time out rather than refuse.
+    // docs/control-room-api.md §7.19: corporate firewalls time out rather than refuse.
     let plan = key_plan(KEY40);
     let mut t = failed_at(
         &plan,
@@ -1299,7 +1299,7 @@ fn connection_cut_by_tls_inspection() {
 
 #[test]
 fn proxy_wants_a_password() {
-    // ref §7.19: corporate proxies answer 407.
+    // docs/control-room-api.md §7.19: corporate proxies answer 407.
     let mut plan = key_plan(KEY40);
     plan.options.proxy = Some("http://jdoe:S3cretProxyPw@proxy.acme.local:8080".into());
     let h = run(
@@ -1363,7 +1363,7 @@ fn with_cert(mut t: Transcript, c: CertificateInfo) -> Transcript {
 
 #[test]
 fn corporate_tls_inspection_by_zscaler() {
-    // ref §7.18/19: corporate TLS inspection re-signs certificates.
+    // docs/control-room-api.md §7.18/19: corporate TLS inspection re-signs certificates.
     let plan = key_plan(KEY40);
     let t = with_cert(
         failed_at(
@@ -1389,7 +1389,7 @@ fn corporate_tls_inspection_by_zscaler() {
 
 #[test]
 fn on_prem_self_signed_certificate() {
-    // ref §7.18 / [D15]: the installer's self-signed option.
+    // docs/control-room-api.md §7.18 / [D15]: the installer's self-signed option.
     let plan = Plan {
         input_url: "https://cr.acme.local".into(),
         ..key_plan(KEY40)
@@ -1551,7 +1551,7 @@ fn plain_403_without_the_control_room_error_shape() {
 
 #[test]
 fn web_interface_answered_instead_of_the_api() {
-    // ref §7.16: the base URL pointed at the web UI; the POST got the HTML app.
+    // docs/control-room-api.md §7.16: the base URL pointed at the web UI; the POST got the HTML app.
     let plan = Plan {
         input_url: format!("{URL}/#/home"),
         ..key_plan(KEY40)
@@ -1585,7 +1585,7 @@ fn nothing_at_v2_authentication() {
 
 #[test]
 fn method_not_allowed() {
-    // ref §7.17: a redirected POST becomes GET → 405.
+    // docs/control-room-api.md §7.17: a redirected POST becomes GET → 405.
     let plan = key_plan(KEY40);
     let h = run(
         &plan,
@@ -1597,7 +1597,7 @@ fn method_not_allowed() {
 
 #[test]
 fn login_redirected_to_single_sign_on() {
-    // ref §7.15 / [D1]: SSO users use an API key.
+    // docs/control-room-api.md §7.15 / [D1]: SSO users use an API key.
     let plan = password_plan(PASSWORD);
     let r = with_header(
         resp(302, "", ""),
@@ -1690,7 +1690,7 @@ fn um1110_with_an_api_key_from_the_forum() {
 
 #[test]
 fn um1110_with_a_password() {
-    // ref §7.15: SSO users have no Control Room password.
+    // docs/control-room-api.md §7.15: SSO users have no Control Room password.
     let plan = password_plan(PASSWORD);
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
     let b = find(&h, HintId::AuthBadCredentials);
@@ -1743,7 +1743,7 @@ fn control_room_refuses_api_use_with_403() {
 
 #[test]
 fn account_disabled_after_three_failed_logins() {
-    // ref §7.14 / [F5]: 3 failures → "Disabled".
+    // docs/control-room-api.md §7.14 / [F5]: 3 failures → "Disabled".
     let plan = key_plan(KEY40);
     let body =
         r#"{"code":"UM1111","details":null,"message":"User is disabled. Contact your Control Room administrator."}"#;
@@ -1770,7 +1770,7 @@ fn login_answered_200_without_a_token() {
 
 #[test]
 fn community_edition_host() {
-    // ref §6.2 / [D2]: "API functionality is limited" on community*.…automationanywhere.digital.
+    // docs/control-room-api.md §6.2 / [D2]: "API functionality is limited" on community*.…automationanywhere.digital.
     let plan = Plan {
         input_url: "https://community2.cloud-2.automationanywhere.digital".into(),
         ..key_plan(KEY40)
@@ -1795,7 +1795,7 @@ fn community_edition_host() {
 
 #[test]
 fn valid_false_right_after_a_password_login() {
-    // ref §7.13 / [F3]: a new login for a non-multi-login user voids the old token.
+    // docs/control-room-api.md §7.13 / [F3]: a new login for a non-multi-login user voids the old token.
     let plan = password_plan(PASSWORD);
     let h = run(
         &plan,
@@ -2184,12 +2184,18 @@ fn catalogue_in_docs_lists_every_id_both_ways() {
     // docs -> enum: every row is an id the code has, once.
     let mut seen = std::collections::HashSet::new();
     for r in &rows {
-        assert!(HintId::from_id(r).is_some(), "docs/hints.md lists `{r}`, which is not a HintId");
+        assert!(
+            HintId::from_id(r).is_some(),
+            "docs/hints.md lists `{r}`, which is not a HintId"
+        );
         assert!(seen.insert(r.as_str()), "docs/hints.md lists `{r}` twice");
     }
     // enum -> docs: every id has its row, in catalogue order.
     for id in HintId::ALL {
-        assert!(rows.iter().any(|r| id == r.as_str()), "docs/hints.md has no row for `{id}`");
+        assert!(
+            rows.iter().any(|r| id == r.as_str()),
+            "docs/hints.md has no row for `{id}`"
+        );
     }
     let order: Vec<&str> = HintId::ALL.iter().map(|i| i.as_str()).collect();
     assert_eq!(rows, order, "docs/hints.md lists the ids in another order than HintId");

@@ -9,7 +9,7 @@ use super::text::{
 use super::{Hint, HintId, Severity, links};
 use crate::transcript::{RecordedResponse, StepName, StepStatus};
 
-/// More than this between the token's clock and ours is worth a hint (design §3.3).
+/// More than this between the token's clock and ours is worth a hint (docs/hints.md).
 const SKEW_LIMIT_SECS: i64 = 300;
 
 /// Cookies and headers that show a load balancer spreading calls over several servers.

@@ -108,7 +108,7 @@ async fn token_the_server_calls_invalid_is_a_refusal() {
     assert!(r.hints.iter().any(|h| h.id == "token.invalid"), "{:#?}", r.hints);
 }
 
-// The request shape is the contract with the real Control Room (reference §1.2, §1.3, §2).
+// The request shape is the contract with the real Control Room (docs/control-room-api.md §1.2, §1.3, §2).
 #[tokio::test]
 async fn server_receives_exactly_the_documented_requests() {
     let s = server(Scenario::Normal).await;

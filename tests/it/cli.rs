@@ -1,4 +1,4 @@
-//! The command line as scripts and the independent fake-server suite use it (design §3.1):
+//! The command line as scripts and the independent fake-server suite use it (docs/cli.md):
 //! `demo-server --json` then `check --json`, exit codes 0/1/2/3, no secret in any output.
 
 use std::io::{BufRead, BufReader};

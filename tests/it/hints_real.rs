@@ -575,7 +575,7 @@ async fn disabled_account() {
 
 #[tokio::test]
 async fn three_failed_checks_disable_the_account() {
-    // ref §7.14: three failed logins disable the account; the fourth check, with the right key, says so.
+    // docs/control-room-api.md §7.14: three failed logins disable the account; the fourth check, with the right key, says so.
     let s = server(Scenario::Normal, false).await;
     let mut wrong = key_plan(&s.url());
     wrong.secret = Secret::new("Kq7;Tz:Rw2]Lp8{Hd4!Vx9@Nc3(Fb6)Gj1#Ys5Xo");
