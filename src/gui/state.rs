@@ -362,6 +362,43 @@ mod tests {
         assert!(!saved.contains("hunter2"), "{saved}");
     }
 
+    /// eframe's storage in memory.
+    struct Mem(std::collections::HashMap<String, String>);
+
+    impl eframe::Storage for Mem {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.into(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+
+    /// The form as version 0.1 remembered it (eframe's RON), with made-up values.
+    const V0_1_SAVED_FORM: &str = include_str!("../../tests/fixtures/v0.1/saved-form.ron");
+
+    #[test]
+    fn the_form_remembered_by_version_0_1_is_restored_and_stored_the_same_way() {
+        let key = "aa-conntest.form";
+        let mut storage = Mem([(key.to_string(), V0_1_SAVED_FORM.trim_end().to_string())].into());
+        let saved: SavedForm = eframe::get_value(&storage, key).expect("readable");
+        let f = FormState::from_saved(&saved);
+        assert_eq!(f.url, "https://cr.example.com/#/login");
+        assert_eq!(f.auth, AuthMode::Password);
+        assert_eq!(f.username, "jdoe");
+        assert!(f.secret.is_empty());
+        assert_eq!(f.timeout_secs, 7.5);
+        assert!(f.multiple_login && f.logout && !f.insecure);
+        assert_eq!(f.ca_file, "/etc/ssl/example-root-ca.pem");
+        assert_eq!(f.proxy, "http://proxy.example.test:3128");
+        eframe::set_value(&mut storage, key, &f.saved());
+        assert_eq!(storage.0[key], V0_1_SAVED_FORM.trim_end());
+    }
+
     #[test]
     fn plan_round_trip() {
         let f = FormState {

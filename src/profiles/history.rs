@@ -192,3 +192,45 @@ impl History {
         .map(|_| ())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `history.json` written by version 0.1 (outcomes as strings), with made-up values.
+    const V0_1_HISTORY: &str = include_str!("../../tests/fixtures/v0.1/history.json");
+
+    fn json(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).expect("json")
+    }
+
+    #[test]
+    fn a_history_file_written_by_version_0_1_reads_and_keeps_its_entries() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(HISTORY_FILE), V0_1_HISTORY).expect("write");
+        let h = History::open(dir.path());
+        let a = h.entries("0123456789abcdef").expect("read");
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0].outcome, "rejected");
+        assert!(!a[0].is_ok());
+        assert_eq!(a[0].hint_id.as_deref(), Some("auth.bad-credentials"));
+        assert_eq!(a[1].outcome, "ok");
+        assert!(a[1].is_ok());
+        assert_eq!(a[1].summary(), "ok 2026-03-04 05:06:07Z");
+        assert_eq!(a[1].duration_ms, 123.4);
+        let b = h.entries("fedcba9876543210").expect("read");
+        let outcomes: Vec<String> = b.iter().map(|e| e.outcome.to_string()).collect();
+        assert_eq!(outcomes, ["cancelled", "invalid_input", "unreachable"]);
+
+        // Recording another result rewrites the file: the old entries stay exactly as they were.
+        let extra = a[1].clone();
+        h.record("0123456789abcdef", extra).expect("record");
+        let after = json(&std::fs::read_to_string(h.path()).expect("read back"));
+        let before = json(V0_1_HISTORY);
+        assert_eq!(after["schema"], before["schema"]);
+        assert_eq!(after["profiles"]["fedcba9876543210"], before["profiles"]["fedcba9876543210"]);
+        let list = after["profiles"]["0123456789abcdef"].as_array().expect("list");
+        assert_eq!(list[..2], before["profiles"]["0123456789abcdef"].as_array().expect("list")[..]);
+        assert_eq!(list[2]["outcome"], "ok");
+    }
+}

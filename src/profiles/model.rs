@@ -170,3 +170,42 @@ pub fn unique_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
         .find(|candidate| !taken(candidate))
         .unwrap_or_else(|| format!("{stem} ({})", super::new_id()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `profiles.json` written by version 0.1 (before `Target`), with made-up values.
+    const V0_1_PROFILES: &str = include_str!("../../tests/fixtures/v0.1/profiles.json");
+
+    #[test]
+    fn a_profiles_file_written_by_version_0_1_reads_and_writes_back_unchanged() {
+        let file = parse_profiles(V0_1_PROFILES.as_bytes()).expect("readable");
+        assert_eq!(file.profiles.len(), 2);
+        let a = &file.profiles[0];
+        assert_eq!((a.id.as_str(), a.name.as_str()), ("0123456789abcdef", "Prod svc"));
+        assert_eq!(a.url, "https://cr.example.com");
+        assert_eq!(a.auth, AuthMode::ApiKey);
+        assert_eq!(a.username, "svc_api");
+        assert_eq!(a.options, CheckOptions::default());
+        assert_eq!(a.created_at, "2026-01-02T03:04:05Z");
+        assert_eq!(a.updated_at, "2026-01-03T04:05:06Z");
+        let b = &file.profiles[1];
+        assert_eq!(b.url, "dev-cr.example.test:8443/#/login");
+        assert_eq!(b.auth, AuthMode::Password);
+        assert_eq!(b.username, "EXAMPLE\\jdoe");
+        assert_eq!(
+            b.options,
+            CheckOptions {
+                timeout_secs: 7.5,
+                multiple_login: true,
+                logout: false,
+                ca_file: Some("/etc/ssl/example-root-ca.pem".into()),
+                proxy: Some("http://proxy.example.test:3128".into()),
+                insecure: true,
+            }
+        );
+        // Same bytes back: an older version reading what this one writes sees its own format.
+        assert_eq!(file.to_json(), V0_1_PROFILES);
+    }
+}
