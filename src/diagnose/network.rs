@@ -56,6 +56,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
 
 fn proxy_in_use(cx: &Ctx) -> Option<String> {
     cx.plan
+        .target
         .options
         .proxy
         .clone()
@@ -407,7 +408,7 @@ fn tls(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFailure, detail: 
                  self-signed certificate, a company's own certificate authority, or a TLS-inspecting proxy."
                     .to_string()
             };
-            let ca_note = match &cx.plan.options.ca_file {
+            let ca_note = match &cx.plan.target.options.ca_file {
                 Some(p) => format!(
                     " The CA file `{}` was used, and it does not contain the authority that signed this certificate.",
                     shorten(&p.display().to_string(), 160)

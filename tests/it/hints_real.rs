@@ -8,7 +8,7 @@
 use aa_conntest::demo::{self, DemoOptions, DemoServer, Scenario};
 use aa_conntest::diagnose::{ALL_IDS, Hint, Severity};
 use aa_conntest::engine::{self, CancelToken};
-use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
+use aa_conntest::plan::{AuthMode, CheckOptions, Plan, Target};
 use aa_conntest::secret::Secret;
 use aa_conntest::transcript::Transcript;
 use aa_conntest::worker;
@@ -99,22 +99,17 @@ async fn case(id: &str) -> (Run, Plan, DemoServer) {
     let c = demo::cases::find_case(id).unwrap_or_else(|| panic!("no demo case {id}"));
     let s = server(c.scenario, c.tls).await;
     let mut plan = c.plan_for(&s);
-    plan.options.timeout_secs = plan.options.timeout_secs.min(5.0);
+    plan.target.options.timeout_secs = plan.target.options.timeout_secs.min(5.0);
     let run = check(&plan).await;
     (run, plan, s)
 }
 
 fn plan(url: &str, user: &str, auth: AuthMode, secret: &str) -> Plan {
-    Plan {
-        input_url: url.to_string(),
-        username: user.to_string(),
-        auth,
-        secret: Secret::new(secret),
-        options: CheckOptions {
-            timeout_secs: 5.0,
-            ..Default::default()
-        },
-    }
+    let options = CheckOptions {
+        timeout_secs: 5.0,
+        ..Default::default()
+    };
+    Plan::new(Target::new(url, auth, user, options), Secret::new(secret))
 }
 
 fn key_plan(url: &str) -> Plan {
@@ -331,7 +326,7 @@ async fn domain_user_is_sent_escaped() {
 async fn insecure_switch_against_an_untrusted_certificate() {
     let s = server(Scenario::Normal, true).await;
     let mut p = key_plan(&s.url());
-    p.options.insecure = true;
+    p.target.options.insecure = true;
     let r = check(&p).await;
     let i = r.has("input.insecure");
     assert!(i.detail.contains("would NOT have been accepted"), "{}", i.detail);
@@ -341,7 +336,7 @@ async fn insecure_switch_against_an_untrusted_certificate() {
 async fn ca_file_that_does_not_exist() {
     let s = server(Scenario::Normal, true).await;
     let mut p = key_plan(&s.url());
-    p.options.ca_file = Some("/nonexistent/aa-conntest-ca.pem".into());
+    p.target.options.ca_file = Some("/nonexistent/aa-conntest-ca.pem".into());
     let r = check(&p).await;
     r.first("input.ca-file");
     assert_eq!(s.login_attempts(), 0);
@@ -367,7 +362,7 @@ async fn closed_port_refuses() {
 async fn server_that_never_answers_times_out() {
     let (port, task) = silent_listener().await;
     let mut p = key_plan(&format!("https://127.0.0.1:{port}"));
-    p.options.timeout_secs = 1.0;
+    p.target.options.timeout_secs = 1.0;
     let r = check(&p).await;
     let t = r.first("net.timeout");
     assert!(t.evidence.as_deref().unwrap().contains("tls"), "{:?}", t.evidence);
@@ -392,7 +387,7 @@ async fn proxy_requires_authentication() {
     let s = server(Scenario::Normal, true).await;
     let (port, task) = fake_proxy("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0\r\n\r\n").await;
     let mut p = key_plan(&s.url());
-    p.options.proxy = Some(format!("http://127.0.0.1:{port}"));
+    p.target.options.proxy = Some(format!("http://127.0.0.1:{port}"));
     let r = check(&p).await;
     let h = r.first("net.proxy");
     assert!(h.detail.contains("407"), "{}", h.detail);
@@ -404,7 +399,7 @@ async fn proxy_that_is_not_running() {
     let s = server(Scenario::Normal, true).await;
     let port = closed_port().await;
     let mut p = key_plan(&s.url());
-    p.options.proxy = Some(format!("http://127.0.0.1:{port}"));
+    p.target.options.proxy = Some(format!("http://127.0.0.1:{port}"));
     let r = check(&p).await;
     r.first("net.proxy");
 }
@@ -598,7 +593,7 @@ async fn community_edition_host_through_a_proxy() {
     // Community Edition host name (which never resolves here).
     let s = server(Scenario::Normal, false).await;
     let mut p = key_plan("http://community.cloud.automationanywhere.digital");
-    p.options.proxy = Some(s.url());
+    p.target.options.proxy = Some(s.url());
     let r = check(&p).await;
     r.has("auth.community-edition");
 }

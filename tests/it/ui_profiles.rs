@@ -194,7 +194,7 @@ fn save_select_check_and_delete_a_profile() {
 
     // 2. New: an empty form; a second profile signing in with a password.
     click(&mut h, "New");
-    assert!(h.state().form().url.is_empty() && h.state().form().secret.is_empty());
+    assert!(h.state().form().target.url.is_empty() && h.state().form().secret.is_empty());
     assert!(h.state().profiles().selected().is_none());
     fill(&mut h, "Control Room URL", &server.url());
     click(&mut h, "Sign in with password");
@@ -216,8 +216,8 @@ fn save_select_check_and_delete_a_profile() {
     );
     h.run();
     let f = h.state().form();
-    assert_eq!(f.username, demo::API_KEY_USER);
-    assert_eq!(f.auth, AuthMode::ApiKey);
+    assert_eq!(f.target.username, demo::API_KEY_USER);
+    assert_eq!(f.target.auth, AuthMode::ApiKey);
     assert_eq!(f.secret, demo::API_KEY);
     assert!(!f.show_secret, "the secret field stays masked");
     assert!(!h.state().profile_form_changed());
@@ -479,11 +479,11 @@ fn switching_profiles_with_unsaved_edits_asks_before_discarding() {
     click(&mut h, "One");
     assert!(h.state().profiles().dialog_open(), "switching asks first");
     click(&mut h, "Keep editing");
-    assert_eq!(h.state().form().username, "svc_two_edited", "nothing was lost");
+    assert_eq!(h.state().form().target.username, "svc_two_edited", "nothing was lost");
     click(&mut h, "One");
     click(&mut h, "Discard changes");
     settle(&mut h);
-    assert_eq!(h.state().form().username, "svc_one");
+    assert_eq!(h.state().form().target.username, "svc_one");
     assert!(!h.state().profiles().dialog_open());
 }
 
@@ -542,10 +542,18 @@ fn buttons_stay_off_while_an_operation_started_during_test_all_still_runs() {
     {
         let mut store = env.store();
         // Nothing listens on port 9 here: the check ends at once, unreachable.
-        let p = Profile::new("A", "http://127.0.0.1:9", AuthMode::ApiKey, "svc", CheckOptions::default());
+        let p = Profile::new(
+            "A",
+            "http://127.0.0.1:9",
+            AuthMode::ApiKey,
+            "svc",
+            CheckOptions::default(),
+        );
         store.upsert(p.clone()).expect("upsert");
         store.save().expect("save");
-        gate.inner.set(&p.id, &Secret::new("gated-read-secret")).expect("secret");
+        gate.inner
+            .set(&p.id, &Secret::new("gated-read-secret"))
+            .expect("secret");
     }
     let mut h = harness(&rt, env.source());
     let is_off = |h: &Harness<'_, App>, label: &str| h.get_by_label(label).accesskit_node().is_disabled();
@@ -555,7 +563,10 @@ fn buttons_stay_off_while_an_operation_started_during_test_all_still_runs() {
 
     // An import whose file is not there yet (a FIFO: reading it waits for the writer below).
     let fifo = env.config.parent().expect("dir").join("incoming.json");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
     assert!(made.success());
     let writer = {
         let fifo = fifo.clone();
@@ -571,7 +582,9 @@ fn buttons_stay_off_while_an_operation_started_during_test_all_still_runs() {
 
     // Test all ends while the import still waits for its file.
     gate.open_gate();
-    let ended = step_until(&mut h, Duration::from_secs(20), |h| !h.state().profiles().test_all_running());
+    let ended = step_until(&mut h, Duration::from_secs(20), |h| {
+        !h.state().profiles().test_all_running()
+    });
     if !ended {
         std::thread::spawn(writer);
         panic!("Test all did not finish");
@@ -589,5 +602,8 @@ fn buttons_stay_off_while_an_operation_started_during_test_all_still_runs() {
         "the import plan is shown once the file is read"
     );
     h.run();
-    assert!(h.state().profiles().is_ready(), "the import was read: the buttons are back");
+    assert!(
+        h.state().profiles().is_ready(),
+        "the import was read: the buttons are back"
+    );
 }
