@@ -66,3 +66,44 @@ pub async fn check(plan: &Plan, cancel: engine::CancelToken) -> CheckResult {
     let hints = diagnose::diagnose(plan, &transcript);
     CheckResult { transcript, hints }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{AuthMode, CheckOptions, Target};
+    use crate::secret::Secret;
+    use crate::transcript::StepName;
+    use std::time::Duration;
+
+    #[test]
+    fn a_check_whose_task_goes_away_says_lost() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        // Accepts the connection (the OS backlog) and never answers: the login hangs.
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("listener");
+        let url = format!("http://{}", silent.local_addr().expect("addr"));
+        let plan = Plan::new(
+            Target::new(url, AuthMode::ApiKey, "svc", CheckOptions::default()),
+            Secret::new("0123456789012345678901234567890123456789"),
+        );
+        let (tx, rx) = std::sync::mpsc::channel();
+        let _cancel = spawn_check(rt.handle(), plan, move |e| {
+            let _ = tx.send(e);
+        });
+        loop {
+            match rx.recv_timeout(Duration::from_secs(10)).expect("an event") {
+                CheckEvent::Progress(Event::StepStarted(StepName::Authenticate)) => break,
+                CheckEvent::Progress(_) => {}
+                other => panic!("the check ended early: {other:?}"),
+            }
+        }
+        // The runtime shuts down under the running check (the window closing, or a panic).
+        drop(rt);
+        let rest: Vec<CheckEvent> = rx.try_iter().collect();
+        assert!(matches!(rest.last(), Some(CheckEvent::Lost)), "{rest:?}");
+        assert!(!rest.iter().any(|e| matches!(e, CheckEvent::Finished(_))));
+    }
+}

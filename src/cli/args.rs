@@ -1,4 +1,4 @@
-//! Command-line arguments (design §3.1). Secrets are never plain arguments: they would show in
+//! Command-line arguments (docs/cli.md). Secrets are never plain arguments: they would show in
 //! the process list and the shell history.
 
 use crate::plan::CheckOptions;
