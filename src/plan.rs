@@ -81,8 +81,10 @@ impl CheckOptions {
 /// check but the secret, so the same value is the form's settings, a saved profile's settings
 /// (flattened into `profiles.json`) and the window's remembered form.
 ///
-/// Adding a setting means adding it here (with a default, so older files still read), giving it a
-/// widget in `gui::form`, and a test; copies and comparisons go through this type.
+/// Adding a setting means adding it here, giving it a widget in `gui::form`, and a test; copies
+/// and comparisons go through this type. Give it `#[serde(default)]` so older files still read,
+/// and skip it when it has its default value, so a file that does not use it is written exactly
+/// as before (the v0.1 fixtures in tests/fixtures check that).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     /// The URL exactly as the user typed or pasted it.
