@@ -473,7 +473,10 @@ mod tests {
         let p = find_case("key-of-another-user")
             .map(|c| c.plan(url))
             .unwrap_or_default();
-        assert_eq!((p.target.username.as_str(), p.secret.expose()), (PASSWORD_USER, API_KEY));
+        assert_eq!(
+            (p.target.username.as_str(), p.secret.expose()),
+            (PASSWORD_USER, API_KEY)
+        );
         let p = find_case("http-on-https-server")
             .map(|c| c.plan("https://localhost:5001"))
             .unwrap_or_default();
