@@ -163,10 +163,6 @@ impl App {
 /// asserts on, and what it applies without a file dialog.
 #[cfg(feature = "testing")]
 impl App {
-    pub fn state(&self) -> &State {
-        &self.state
-    }
-
     pub fn form(&self) -> &FormState {
         &self.state.form
     }

@@ -15,21 +15,21 @@ use std::time::{Duration, Instant};
 
 /// Everything the window shows. Views read it; [`super::update`] is the only code that changes it.
 pub struct State {
-    pub form: FormState,
+    pub(crate) form: FormState,
     /// The running or last check.
-    pub run: Option<Run>,
+    pub(crate) run: Option<Run>,
     /// The step the user picked; `None` follows the run (failed or running step).
-    pub selected_step: Option<StepName>,
+    pub(crate) selected_step: Option<StepName>,
     /// Show bodies as raw text instead of foldable JSON.
-    pub raw_bodies: bool,
-    pub status: Status,
+    pub(crate) raw_bodies: bool,
+    pub(crate) status: Status,
     /// `--demo`: the demo Control Room and its picker.
-    pub demo: Option<DemoState>,
+    pub(crate) demo: Option<DemoState>,
     /// A file dialog (CA file, report) is open; another one is not opened meanwhile.
-    pub file_dialog_open: bool,
+    pub(crate) file_dialog_open: bool,
     /// The last text a copy button put on the clipboard (never a secret).
-    pub last_copy: Option<String>,
-    pub profiles: ProfilesState,
+    pub(crate) last_copy: Option<String>,
+    pub(crate) profiles: ProfilesState,
 }
 
 impl State {

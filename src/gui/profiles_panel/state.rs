@@ -3,7 +3,7 @@
 
 use super::super::profiles_worker::{Backend, Snapshot};
 use super::super::state::FormState;
-use super::super::test_all::{TestAllRow, TestAllState};
+use super::super::test_all::TestAllState;
 use crate::profiles::{ConflictPolicy, HistoryEntry, ImportPlan, Profile, model};
 use crate::secret::Secret;
 use std::path::PathBuf;
@@ -148,18 +148,18 @@ impl InFlight {
 /// The sidebar's state.
 pub struct ProfilesState {
     /// `false`: no sidebar (the window was opened without profiles).
-    pub enabled: bool,
-    pub backend: Option<Backend>,
-    pub open_error: Option<String>,
-    pub keyring_note: Option<String>,
-    pub snapshot: Snapshot,
-    pub selected: Option<String>,
-    pub secret: SecretState,
+    pub(crate) enabled: bool,
+    pub(crate) backend: Option<Backend>,
+    pub(crate) open_error: Option<String>,
+    pub(crate) keyring_note: Option<String>,
+    pub(crate) snapshot: Snapshot,
+    pub(crate) selected: Option<String>,
+    pub(crate) secret: SecretState,
     /// The selected profile's results, newest first.
-    pub history: Vec<HistoryEntry>,
-    pub dialog: Option<Dialog>,
-    pub in_flight: InFlight,
-    pub test_all: TestAllState,
+    pub(crate) history: Vec<HistoryEntry>,
+    pub(crate) dialog: Option<Dialog>,
+    pub(crate) in_flight: InFlight,
+    pub(crate) test_all: TestAllState,
 }
 
 impl ProfilesState {
@@ -180,43 +180,9 @@ impl ProfilesState {
         }
     }
 
-    /// The profiles are open and no operation is running: the buttons are usable.
-    pub fn is_ready(&self) -> bool {
-        self.backend.is_some() && self.in_flight.is_idle()
-    }
-
-    pub fn list(&self) -> &[Profile] {
-        &self.snapshot.profiles
-    }
-
-    pub fn latest(&self, id: &str) -> Option<&HistoryEntry> {
-        self.snapshot.latest.get(id)
-    }
-
+    /// The selected profile.
     pub fn selected(&self) -> Option<&Profile> {
         self.find(self.selected.as_deref()?)
-    }
-
-    pub fn secret_state(&self) -> &SecretState {
-        &self.secret
-    }
-
-    /// The selected profile's results, newest first.
-    pub fn history(&self) -> &[HistoryEntry] {
-        &self.history
-    }
-
-    /// "No system keyring is available…" when secrets are kept for this session only.
-    pub fn keyring_note(&self) -> Option<&str> {
-        self.keyring_note.as_deref()
-    }
-
-    pub fn test_all_rows(&self) -> &[TestAllRow] {
-        &self.test_all.rows
-    }
-
-    pub fn test_all_running(&self) -> bool {
-        self.test_all.is_running()
     }
 
     pub fn dialog_open(&self) -> bool {
@@ -241,6 +207,45 @@ impl ProfilesState {
             SecretState::Loaded(s) => Some(s.as_ref().map(|s| s.expose()).unwrap_or("")),
             _ => None,
         }
+    }
+}
+
+/// Read access for the integration tests (the `testing` feature).
+#[cfg(feature = "testing")]
+impl ProfilesState {
+    /// The profiles are open and no operation is running: the buttons are usable.
+    pub fn is_ready(&self) -> bool {
+        self.backend.is_some() && self.in_flight.is_idle()
+    }
+
+    pub fn list(&self) -> &[Profile] {
+        &self.snapshot.profiles
+    }
+
+    pub fn latest(&self, id: &str) -> Option<&HistoryEntry> {
+        self.snapshot.latest.get(id)
+    }
+
+    pub fn secret_state(&self) -> &SecretState {
+        &self.secret
+    }
+
+    /// The selected profile's results, newest first.
+    pub fn history(&self) -> &[HistoryEntry] {
+        &self.history
+    }
+
+    /// "No system keyring is available…" when secrets are kept for this session only.
+    pub fn keyring_note(&self) -> Option<&str> {
+        self.keyring_note.as_deref()
+    }
+
+    pub fn test_all_rows(&self) -> &[super::super::test_all::TestAllRow] {
+        &self.test_all.rows
+    }
+
+    pub fn test_all_running(&self) -> bool {
+        self.test_all.is_running()
     }
 }
 
