@@ -607,3 +607,25 @@ fn buttons_stay_off_while_an_operation_started_during_test_all_still_runs() {
         "the import was read: the buttons are back"
     );
 }
+
+// The name dialog takes the keyboard when it opens: type the name, press Enter, it is saved.
+#[test]
+fn the_name_dialog_has_the_keyboard_and_enter_saves() {
+    let rt = runtime();
+    let env = Env::new();
+    let mut h = harness(&rt, env.source());
+    fill(&mut h, "Control Room URL", "https://cr.example.com");
+    fill(&mut h, "Username", "svc_api");
+    click(&mut h, "Save");
+    assert!(h.state().profiles().dialog_open());
+    // The name suggested from the host is selected and replaced from the keyboard alone.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.event(egui::Event::Text("Keyed in".into()));
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    settle(&mut h);
+    assert!(!h.state().profiles().dialog_open(), "Enter saved and closed the dialog");
+    let names: Vec<&str> = h.state().profiles().list().iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Keyed in"]);
+}
