@@ -71,11 +71,11 @@ pub struct Snapshot {
     pub latest: BTreeMap<String, HistoryEntry>,
 }
 
-/// The end of an operation, in words for the status line (empty: nothing to say).
+/// The end of an operation, with words for the status line (`None`: nothing to say).
 #[derive(Debug, Clone)]
 pub struct OpDone {
     pub ticket: Ticket,
-    pub message: Result<String, String>,
+    pub message: Option<Result<String, String>>,
     pub snapshot: Snapshot,
     pub select: Selection,
     /// After a save: the secret now stored for the selected profile (so the form is not "changed").
@@ -85,8 +85,16 @@ pub struct OpDone {
 impl OpDone {
     fn new(ticket: Ticket, message: Result<String, String>) -> Self {
         Self {
+            message: Some(message),
+            ..Self::silent(ticket)
+        }
+    }
+
+    /// Done, with nothing to say.
+    fn silent(ticket: Ticket) -> Self {
+        Self {
             ticket,
-            message,
+            message: None,
             snapshot: Snapshot::default(),
             select: Selection::Keep,
             saved_secret: None,
@@ -216,7 +224,7 @@ pub fn op(
 
 /// Read the list (after opening).
 pub fn load(bg: &Background, backend: &Backend, ticket: Ticket) {
-    op(bg, backend, ticket, move |_| Ok(OpDone::new(ticket, Ok(String::new()))));
+    op(bg, backend, ticket, move |_| Ok(OpDone::silent(ticket)));
 }
 
 /// Save (add or update) a profile and its secret (`None`: keep the saved secret).
@@ -340,21 +348,18 @@ pub fn record(bg: &Background, backend: &Backend, ticket: Ticket, id: String, re
     let backend = backend.clone();
     let out = bg.out.clone();
     bg.rt.spawn_blocking(move || {
-        let message = match &backend.history {
-            None => Ok(String::new()),
-            Some(history) => {
-                let message = match profiles::record_result(history, &id, &result) {
-                    Ok(_) => Ok(String::new()),
-                    Err(e) => Err(format!("The result could not be added to the history: {e}")),
-                };
-                let entries = history.entries(&id).map_err(|e| e.to_string());
-                out.send(ProfilesMsg::History { id, entries });
-                message
+        let mut problem = None;
+        if let Some(history) = &backend.history {
+            if let Err(e) = profiles::record_result(history, &id, &result) {
+                problem = Some(Err(format!("The result could not be added to the history: {e}")));
             }
-        };
+            let entries = history.entries(&id).map_err(|e| e.to_string());
+            out.send(ProfilesMsg::History { id, entries });
+        }
         out.send(ProfilesMsg::Done(Box::new(OpDone {
+            message: problem,
             snapshot: backend.snapshot(),
-            ..OpDone::new(ticket, message)
+            ..OpDone::silent(ticket)
         })));
     });
 }

@@ -330,9 +330,9 @@ fn op_done(state: &mut State, bg: &Background, done: OpDone) {
         }
     }
     match done.message {
-        Ok(m) if m.is_empty() => {}
-        Ok(m) => state.status = Status::good(m),
-        Err(m) => state.status = Status::bad(m),
+        None => {}
+        Some(Ok(m)) => state.status = Status::good(m),
+        Some(Err(m)) => state.status = Status::bad(m),
     }
 }
 
