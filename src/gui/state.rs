@@ -1,5 +1,5 @@
 //! The window's state: the form, the running (or last) check, the selection, the status line,
-//! the demo and the profiles sidebar. Views read it and push [`Command`]s; only
+//! the demo and the profiles sidebar. Views read it and push [`Command`](super::Command)s; only
 //! [`super::update`] changes it.
 
 use super::demo_picker::DemoState;
