@@ -127,20 +127,25 @@ impl App {
 
     /// The keyboard: Enter runs the check (from a form field or with nothing focused), Esc cancels.
     /// Not while a dialog of the sidebar is open (its own keys apply).
-    fn keyboard(&self, ctx: &egui::Context) -> Option<Command> {
+    fn keyboard(&self, ctx: &egui::Context) -> Vec<Command> {
+        let mut cmds = Vec::new();
         if self.state.profiles.dialog_open() {
-            return None;
+            return cmds;
         }
         let (enter, esc) = ctx.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
-        let running = self.state.is_running();
+        let mut running = self.state.is_running();
         if esc && running {
-            return Some(Command::Cancel);
+            cmds.push(Command::Cancel);
+            running = false;
         }
         let from_field = match ctx.memory(|m| m.focused()) {
             None => true,
             Some(id) => self.text_ids.contains(&id),
         };
-        (enter && !running && from_field).then_some(Command::RunCheck)
+        if enter && !running && from_field {
+            cmds.push(Command::RunCheck);
+        }
+        cmds
     }
 
     fn frame_timing(&mut self) {
@@ -215,7 +220,7 @@ impl eframe::App for App {
         while let Ok(msg) = self.rx.try_recv() {
             update::on_msg(&mut self.state, &self.bg, msg);
         }
-        if let Some(cmd) = self.keyboard(ctx) {
+        for cmd in self.keyboard(ctx) {
             update::apply(&mut self.state, &self.bg, ctx, cmd);
         }
     }
