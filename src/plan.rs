@@ -150,3 +150,33 @@ impl Plan {
         Self { target, secret }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalised_is_what_a_profile_keeps() {
+        let typed = Target::new(
+            "  https://cr.example.com/#/login ",
+            AuthMode::Password,
+            " jdoe ",
+            CheckOptions {
+                timeout_secs: 0.0,
+                ca_file: Some(" ".into()),
+                proxy: Some(" http://proxy:3128 ".into()),
+                ..CheckOptions::default()
+            },
+        );
+        let kept = typed.normalised();
+        assert_eq!(kept.url, "https://cr.example.com/#/login");
+        assert_eq!(
+            kept.username, " jdoe ",
+            "a username is kept as typed (the check reports spaces)"
+        );
+        assert_eq!(kept.options.timeout_secs, DEFAULT_TIMEOUT_SECS);
+        assert_eq!(kept.options.ca_file, None);
+        assert_eq!(kept.options.proxy.as_deref(), Some("http://proxy:3128"));
+        assert_eq!(kept.normalised(), kept, "normalising twice changes nothing");
+    }
+}
