@@ -77,13 +77,106 @@ impl CheckOptions {
     }
 }
 
+/// What to test: the Control Room, how to sign in, as whom, and the options. Everything of a
+/// check but the secret, so the same value is the form's settings, a saved profile's settings
+/// (flattened into `profiles.json`) and the window's remembered form.
+///
+/// Adding a setting means adding it here, giving it a widget in `gui::form`, and a test; copies
+/// and comparisons go through this type. Give it `#[serde(default)]` so older files still read,
+/// and skip it when it has its default value, so a file that does not use it is written exactly
+/// as before (the v0.1 fixtures in tests/fixtures check that).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    /// The URL exactly as the user typed or pasted it.
+    pub url: String,
+    #[serde(default)]
+    pub auth: AuthMode,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub options: CheckOptions,
+}
+
+impl Target {
+    pub fn new(url: impl Into<String>, auth: AuthMode, username: impl Into<String>, options: CheckOptions) -> Self {
+        Self {
+            url: url.into(),
+            auth,
+            username: username.into(),
+            options,
+        }
+    }
+
+    /// The settings as a profile keeps them: the URL without surrounding spaces, the options
+    /// [`normalised`](CheckOptions::normalised).
+    pub fn normalised(&self) -> Self {
+        Self {
+            url: self.url.trim().to_string(),
+            options: self.options.normalised(),
+            ..self.clone()
+        }
+    }
+}
+
+impl CheckOptions {
+    /// Blank paths and proxies as `None`, a timeout that is not a positive number as the default.
+    pub fn normalised(&self) -> Self {
+        let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        Self {
+            timeout_secs: if self.timeout_secs.is_finite() && self.timeout_secs > 0.0 {
+                self.timeout_secs
+            } else {
+                DEFAULT_TIMEOUT_SECS
+            },
+            ca_file: self.ca_file.as_ref().and_then(|p| match p.to_str() {
+                Some(s) => text(s).map(PathBuf::from),
+                None => Some(p.clone()),
+            }),
+            proxy: self.proxy.as_deref().and_then(text),
+            ..self.clone()
+        }
+    }
+}
+
 /// Everything one check needs. The secret is only readable through [`Secret::expose`].
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    /// The URL exactly as the user typed or pasted it.
-    pub input_url: String,
-    pub username: String,
-    pub auth: AuthMode,
+    pub target: Target,
     pub secret: Secret,
-    pub options: CheckOptions,
+}
+
+impl Plan {
+    pub fn new(target: Target, secret: Secret) -> Self {
+        Self { target, secret }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalised_is_what_a_profile_keeps() {
+        let typed = Target::new(
+            "  https://cr.example.com/#/login ",
+            AuthMode::Password,
+            " jdoe ",
+            CheckOptions {
+                timeout_secs: 0.0,
+                ca_file: Some(" ".into()),
+                proxy: Some(" http://proxy:3128 ".into()),
+                ..CheckOptions::default()
+            },
+        );
+        let kept = typed.normalised();
+        assert_eq!(kept.url, "https://cr.example.com/#/login");
+        assert_eq!(
+            kept.username, " jdoe ",
+            "a username is kept as typed (the check reports spaces)"
+        );
+        assert_eq!(kept.options.timeout_secs, DEFAULT_TIMEOUT_SECS);
+        assert_eq!(kept.options.ca_file, None);
+        assert_eq!(kept.options.proxy.as_deref(), Some("http://proxy:3128"));
+        assert_eq!(kept.normalised(), kept, "normalising twice changes nothing");
+    }
 }

@@ -110,8 +110,8 @@ pub fn build(plan: &Plan, t: &Transcript, hints: &[Hint]) -> Report {
         target: Target {
             input_url: t.input_url.clone(),
             base_url: t.base_url.clone(),
-            auth: plan.auth,
-            username: plan.username.trim().to_string(),
+            auth: plan.target.auth,
+            username: plan.target.username.trim().to_string(),
         },
         outcome: t.outcome.as_str(),
         steps: t.steps.iter().map(step).collect(),

@@ -1,7 +1,7 @@
 //! What a check did: one record per step, with the (redacted) request, the response, timings and
 //! the typed error. The transcript is the only input of the diagnosis besides the plan.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -265,7 +265,9 @@ impl StepRecord {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// How a check ended. Serialised as in the report and the history (`ok`, `rejected`,
+/// `unreachable`, `invalid_input`, `cancelled`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Ok,
@@ -276,17 +278,6 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// Process exit code of `check` (docs/cli.md).
-    pub fn exit_code(self) -> i32 {
-        match self {
-            Outcome::Ok => 0,
-            Outcome::Rejected => 1,
-            Outcome::Unreachable => 2,
-            Outcome::InvalidInput => 3,
-            Outcome::Cancelled => 130,
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Ok => "ok",
@@ -295,6 +286,13 @@ impl Outcome {
             Outcome::InvalidInput => "invalid_input",
             Outcome::Cancelled => "cancelled",
         }
+    }
+}
+
+/// `outcome == "ok"`: compares with the stable string of the report and the history.
+impl PartialEq<&str> for Outcome {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 
@@ -351,5 +349,10 @@ impl Transcript {
 
     pub fn failed_step(&self) -> Option<&StepRecord> {
         self.steps.iter().find(|s| s.status == StepStatus::Failed)
+    }
+
+    /// How long the check took: the sum of its steps, in milliseconds.
+    pub fn duration_ms(&self) -> f64 {
+        self.steps.iter().map(|s| s.duration_ms).sum()
     }
 }

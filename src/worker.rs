@@ -1,12 +1,11 @@
-//! The worker: runs checks on the tokio runtime, off the UI thread. The UI sends a plan and
-//! drains events each frame; the worker wakes the UI (a repaint) after each event.
+//! The worker: runs checks on the tokio runtime, off the UI thread. The window starts one with a
+//! plan and gets its events through a callback; the command line runs one to the end.
 
 use crate::diagnose::{self, Hint};
 use crate::engine::{self, CancelHandle, Event};
 use crate::plan::Plan;
 use crate::transcript::Transcript;
 use std::sync::Arc;
-use std::sync::mpsc;
 
 /// A finished check: the transcript and its diagnosis.
 #[derive(Debug, Clone)]
@@ -15,44 +14,50 @@ pub struct CheckResult {
     pub hints: Vec<Hint>,
 }
 
+/// What a running check reports, in order: progress, then exactly one `Finished` or `Lost`.
 #[derive(Debug)]
 pub enum CheckEvent {
     Progress(Event),
     Finished(Box<CheckResult>),
+    /// The check's task ended without a result (it panicked, or the runtime shut down).
+    Lost,
 }
 
-/// Called after each event, from the worker thread (the UI passes `ctx.request_repaint`).
-pub type Wake = Arc<dyn Fn() + Send + Sync>;
-
-/// A running check: drain `events`, and `cancel()` to stop it.
-pub struct RunningCheck {
-    pub events: mpsc::Receiver<CheckEvent>,
-    cancel: CancelHandle,
+/// Sends `Lost` when dropped before the result was sent: the last word of a task that died.
+struct LastWord<F: Fn(CheckEvent)> {
+    send: Arc<F>,
+    done: bool,
 }
 
-impl RunningCheck {
-    pub fn cancel(&self) {
-        self.cancel.cancel();
+impl<F: Fn(CheckEvent)> Drop for LastWord<F> {
+    fn drop(&mut self) {
+        if !self.done {
+            (self.send)(CheckEvent::Lost);
+        }
     }
 }
 
-/// Start a check on the runtime.
-pub fn spawn_check(rt: &tokio::runtime::Handle, plan: Plan, wake: Wake) -> RunningCheck {
-    let (tx, rx) = mpsc::channel();
+/// Start a check on the runtime. `send` gets every event, on the runtime's threads (the window
+/// forwards them to its channel and wakes the UI). Returns the handle that cancels it.
+pub fn spawn_check(
+    rt: &tokio::runtime::Handle,
+    plan: Plan,
+    send: impl Fn(CheckEvent) + Send + Sync + 'static,
+) -> CancelHandle {
     let (cancel, token) = engine::cancel_pair();
+    let send = Arc::new(send);
     rt.spawn(async move {
-        let progress_tx = tx.clone();
-        let progress_wake = wake.clone();
-        let transcript = engine::run_check(&plan, token, move |e| {
-            let _ = progress_tx.send(CheckEvent::Progress(e));
-            progress_wake();
-        })
-        .await;
+        let mut last_word = LastWord {
+            send: send.clone(),
+            done: false,
+        };
+        let progress = send.clone();
+        let transcript = engine::run_check(&plan, token, move |e| progress(CheckEvent::Progress(e))).await;
         let hints = diagnose::diagnose(&plan, &transcript);
-        let _ = tx.send(CheckEvent::Finished(Box::new(CheckResult { transcript, hints })));
-        wake();
+        last_word.done = true;
+        send(CheckEvent::Finished(Box::new(CheckResult { transcript, hints })));
     });
-    RunningCheck { events: rx, cancel }
+    cancel
 }
 
 /// Run a check to the end on the current runtime (CLI, tests).
@@ -60,4 +65,45 @@ pub async fn check(plan: &Plan, cancel: engine::CancelToken) -> CheckResult {
     let transcript = engine::run_check(plan, cancel, |_| {}).await;
     let hints = diagnose::diagnose(plan, &transcript);
     CheckResult { transcript, hints }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{AuthMode, CheckOptions, Target};
+    use crate::secret::Secret;
+    use crate::transcript::StepName;
+    use std::time::Duration;
+
+    #[test]
+    fn a_check_whose_task_goes_away_says_lost() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        // Accepts the connection (the OS backlog) and never answers: the login hangs.
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("listener");
+        let url = format!("http://{}", silent.local_addr().expect("addr"));
+        let plan = Plan::new(
+            Target::new(url, AuthMode::ApiKey, "svc", CheckOptions::default()),
+            Secret::new("0123456789012345678901234567890123456789"),
+        );
+        let (tx, rx) = std::sync::mpsc::channel();
+        let _cancel = spawn_check(rt.handle(), plan, move |e| {
+            let _ = tx.send(e);
+        });
+        loop {
+            match rx.recv_timeout(Duration::from_secs(10)).expect("an event") {
+                CheckEvent::Progress(Event::StepStarted(StepName::Authenticate)) => break,
+                CheckEvent::Progress(_) => {}
+                other => panic!("the check ended early: {other:?}"),
+            }
+        }
+        // The runtime shuts down under the running check (the window closing, or a panic).
+        drop(rt);
+        let rest: Vec<CheckEvent> = rx.try_iter().collect();
+        assert!(matches!(rest.last(), Some(CheckEvent::Lost)), "{rest:?}");
+        assert!(!rest.iter().any(|e| matches!(e, CheckEvent::Finished(_))));
+    }
 }

@@ -27,7 +27,7 @@ pub enum Command {
     /// Run the demo Control Room in the foreground.
     DemoServer(DemoServerArgs),
     /// Saved connection profiles: list, add, remove, export, import (secrets stay in the keyring).
-    Profiles(crate::profiles::cli::ProfilesArgs),
+    Profiles(super::profiles::ProfilesArgs),
 }
 
 #[derive(Debug, Args)]

@@ -1,30 +1,24 @@
 //! `aa-conntest check`: one check headless, text or JSON on stdout, outcome as exit code.
 
-use super::EXIT_INVALID_INPUT;
 use super::args::CheckArgs;
+use super::exit::{CliError, Exit};
 use crate::engine;
-use crate::plan::{AuthMode, CheckOptions, Plan};
+use crate::plan::{AuthMode, CheckOptions, Plan, Target};
 use crate::report;
 use crate::secret::Secret;
 use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-pub fn run(args: CheckArgs) -> i32 {
+pub fn run(args: CheckArgs) -> Result<Exit, CliError> {
     if args.all_profiles {
-        return crate::profiles::cli::check_all(&args);
+        return super::saved::check_all(&args);
     }
     if let Some(name) = &args.profile {
-        return crate::profiles::cli::check_profile(name, &args);
+        return super::saved::check_profile(name, &args);
     }
-    let plan = match plan_from_args(&args) {
-        Ok(p) => p,
-        Err(msg) => {
-            eprintln!("aa-conntest check: {msg}");
-            return EXIT_INVALID_INPUT;
-        }
-    };
-    let Some(result) = run_plan(&plan) else {
-        return 2;
-    };
+    let plan = plan_from_args(&args).map_err(|msg| CliError::InvalidInput(format!("aa-conntest check: {msg}")))?;
+    let result = run_plan(&plan)?;
     let report = report::build(&plan, &result.transcript, &result.hints);
     if args.json {
         println!("{}", report.to_json());
@@ -32,46 +26,57 @@ pub fn run(args: CheckArgs) -> i32 {
         print!("{}", super::text::render(&result.transcript, &result.hints));
     }
     if let Some(path) = &args.save_report {
-        match crate::report_markdown::save_report(path, &report) {
-            Ok((j, m)) => eprintln!("Report saved: {} and {}", j.display(), m.display()),
-            Err(e) => eprintln!("warning: {e}"),
-        }
+        save_report(path, &report);
     }
-    result.transcript.outcome.exit_code()
+    Ok(Exit::Checked(result.transcript.outcome))
+}
+
+/// Save the report as JSON and Markdown; a failure is a warning (the check itself ran).
+pub(super) fn save_report(path: &std::path::Path, report: &report::Report) {
+    match crate::report_markdown::save_report(path, report) {
+        Ok((j, m)) => eprintln!("Report saved: {} and {}", j.display(), m.display()),
+        Err(e) => eprintln!("warning: {e}"),
+    }
 }
 
 /// Run one check to the end on a fresh runtime; Ctrl-C cancels it cleanly (the transcript says
-/// so). `None` when the runtime cannot start (the error is printed).
-pub fn run_plan(plan: &Plan) -> Option<crate::worker::CheckResult> {
-    let rt = match super::runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("aa-conntest: cannot start: {e}");
-            return None;
-        }
-    };
-    Some(rt.block_on(async {
+/// so).
+fn run_plan(plan: &Plan) -> Result<crate::worker::CheckResult, CliError> {
+    let rt = super::check_runtime()?;
+    Ok(until_ctrl_c(&rt, |cancel| crate::worker::check(plan, cancel)).0)
+}
+
+/// Run `work` to the end on `rt`; Ctrl-C cancels it through its token. Also says whether Ctrl-C
+/// was pressed, so a loop of checks can stop.
+pub(super) fn until_ctrl_c<F: Future>(
+    rt: &tokio::runtime::Runtime,
+    work: impl FnOnce(engine::CancelToken) -> F,
+) -> (F::Output, bool) {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let out = rt.block_on(async {
         let (cancel, token) = engine::cancel_pair();
-        tokio::spawn(async move {
+        let flag = interrupted.clone();
+        let watcher = tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
+                flag.store(true, Ordering::SeqCst);
                 cancel.cancel();
             }
         });
-        crate::worker::check(plan, token).await
-    }))
+        let out = work(token).await;
+        watcher.abort();
+        out
+    });
+    (out, interrupted.load(Ordering::SeqCst))
 }
 
 fn plan_from_args(args: &CheckArgs) -> Result<Plan, String> {
     let url = args.url.clone().ok_or("--url is required (the Control Room address)")?;
     let username = args.username.clone().ok_or("--username is required")?;
     let (auth, secret) = read_secret(args)?;
-    Ok(Plan {
-        input_url: url,
-        username,
-        auth,
+    Ok(Plan::new(
+        Target::new(url, auth, username, args.options.apply(CheckOptions::default())),
         secret,
-        options: args.options.apply(CheckOptions::default()),
-    })
+    ))
 }
 
 /// The secret comes from an environment variable or stdin, never from an argument.
@@ -83,7 +88,7 @@ fn read_secret(args: &CheckArgs) -> Result<(AuthMode, Secret), String> {
 
 /// The secret given by a flag, if any (`--api-key-env`, `--password-env`, `--api-key-stdin`,
 /// `--password-stdin`).
-pub fn secret_from_flags(args: &CheckArgs) -> Result<Option<(AuthMode, Secret)>, String> {
+pub(super) fn secret_from_flags(args: &CheckArgs) -> Result<Option<(AuthMode, Secret)>, String> {
     // An unset variable is an empty secret: the check then says so in its report (preflight,
     // `input.secret-missing`) like any other missing input, and nothing is sent.
     let from_env = |var: &str| -> Result<Secret, String> {
@@ -114,7 +119,7 @@ pub fn secret_from_flags(args: &CheckArgs) -> Result<Option<(AuthMode, Secret)>,
 }
 
 /// Read a secret from stdin; one trailing line ending (what `echo` adds) is not part of it.
-pub fn read_stdin_secret() -> Result<Secret, String> {
+pub(super) fn read_stdin_secret() -> Result<Secret, String> {
     let mut buf = String::new();
     std::io::stdin()
         .read_to_string(&mut buf)

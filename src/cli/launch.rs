@@ -1,40 +1,28 @@
 //! Starting the window and the demo server.
 
 use super::args::DemoServerArgs;
+use super::exit::{CliError, Exit};
 use crate::demo::{self, DemoOptions, DemoServer, Scenario};
 
 /// `aa-conntest demo-server`: run the demo Control Room in the foreground until Ctrl-C.
-pub fn demo_server(args: DemoServerArgs) -> i32 {
+pub fn demo_server(args: DemoServerArgs) -> Result<Exit, CliError> {
     let Some(scenario) = Scenario::from_id(&args.scenario) else {
         let ids: Vec<_> = Scenario::ALL.iter().map(|s| s.id()).collect();
-        eprintln!(
+        return Err(CliError::InvalidInput(format!(
             "demo-server: unknown scenario \"{}\"; one of: {}",
             args.scenario,
             ids.join(", ")
-        );
-        return super::EXIT_INVALID_INPUT;
+        )));
     };
-    let rt = match super::runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("demo-server: cannot start: {e}");
-            return 2;
-        }
-    };
+    let rt = super::runtime().map_err(|e| CliError::CannotStart(format!("demo-server: cannot start: {e}")))?;
     rt.block_on(async {
-        let server = match DemoServer::start(DemoOptions {
+        let server = DemoServer::start(DemoOptions {
             port: args.port,
             tls: args.tls,
             scenario,
         })
         .await
-        {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("demo-server: cannot listen on port {}: {e}", args.port);
-                return 2;
-            }
-        };
+        .map_err(|e| CliError::CannotStart(format!("demo-server: cannot listen on port {}: {e}", args.port)))?;
         let url = server.url();
         if args.json {
             let line = serde_json::json!({
@@ -57,10 +45,13 @@ pub fn demo_server(args: DemoServerArgs) -> i32 {
         let _ = std::io::stdout().flush();
         let _ = tokio::signal::ctrl_c().await;
         server.shutdown().await;
-        0
+        Ok(Exit::Done)
     })
 }
 
-pub fn window(demo: bool) -> i32 {
+/// The window (no command given).
+pub fn window(demo: bool) -> Result<Exit, CliError> {
     crate::gui::run(demo)
+        .map(|()| Exit::Done)
+        .map_err(|e| CliError::CannotStart(format!("aa-conntest: {e}")))
 }

@@ -1,41 +1,59 @@
-//! The command line: `check` headless, `demo-server`, and the window when no command is given.
+//! The command line: `check` headless, `profiles`, `demo-server`, and the window when no command
+//! is given. Each command returns `Result<Exit, CliError>`; [`main`] prints the error once and
+//! maps the result to the exit code ([`exit`]).
 
 mod args;
 mod check;
+pub mod exit;
 mod launch;
+mod profiles;
+mod saved;
 mod text;
 
 pub use args::{CheckArgs, Cli, Command, DemoServerArgs, OptionArgs};
-pub use check::{read_stdin_secret, run_plan, secret_from_flags};
+use check::{read_stdin_secret, secret_from_flags};
+pub use exit::{CliError, Exit};
+pub use profiles::{AddArgs, ProfilesArgs, ProfilesCommand};
 pub use text::render as render_text;
 
 use clap::Parser;
 
-/// Exit code for unusable input (docs/cli.md), also used for usage errors.
-pub const EXIT_INVALID_INPUT: i32 = 3;
-
 /// Parse the arguments, run, and return the process exit code.
 pub fn main() -> i32 {
+    let result = try_main();
+    if let Err(e) = &result {
+        e.print();
+    }
+    exit::code(&result)
+}
+
+fn try_main() -> Result<Exit, CliError> {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_INVALID_INPUT } else { 0 };
+        // --help and --version are "errors" that go to stdout.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return code;
+            return Ok(Exit::Done);
         }
+        Err(e) => return Err(e.into()),
     };
     match cli.command {
         Some(Command::Check(args)) => check::run(args),
         Some(Command::DemoServer(args)) => launch::demo_server(args),
-        Some(Command::Profiles(args)) => crate::profiles::cli::run(args),
+        Some(Command::Profiles(args)) => profiles::run(args),
         None => launch::window(cli.demo),
     }
 }
 
 /// The tokio runtime of a command-line run: two workers are plenty for one check.
-pub(crate) fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
+}
+
+/// The runtime of `check`; the error says the program cannot start.
+fn check_runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    runtime().map_err(|e| CliError::CannotStart(format!("aa-conntest: cannot start: {e}")))
 }

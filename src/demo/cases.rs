@@ -4,7 +4,7 @@
 
 use super::scenario::Scenario;
 use super::{API_KEY, API_KEY_USER, DemoServer, PASSWORD, PASSWORD_USER};
-use crate::plan::{AuthMode, CheckOptions, Plan};
+use crate::plan::{AuthMode, CheckOptions, Plan, Target};
 use crate::secret::Secret;
 
 /// How the case writes the URL, from the server's base URL.
@@ -420,20 +420,17 @@ impl DemoCase {
         if let Some(t) = self.timeout_secs {
             options.timeout_secs = t;
         }
-        Plan {
-            input_url,
-            username: self.username.to_string(),
-            auth: self.auth,
-            secret: Secret::new(secret),
-            options,
-        }
+        Plan::new(
+            Target::new(input_url, self.auth, self.username, options),
+            Secret::new(secret),
+        )
     }
 
     /// [`DemoCase::plan`] for this server, trusting its CA when the case says so.
     pub fn plan_for(&self, server: &DemoServer) -> Plan {
         let mut plan = self.plan(&server.url());
         if self.trust_ca {
-            plan.options.ca_file = server.ca_file().map(|p| p.to_path_buf());
+            plan.target.options.ca_file = server.ca_file().map(|p| p.to_path_buf());
         }
         plan
     }
@@ -472,15 +469,18 @@ mod tests {
             .unwrap_or_default();
         assert!(p.secret.expose().ends_with('\n'));
         let p = find_case("url-from-browser").map(|c| c.plan(url)).unwrap_or_default();
-        assert_eq!(p.input_url, "http://127.0.0.1:5000/#/login?next=/home");
+        assert_eq!(p.target.url, "http://127.0.0.1:5000/#/login?next=/home");
         let p = find_case("key-of-another-user")
             .map(|c| c.plan(url))
             .unwrap_or_default();
-        assert_eq!((p.username.as_str(), p.secret.expose()), (PASSWORD_USER, API_KEY));
+        assert_eq!(
+            (p.target.username.as_str(), p.secret.expose()),
+            (PASSWORD_USER, API_KEY)
+        );
         let p = find_case("http-on-https-server")
             .map(|c| c.plan("https://localhost:5001"))
             .unwrap_or_default();
-        assert_eq!(p.input_url, "http://localhost:5001");
+        assert_eq!(p.target.url, "http://localhost:5001");
         let p = find_case("token-as-key").map(|c| c.plan(url)).unwrap_or_default();
         assert!(crate::jwt::looks_like_jwt(p.secret.expose()));
         assert_eq!(WRONG_KEY.chars().count(), 40);

@@ -171,7 +171,7 @@ fn bad_credentials(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: Opti
 
 fn server_exception(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: &ControlRoomError, sent: Option<&str>) {
     let generic = cr.code.as_deref() == Some("generic.server.exception");
-    let field = cx.plan.auth.body_field();
+    let field = cx.plan.target.auth.body_field();
     let mut remaining = Vec::new();
     let s = &cx.secret;
     if cx.api_key() && (s.trimmed_len != API_KEY_LEN || s.smart_quotes || s.non_ascii) {
@@ -355,7 +355,7 @@ fn retry_warning(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse) {
 }
 
 fn session_replaced(cx: &Ctx, out: &mut Vec<Hint>) {
-    if cx.api_key() || cx.plan.options.multiple_login || cx.t.login_attempts == 0 || !cx.logged_in() {
+    if cx.api_key() || cx.plan.target.options.multiple_login || cx.t.login_attempts == 0 || !cx.logged_in() {
         return;
     }
     if cx.t.account.as_ref().and_then(|a| a.multiple_login) == Some(true) {

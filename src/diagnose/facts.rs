@@ -71,30 +71,30 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(plan: &'a Plan, t: &'a Transcript) -> Self {
-        let url = target_url::normalise(&plan.input_url);
+        let url = target_url::normalise(&plan.target.url);
         let host = t
             .connect
             .as_ref()
             .map(|c| c.host.clone())
             .filter(|h| !h.is_empty())
             .or_else(|| url.as_ref().ok().map(|u| u.host.clone()))
-            .unwrap_or_else(|| crate::diagnose::text::shorten(plan.input_url.trim(), 80));
+            .unwrap_or_else(|| crate::diagnose::text::shorten(plan.target.url.trim(), 80));
         Self {
             plan,
             t,
             url,
             secret: SecretFacts::of(plan.secret.expose()),
             host,
-            username: plan.username.trim().to_string(),
+            username: plan.target.username.trim().to_string(),
         }
     }
 
     pub fn api_key(&self) -> bool {
-        self.plan.auth == AuthMode::ApiKey
+        self.plan.target.auth == AuthMode::ApiKey
     }
 
     pub fn secret_label(&self) -> &'static str {
-        self.plan.auth.secret_label()
+        self.plan.target.auth.secret_label()
     }
 
     /// The username in quotes for texts, or a neutral phrase when there is none.

@@ -80,11 +80,11 @@ fn whitespace(cx: &Ctx, out: &mut Vec<Hint>) {
     let rejected = cx.login_rejected();
     let mut trimmed = Vec::new(); // fields we cleaned before sending
     let mut kept = Vec::new(); // problems we could not clean
-    let url = &cx.plan.input_url;
+    let url = &cx.plan.target.url;
     if !url.trim().is_empty() && url.trim().len() != url.len() {
         trimmed.push("the URL".to_string());
     }
-    let user = &cx.plan.username;
+    let user = &cx.plan.target.username;
     if !user.trim().is_empty() && user.trim().len() != user.len() {
         trimmed.push(format!("the username {}", cx.user()));
     }
@@ -168,10 +168,10 @@ fn whitespace(cx: &Ctx, out: &mut Vec<Hint>) {
 fn smart_quotes(cx: &Ctx, out: &mut Vec<Hint>) {
     use super::facts::SMART_QUOTES;
     let mut fields = Vec::new();
-    if cx.plan.input_url.contains(SMART_QUOTES) {
+    if cx.plan.target.url.contains(SMART_QUOTES) {
         fields.push("the URL");
     }
-    if cx.plan.username.contains(SMART_QUOTES) {
+    if cx.plan.target.username.contains(SMART_QUOTES) {
         fields.push("the username");
     }
     if cx.secret.smart_quotes {
@@ -353,7 +353,7 @@ fn domain_user(cx: &Ctx, out: &mut Vec<Hint>) {
 }
 
 fn options(cx: &Ctx, out: &mut Vec<Hint>) {
-    if cx.plan.options.insecure {
+    if cx.plan.target.options.insecure {
         // The engine records why the chain would not have been trusted, even when the switch let it through.
         let would_fail =
             cx.t.connect
@@ -407,6 +407,7 @@ fn options(cx: &Ctx, out: &mut Vec<Hint>) {
         if let Some(StepError::CaFile { detail }) = &s.error {
             let path = cx
                 .plan
+                .target
                 .options
                 .ca_file
                 .as_ref()

@@ -30,6 +30,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
 
 fn proxy_in_use(cx: &Ctx) -> Option<String> {
     cx.plan
+        .target
         .options
         .proxy
         .clone()

@@ -3,7 +3,7 @@
 //! Plans and transcripts are built by hand, in the shape the engine records.
 
 use super::*;
-use crate::plan::{AuthMode, CheckOptions, Plan};
+use crate::plan::{AuthMode, CheckOptions, Plan, Target};
 use crate::secret::Secret;
 use crate::transcript::*;
 
@@ -29,21 +29,20 @@ fn jwt(iat: i64, exp: i64) -> String {
 // Builders
 
 fn key_plan(key: &str) -> Plan {
-    Plan {
-        input_url: URL.into(),
-        username: "svc_api".into(),
-        auth: AuthMode::ApiKey,
-        secret: Secret::new(key),
-        options: CheckOptions::default(),
-    }
+    Plan::new(
+        Target::new(URL, AuthMode::ApiKey, "svc_api", CheckOptions::default()),
+        Secret::new(key),
+    )
 }
 
 fn password_plan(pw: &str) -> Plan {
     Plan {
-        auth: AuthMode::Password,
-        username: "jdoe".into(),
+        target: Target {
+            auth: AuthMode::Password,
+            username: "jdoe".into(),
+            ..key_plan("").target
+        },
         secret: Secret::new(pw),
-        ..key_plan("")
     }
 }
 
@@ -96,8 +95,8 @@ fn login_request(plan: &Plan) -> RecordedRequest {
         headers: vec![("content-type".into(), "application/json".into())],
         body: Some(format!(
             r#"{{"username":"{}","{}":"{}"}}"#,
-            plan.username,
-            plan.auth.body_field(),
+            plan.target.username,
+            plan.target.auth.body_field(),
             plan.secret.marker()
         )),
     }
@@ -124,8 +123,8 @@ fn token_request(step: StepName) -> RecordedRequest {
 fn blank(plan: &Plan) -> Transcript {
     Transcript {
         started_at: time::OffsetDateTime::from_unix_timestamp(NOW).unwrap(),
-        input_url: plan.input_url.clone(),
-        base_url: crate::target_url::normalise(&plan.input_url).ok().map(|u| u.base),
+        input_url: plan.target.url.clone(),
+        base_url: crate::target_url::normalise(&plan.target.url).ok().map(|u| u.base),
         steps: StepName::ALL.iter().map(|n| StepRecord::skipped(*n)).collect(),
         outcome: Outcome::Ok,
         connect: None,
@@ -228,7 +227,7 @@ fn logged_in(plan: &Plan, iat: i64, exp: i64, received: i64) -> Transcript {
             &format!(
                 r#"{{"token":"{}","user":{{"id":7,"username":"{}"}}}}"#,
                 crate::secret::token_marker(&token),
-                plan.username
+                plan.target.username
             ),
         ));
     });
@@ -242,7 +241,7 @@ fn logged_in(plan: &Plan, iat: i64, exp: i64, received: i64) -> Transcript {
     });
     t.token_received_at = Some(received);
     t.account = Some(AccountSummary {
-        username: Some(plan.username.clone()),
+        username: Some(plan.target.username.clone()),
         ..Default::default()
     });
     t
@@ -365,7 +364,10 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
     let mut add = |id: HintId, plan: Plan, t: Transcript| v.push((id, plan, t));
 
     let pl = Plan {
-        input_url: "".into(),
+        target: Target {
+            url: "".into(),
+            ..k.target.clone()
+        },
         ..k.clone()
     };
     add(
@@ -380,7 +382,10 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         ),
     );
     let pl = Plan {
-        input_url: "https://cr example.com".into(),
+        target: Target {
+            url: "https://cr example.com".into(),
+            ..k.target.clone()
+        },
         ..k.clone()
     };
     add(
@@ -395,27 +400,42 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         ),
     );
     let pl = Plan {
-        input_url: HOST.into(),
+        target: Target {
+            url: HOST.into(),
+            ..k.target.clone()
+        },
         ..k.clone()
     };
     add(HintId::UrlNoScheme, pl.clone(), healthy(&pl));
     let pl = Plan {
-        input_url: "http://cr.acme.local".into(),
+        target: Target {
+            url: "http://cr.acme.local".into(),
+            ..k.target.clone()
+        },
         ..k.clone()
     };
     add(HintId::UrlHttp, pl.clone(), healthy(&pl));
     let pl = Plan {
-        input_url: format!("{URL}/#/login?next=/home"),
+        target: Target {
+            url: format!("{URL}/#/login?next=/home"),
+            ..k.target.clone()
+        },
         ..k.clone()
     };
     add(HintId::UrlPathDropped, pl.clone(), healthy(&pl));
     let pl = Plan {
-        input_url: format!("{URL}/v1/authentication"),
+        target: Target {
+            url: format!("{URL}/v1/authentication"),
+            ..k.target.clone()
+        },
         ..k.clone()
     };
     add(HintId::UrlV1Endpoint, pl.clone(), healthy(&pl));
     let pl = Plan {
-        username: " ".into(),
+        target: Target {
+            username: " ".into(),
+            ..k.target.clone()
+        },
         ..k.clone()
     };
     add(
@@ -444,7 +464,10 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
     let pl = key_plan(&format!(" {KEY40}\n"));
     add(HintId::InputWhitespace, pl.clone(), healthy(&pl));
     let pl = Plan {
-        username: "“svc_api”".into(),
+        target: Target {
+            username: "“svc_api”".into(),
+            ..k.target.clone()
+        },
         ..k.clone()
     };
     add(
@@ -467,12 +490,15 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
     let pl = key_plan(&KEY40[..39]);
     add(HintId::InputKeyLength, pl.clone(), login_failed(&pl, json(401, UM1110)));
     let pl = Plan {
-        username: "ACME\\svc_api".into(),
+        target: Target {
+            username: "ACME\\svc_api".into(),
+            ..k.target.clone()
+        },
         ..k.clone()
     };
     add(HintId::InputDomainUser, pl.clone(), healthy(&pl));
     let mut pl = k.clone();
-    pl.options.insecure = true;
+    pl.target.options.insecure = true;
     add(HintId::InputInsecure, pl.clone(), healthy(&pl));
     add(
         HintId::NetDns,
@@ -664,7 +690,10 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
     add(HintId::AuthRetryWarning, k.clone(), login_failed(&k, json(401, UM1110)));
     add(HintId::AuthSessionReplaced, p.clone(), healthy(&p));
     let pl = Plan {
-        input_url: "https://community.cloud.automationanywhere.digital".into(),
+        target: Target {
+            url: "https://community.cloud.automationanywhere.digital".into(),
+            ..k.target.clone()
+        },
         ..k.clone()
     };
     add(HintId::AuthCommunityEdition, pl.clone(), healthy(&pl));
@@ -709,7 +738,7 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         ),
     );
     let mut pl = k.clone();
-    pl.options.ca_file = Some("/tmp/missing-ca.pem".into());
+    pl.target.options.ca_file = Some("/tmp/missing-ca.pem".into());
     add(
         HintId::InputCaFile,
         pl.clone(),
@@ -800,7 +829,7 @@ fn healthy_password_check_has_only_info() {
 #[test]
 fn healthy_password_check_with_multiple_login_does_not_mention_sessions() {
     let mut plan = password_plan(PASSWORD);
-    plan.options.multiple_login = true;
+    plan.target.options.multiple_login = true;
     let h = run(&plan, &healthy(&plan));
     assert!(!ids(&h).contains(&HintId::AuthSessionReplaced));
 }
@@ -811,7 +840,10 @@ fn healthy_password_check_with_multiple_login_does_not_mention_sessions() {
 #[test]
 fn url_field_left_empty() {
     let plan = Plan {
-        input_url: "  ".into(),
+        target: Target {
+            url: "  ".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(
@@ -830,7 +862,10 @@ fn url_field_left_empty() {
 #[test]
 fn url_with_ftp_scheme_cannot_be_used() {
     let plan = Plan {
-        input_url: "ftp://cr.acme.local".into(),
+        target: Target {
+            url: "ftp://cr.acme.local".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(
@@ -851,7 +886,10 @@ fn url_with_ftp_scheme_cannot_be_used() {
 fn url_host_only_gets_https() {
     // docs/control-room-api.md §6.3: [C7] adds https:// when the scheme is missing.
     let plan = Plan {
-        input_url: HOST.into(),
+        target: Target {
+            url: HOST.into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
@@ -863,7 +901,10 @@ fn url_host_only_gets_https() {
 #[test]
 fn url_host_only_and_tls_fails_suspects_the_assumption() {
     let plan = Plan {
-        input_url: "cr.acme.local:8080".into(),
+        target: Target {
+            url: "cr.acme.local:8080".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let t = failed_at(
@@ -883,7 +924,10 @@ fn url_host_only_and_tls_fails_suspects_the_assumption() {
 fn url_copied_from_the_browser_login_page() {
     // docs/control-room-api.md §6.2: `.../#/login?next=/home` copied from the address bar.
     let plan = Plan {
-        input_url: format!("{URL}/#/login?next=/home"),
+        target: Target {
+            url: format!("{URL}/#/login?next=/home"),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
@@ -896,7 +940,10 @@ fn url_copied_from_the_browser_login_page() {
 fn url_of_swagger_page() {
     // forum: "Go to https://yourcontrolroom/swagger/"; people paste that as the base URL.
     let plan = Plan {
-        input_url: format!("{URL}/swagger/"),
+        target: Target {
+            url: format!("{URL}/swagger/"),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
@@ -907,7 +954,10 @@ fn url_of_swagger_page() {
 fn url_of_deprecated_v1_authentication() {
     // forum + docs/control-room-api.md §7.4: "v1/authentication is deprecated and will always return a failure message".
     let plan = Plan {
-        input_url: format!("{URL}/v1/authentication"),
+        target: Target {
+            url: format!("{URL}/v1/authentication"),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
@@ -925,7 +975,10 @@ fn url_of_deprecated_v1_authentication() {
 fn url_plain_http_redirected_to_https() {
     // docs/control-room-api.md §7.17: on-prem "Force HTTP traffic to HTTPS"; the redirected POST is not followed.
     let plan = Plan {
-        input_url: "http://cr.acme.local".into(),
+        target: Target {
+            url: "http://cr.acme.local".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let r = with_header(resp(301, "", ""), "location", "https://cr.acme.local/v2/authentication");
@@ -952,7 +1005,10 @@ fn url_plain_http_redirected_to_https() {
 #[test]
 fn username_left_empty() {
     let plan = Plan {
-        username: "".into(),
+        target: Target {
+            username: "".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(
@@ -1030,7 +1086,10 @@ fn api_key_broken_over_two_lines() {
 fn username_pasted_with_curly_quotes_from_a_forum_post() {
     // docs/control-room-api.md §7.6 / [F2]: forum answers render `{“username”:”abc”}` with curly quotes.
     let plan = Plan {
-        username: "“svc_api”".into(),
+        target: Target {
+            username: "“svc_api”".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
@@ -1041,7 +1100,10 @@ fn username_pasted_with_curly_quotes_from_a_forum_post() {
 #[test]
 fn url_with_curly_quotes_only_warns() {
     let plan = Plan {
-        input_url: format!("“{URL}”"),
+        target: Target {
+            url: format!("“{URL}”"),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
@@ -1113,7 +1175,10 @@ fn key_with_backslash_doubled_by_hand() {
 fn domain_user_with_one_backslash_is_fine() {
     // docs/control-room-api.md §1.2 / [D1-pt-BR]: `"your-domain\\jdoe"` in JSON.
     let plan = Plan {
-        username: "ACME\\jdoe".into(),
+        target: Target {
+            username: "ACME\\jdoe".into(),
+            ..password_plan(PASSWORD).target
+        },
         ..password_plan(PASSWORD)
     };
     let h = run(&plan, &healthy(&plan));
@@ -1123,7 +1188,10 @@ fn domain_user_with_one_backslash_is_fine() {
 #[test]
 fn domain_user_typed_with_two_backslashes() {
     let plan = Plan {
-        username: "ACME\\\\jdoe".into(),
+        target: Target {
+            username: "ACME\\\\jdoe".into(),
+            ..password_plan(PASSWORD).target
+        },
         ..password_plan(PASSWORD)
     };
     let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
@@ -1135,7 +1203,7 @@ fn domain_user_typed_with_two_backslashes() {
 #[test]
 fn certificate_checks_turned_off() {
     let mut plan = key_plan(KEY40);
-    plan.options.insecure = true;
+    plan.target.options.insecure = true;
     let h = run(&plan, &healthy(&plan));
     let i = find(&h, HintId::InputInsecure);
     assert_eq!(i.severity, Severity::Warning);
@@ -1145,7 +1213,7 @@ fn certificate_checks_turned_off() {
 #[test]
 fn insecure_switch_hides_an_untrusted_certificate() {
     let mut plan = key_plan(KEY40);
-    plan.options.insecure = true;
+    plan.target.options.insecure = true;
     let mut t = healthy(&plan);
     if let Some(c) = t.connect.as_mut() {
         c.trusted = Some(false);
@@ -1160,7 +1228,7 @@ fn insecure_switch_hides_an_untrusted_certificate() {
 #[test]
 fn ca_file_that_does_not_exist() {
     let mut plan = key_plan(KEY40);
-    plan.options.ca_file = Some("/nope/ca.pem".into());
+    plan.target.options.ca_file = Some("/nope/ca.pem".into());
     let h = run(
         &plan,
         &failed_at(
@@ -1181,7 +1249,10 @@ fn ca_file_that_does_not_exist() {
 #[test]
 fn tenant_name_misspelt_does_not_resolve() {
     let plan = Plan {
-        input_url: "https://acmee.my.automationanywhere.digital".into(),
+        target: Target {
+            url: "https://acmee.my.automationanywhere.digital".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let t = failed_at(
@@ -1200,7 +1271,10 @@ fn tenant_name_misspelt_does_not_resolve() {
 #[test]
 fn internal_short_name_without_vpn() {
     let plan = Plan {
-        input_url: "https://crprod".into(),
+        target: Target {
+            url: "https://crprod".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let t = failed_at(
@@ -1218,7 +1292,10 @@ fn internal_short_name_without_vpn() {
 #[test]
 fn nothing_listens_on_the_port() {
     let plan = Plan {
-        input_url: "https://cr.acme.local:8443".into(),
+        target: Target {
+            url: "https://cr.acme.local:8443".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(
@@ -1301,7 +1378,7 @@ fn connection_cut_by_tls_inspection() {
 fn proxy_wants_a_password() {
     // docs/control-room-api.md §7.19: corporate proxies answer 407.
     let mut plan = key_plan(KEY40);
-    plan.options.proxy = Some("http://jdoe:S3cretProxyPw@proxy.acme.local:8080".into());
+    plan.target.options.proxy = Some("http://jdoe:S3cretProxyPw@proxy.acme.local:8080".into());
     let h = run(
         &plan,
         &failed_at(
@@ -1321,7 +1398,7 @@ fn proxy_wants_a_password() {
 #[test]
 fn proxy_address_unreachable() {
     let mut plan = key_plan(KEY40);
-    plan.options.proxy = Some("http://proxy.acme.local:3128".into());
+    plan.target.options.proxy = Some("http://proxy.acme.local:3128".into());
     let h = run(
         &plan,
         &failed_at(
@@ -1391,7 +1468,10 @@ fn corporate_tls_inspection_by_zscaler() {
 fn on_prem_self_signed_certificate() {
     // docs/control-room-api.md §7.18 / [D15]: the installer's self-signed option.
     let plan = Plan {
-        input_url: "https://cr.acme.local".into(),
+        target: Target {
+            url: "https://cr.acme.local".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let t = with_cert(
@@ -1465,7 +1545,10 @@ fn certificate_not_yet_valid_because_the_clock_is_wrong() {
 #[test]
 fn certificate_for_another_name_when_using_the_ip() {
     let plan = Plan {
-        input_url: "https://10.0.0.5".into(),
+        target: Target {
+            url: "https://10.0.0.5".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let mut t = failed_at(
@@ -1495,7 +1578,10 @@ fn certificate_for_another_name_when_using_the_ip() {
 #[test]
 fn plain_http_server_on_the_https_port() {
     let plan = Plan {
-        input_url: "https://cr.acme.local:80".into(),
+        target: Target {
+            url: "https://cr.acme.local:80".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(
@@ -1553,7 +1639,10 @@ fn plain_403_without_the_control_room_error_shape() {
 fn web_interface_answered_instead_of_the_api() {
     // docs/control-room-api.md §7.16: the base URL pointed at the web UI; the POST got the HTML app.
     let plan = Plan {
-        input_url: format!("{URL}/#/home"),
+        target: Target {
+            url: format!("{URL}/#/home"),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(
@@ -1772,7 +1861,10 @@ fn login_answered_200_without_a_token() {
 fn community_edition_host() {
     // docs/control-room-api.md §6.2 / [D2]: "API functionality is limited" on community*.…automationanywhere.digital.
     let plan = Plan {
-        input_url: "https://community2.cloud-2.automationanywhere.digital".into(),
+        target: Target {
+            url: "https://community2.cloud-2.automationanywhere.digital".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     let h = run(&plan, &healthy(&plan));
@@ -1784,7 +1876,10 @@ fn community_edition_host() {
     assert_eq!(find(&h, HintId::AuthCommunityEdition).severity, Severity::Warning);
     assert!(find(&h, HintId::AuthForbidden).detail.contains("Community Edition"));
     let other = Plan {
-        input_url: "https://communityx.my.automationanywhere.digital".into(),
+        target: Target {
+            url: "https://communityx.my.automationanywhere.digital".into(),
+            ..key_plan(KEY40).target
+        },
         ..key_plan(KEY40)
     };
     assert!(!ids(&run(&other, &healthy(&other))).contains(&HintId::AuthCommunityEdition));
@@ -2040,8 +2135,11 @@ fn hostile_answers_do_not_panic() {
     t.token_received_at = Some(i64::MAX);
     let _ = run(&plan, &t);
     let odd = Plan {
-        input_url: "\u{202e}https://x\u{0}".into(),
-        username: "\\\\\\".into(),
+        target: Target {
+            url: "\u{202e}https://x\u{0}".into(),
+            username: "\\\\\\".into(),
+            ..key_plan("\u{201c}\n").target
+        },
         ..key_plan("\u{201c}\n")
     };
     let _ = run(&odd, &blank(&odd));

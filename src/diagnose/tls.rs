@@ -93,7 +93,7 @@ fn untrusted(cx: &Ctx, step: StepName, seen: Seen) -> Hint {
          self-signed certificate, a company's own certificate authority, or a TLS-inspecting proxy."
             .to_string()
     };
-    let ca_note = match &cx.plan.options.ca_file {
+    let ca_note = match &cx.plan.target.options.ca_file {
         Some(p) => format!(
             " The CA file `{}` was used, and it does not contain the authority that signed this certificate.",
             shorten(&p.display().to_string(), 160)

@@ -260,7 +260,7 @@ fn invalid(cx: &Ctx, out: &mut Vec<Hint>, skew: Option<i64>) {
     if let Some(s) = skew {
         causes.push(format!("the clocks differ by {} (see the clock hint)", fmt_span(s)));
     }
-    let replaced_likely = !cx.api_key() && !cx.plan.options.multiple_login;
+    let replaced_likely = !cx.api_key() && !cx.plan.target.options.multiple_login;
     if replaced_likely {
         causes.push(format!(
             "another login of {} (a person in the browser, a bot or a script) happened between this check's login \

@@ -12,7 +12,7 @@ use crate::target_url::{NormalisedUrl, UrlError, UrlNote};
 use crate::transcript::{StepError, StepName};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
-    let typed = shorten(cx.plan.input_url.trim(), 120);
+    let typed = shorten(cx.plan.target.url.trim(), 120);
     let u = match &cx.url {
         Err(UrlError::Missing) => return out.push(missing()),
         Err(UrlError::Invalid(reason)) => return out.push(invalid(&typed, reason)),

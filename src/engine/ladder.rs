@@ -42,7 +42,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
         let token = self.authenticate(plan, &prepared, &mut wire).await?;
         let outcome = self.validate(&wire, &token).await?;
         // Leave no session behind, whatever validate said.
-        if plan.options.logout {
+        if plan.target.options.logout {
             self.logout(&wire, &token).await;
         }
         Ok(outcome)
@@ -93,7 +93,11 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
         }
         self.t.base_url = Some(prepared.url.base.clone());
         rec.notes.push(format!("Control Room address: {}", prepared.url.base));
-        let proxy = match proxy::choose(plan.options.proxy.as_deref(), prepared.url.https, &prepared.url.host) {
+        let proxy = match proxy::choose(
+            plan.target.options.proxy.as_deref(),
+            prepared.url.https,
+            &prepared.url.host,
+        ) {
             Ok(p) => p,
             Err(reason) => return Err(self.fail(rec, started, StepError::Input { reason }, Outcome::InvalidInput)),
         };
@@ -116,7 +120,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             https: prepared.url.https,
             proxy,
         };
-        let (info, err) = connect::probe(&target, &plan.options, self.cancel).await;
+        let (info, err) = connect::probe(&target, &plan.target.options, self.cancel).await;
         rec.timings = Some(Timings {
             dns_ms: info.dns_ms,
             connect_ms: info.tcp_ms,
@@ -143,7 +147,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
 
     fn wire(&mut self, plan: &Plan, prepared: &Prepared, proxy: Option<&ProxyChoice>) -> Result<Wire, Stop> {
         let phases = phases::PhaseRecorder::default();
-        let client = match http::client(&plan.options, proxy, &phases) {
+        let client = match http::client(&plan.target.options, proxy, &phases) {
             Ok(c) => c,
             Err(e) => {
                 let (rec, started) = self.start(StepName::Authenticate);
@@ -158,7 +162,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             client,
             phases,
             redactor,
-            secs: plan.options.timeout().as_secs_f64(),
+            secs: plan.target.options.timeout().as_secs_f64(),
             base: prepared.url.base.clone(),
         })
     }
@@ -185,8 +189,8 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
         let (mut rec, started) = self.start(StepName::Authenticate);
         let mut body = serde_json::Map::new();
         body.insert("username".into(), prepared.username.clone().into());
-        body.insert(plan.auth.body_field().into(), prepared.secret.expose().into());
-        if plan.options.multiple_login {
+        body.insert(plan.target.auth.body_field().into(), prepared.secret.expose().into());
+        if plan.target.options.multiple_login {
             body.insert("multipleLogin".into(), true.into());
         }
         let call = http::Call {

@@ -29,7 +29,7 @@ pub enum Event {
 pub async fn run_check(plan: &Plan, cancel: CancelToken, mut on_event: impl FnMut(Event) + Send) -> Transcript {
     let mut t = Transcript {
         started_at: time::OffsetDateTime::now_utc(),
-        input_url: plan.input_url.clone(),
+        input_url: plan.target.url.clone(),
         base_url: None,
         steps: Vec::new(),
         outcome: Outcome::InvalidInput,

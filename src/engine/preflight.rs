@@ -17,29 +17,29 @@ pub struct Prepared {
 /// Leading/trailing whitespace is removed from the URL, the username and an API key (a 40-character
 /// key never has it); a password is sent as typed, since a space may really be part of it.
 pub fn prepare(plan: &Plan) -> Result<Prepared, StepError> {
-    let url = target_url::normalise(&plan.input_url).map_err(|e| StepError::Input { reason: e.to_string() })?;
-    let username = plan.username.trim().to_string();
+    let url = target_url::normalise(&plan.target.url).map_err(|e| StepError::Input { reason: e.to_string() })?;
+    let username = plan.target.username.trim().to_string();
     if username.is_empty() {
         return Err(StepError::Input {
             reason: "no username was given".into(),
         });
     }
-    let secret = match plan.auth {
+    let secret = match plan.target.auth {
         AuthMode::ApiKey => Secret::new(plan.secret.expose().trim()),
         AuthMode::Password => plan.secret.clone(),
     };
     if secret.expose().trim().is_empty() {
         return Err(StepError::Input {
-            reason: format!("no {} was given", plan.auth.secret_label()),
+            reason: format!("no {} was given", plan.target.auth.secret_label()),
         });
     }
-    if plan.auth == AuthMode::ApiKey && jwt::looks_like_jwt(secret.expose()) {
+    if plan.target.auth == AuthMode::ApiKey && jwt::looks_like_jwt(secret.expose()) {
         // Sending it would only burn one of the three failed logins that disable the account.
         return Err(StepError::Input {
             reason: "the API key field holds an authentication token (a JWT), not an API key".into(),
         });
     }
-    if let Some(ca) = plan.options.ca_file.as_deref() {
+    if let Some(ca) = plan.target.options.ca_file.as_deref() {
         super::tls::read_ca_file(ca)?;
     }
     Ok(Prepared { url, username, secret })

@@ -4,14 +4,13 @@
 
 use eframe::egui;
 
-use super::AppMsg;
-use super::state::Command;
+use super::command::{Background, Command, Msg};
 use super::theme;
 use crate::demo;
-use crate::plan::Plan;
+use crate::plan::{AuthMode, Plan, Target};
+use crate::secret::Secret;
 use egui::{RichText, Ui};
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
 
 /// The demo servers (plain HTTP, and HTTPS started on first need) and the picker's state.
 #[derive(Default)]
@@ -26,33 +25,16 @@ pub struct DemoState {
     pub preparing: Option<usize>,
 }
 
-/// Messages from the demo tasks.
-pub enum DemoMsg {
-    Started(Result<Arc<demo::DemoServer>, String>),
-    CaseReady {
-        index: usize,
-        result: Result<Plan, String>,
-        new_tls_server: Option<Arc<demo::DemoServer>>,
-    },
-}
-
-pub fn case_count() -> usize {
-    demo::cases().len()
-}
-
 pub fn case_title(index: usize) -> Option<&'static str> {
     demo::cases().get(index).map(|c| c.title)
 }
 
 /// The working API-key login of the demo, for the form.
 pub fn working_plan(server: &demo::DemoServer) -> Plan {
-    Plan {
-        input_url: server.url(),
-        username: demo::API_KEY_USER.to_string(),
-        auth: crate::plan::AuthMode::ApiKey,
-        secret: crate::secret::Secret::new(demo::API_KEY),
-        options: Default::default(),
-    }
+    Plan::new(
+        Target::new(server.url(), AuthMode::ApiKey, demo::API_KEY_USER, Default::default()),
+        Secret::new(demo::API_KEY),
+    )
 }
 
 async fn start_server(tls: bool) -> Result<demo::DemoServer, String> {
@@ -66,26 +48,21 @@ async fn start_server(tls: bool) -> Result<demo::DemoServer, String> {
 }
 
 /// Start the plain demo server in the background.
-pub fn start(rt: &tokio::runtime::Handle, tx: Sender<AppMsg>, wake: super::Wake) {
-    rt.spawn(async move {
+pub fn start(bg: &Background) {
+    let out = bg.out.clone();
+    bg.rt.spawn(async move {
         let r = start_server(false).await.map(Arc::new);
-        let _ = tx.send(AppMsg::Demo(DemoMsg::Started(r)));
-        wake();
+        out.send(Msg::DemoStarted(r));
     });
 }
 
 /// Get the server a case needs ready (starting the HTTPS one if needed), set its scenario, and
 /// send back the case's plan.
-pub fn prepare_case(
-    rt: &tokio::runtime::Handle,
-    state: &DemoState,
-    index: usize,
-    tx: Sender<AppMsg>,
-    wake: super::Wake,
-) {
+pub fn prepare_case(bg: &Background, state: &DemoState, index: usize) {
     let plain = state.plain.clone();
     let tls = state.tls.clone();
-    rt.spawn(async move {
+    let out = bg.out.clone();
+    bg.rt.spawn(async move {
         let mut new_tls_server = None;
         let result = async {
             let case = demo::cases().get(index).ok_or("no such demo case")?;
@@ -107,12 +84,11 @@ pub fn prepare_case(
             Ok::<Plan, String>(case.plan_for(&server))
         }
         .await;
-        let _ = tx.send(AppMsg::Demo(DemoMsg::CaseReady {
+        out.send(Msg::DemoCaseReady {
             index,
             result,
             new_tls_server,
-        }));
-        wake();
+        });
     });
 }
 

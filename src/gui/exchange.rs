@@ -4,8 +4,9 @@
 
 use eframe::egui;
 
+use super::command::Command;
 use super::json_view;
-use super::state::{Command, Run, StepView, fmt_ms};
+use super::state::{Run, StepView, fmt_ms};
 use super::theme;
 use crate::snippets;
 use crate::transcript::{ConnectInfo, RecordedRequest, RecordedResponse, StepName, StepStatus, Timings};
@@ -14,7 +15,7 @@ use egui::{CollapsingHeader, Id, RichText, ScrollArea, Ui};
 /// Bodies longer than this are shown cut (the copy button still copies them whole).
 const SHOW_BODY_CHARS: usize = 200_000;
 
-pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: &mut bool, cmds: &mut Vec<Command>) {
+pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: bool, cmds: &mut Vec<Command>) {
     let Some(run) = run else {
         ui.centered_and_justified(|ui| {
             ui.weak("The request sent and the answer received will appear here.");
@@ -24,7 +25,7 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: &mut bool, 
     let Some(view) = run.step(selected) else {
         return;
     };
-    let connect = run.result.as_ref().and_then(|r| r.transcript.connect.as_ref());
+    let connect = run.result().and_then(|r| r.transcript.connect.as_ref());
     let half = (ui.available_width() / 2.0).max(200.0);
     egui::Panel::left("request_pane")
         .resizable(true)
@@ -41,7 +42,7 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: &mut bool, 
         ScrollArea::both()
             .id_salt("response_scroll")
             .auto_shrink([false, false])
-            .show(ui, |ui| response_pane(ui, view, connect, raw, cmds));
+            .show(ui, |ui| response_pane(ui, view, connect, &raw, cmds));
     });
 }
 
@@ -55,7 +56,7 @@ fn pane_frame(right: bool) -> egui::Frame {
     })
 }
 
-fn request_pane(ui: &mut Ui, view: &StepView, raw: &mut bool, cmds: &mut Vec<Command>) {
+fn request_pane(ui: &mut Ui, view: &StepView, raw: bool, cmds: &mut Vec<Command>) {
     let req = view.record.as_ref().and_then(|r| r.request.as_ref());
     ui.horizontal(|ui| {
         ui.heading("Request");
@@ -78,15 +79,19 @@ fn request_pane(ui: &mut Ui, view: &StepView, raw: &mut bool, cmds: &mut Vec<Com
             {
                 cmds.push(Command::Copy(snippets::powershell(req), "PowerShell command"));
             }
-            ui.checkbox(raw, "Raw text")
+            let mut shown_raw = raw;
+            ui.checkbox(&mut shown_raw, "Raw text")
                 .on_hover_text("Show bodies as plain text instead of a foldable tree");
+            if shown_raw != raw {
+                cmds.push(Command::ShowRawBodies(shown_raw));
+            }
         }
     });
     match req {
         Some(req) => {
             ui.weak("Copied commands hold no secret: they refer to environment variables instead.");
             ui.add_space(4.0);
-            request_details(ui, req, view, raw);
+            request_details(ui, req, view, &raw);
         }
         None => step_facts(ui, view),
     }

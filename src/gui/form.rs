@@ -1,11 +1,14 @@
 //! The form: Control Room URL, sign-in mode, username, secret, the buttons and the options.
 //! Every input is tied to its visible label (`labelled_by`) so screen readers and tests find it.
+//! The widgets edit a copy of the form; a change goes back as [`Command::EditForm`].
 
 use eframe::egui;
 
-use super::state::{Command, FormState};
+use super::command::Command;
+use super::state::FormState;
 use crate::plan::AuthMode;
 use egui::{Id, RichText, TextEdit, Ui};
+use std::path::PathBuf;
 
 /// What the form needs to know about the rest of the window.
 pub struct FormContext {
@@ -14,7 +17,16 @@ pub struct FormContext {
 }
 
 /// Draw the form. Returns the ids of its single-line text fields (Enter in one of them runs the check).
-pub fn show(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> Vec<Id> {
+pub fn show(ui: &mut Ui, form: &FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> Vec<Id> {
+    let mut draft = form.clone();
+    let text_ids = fields(ui, &mut draft, cx, cmds);
+    if draft != *form {
+        cmds.push(Command::EditForm(Box::new(draft)));
+    }
+    text_ids
+}
+
+fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> Vec<Id> {
     let mut text_ids = Vec::new();
     let field_width = (ui.available_width() - 190.0).clamp(220.0, 640.0);
 
@@ -25,7 +37,7 @@ pub fn show(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<
             let label = ui.label("Control Room URL");
             let r = ui
                 .add(
-                    TextEdit::singleline(&mut form.url)
+                    TextEdit::singleline(&mut form.target.url)
                         .hint_text("https://yourcompany.my.automationanywhere.digital")
                         .desired_width(field_width),
                 )
@@ -39,9 +51,9 @@ pub fn show(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<
 
             ui.label("Sign in with");
             ui.horizontal(|ui| {
-                ui.radio_value(&mut form.auth, AuthMode::ApiKey, "Sign in with API key")
+                ui.radio_value(&mut form.target.auth, AuthMode::ApiKey, "Sign in with API key")
                     .on_hover_text("A 40-character key from My settings > Generate API-Key (service accounts).");
-                ui.radio_value(&mut form.auth, AuthMode::Password, "Sign in with password")
+                ui.radio_value(&mut form.target.auth, AuthMode::Password, "Sign in with password")
                     .on_hover_text("The password you sign in to the Control Room with.");
             });
             ui.end_row();
@@ -49,7 +61,7 @@ pub fn show(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<
             let label = ui.label("Username");
             let r = ui
                 .add(
-                    TextEdit::singleline(&mut form.username)
+                    TextEdit::singleline(&mut form.target.username)
                         .hint_text("e.g. svc_api or DOMAIN\\user")
                         .desired_width(field_width),
                 )
@@ -57,13 +69,13 @@ pub fn show(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<
             text_ids.push(r.id);
             ui.end_row();
 
-            let secret_label = match form.auth {
+            let secret_label = match form.target.auth {
                 AuthMode::ApiKey => "API key",
                 AuthMode::Password => "Password",
             };
             let label = ui.label(secret_label);
             ui.horizontal(|ui| {
-                let hint = match form.auth {
+                let hint = match form.target.auth {
                     AuthMode::ApiKey => "40 characters",
                     AuthMode::Password => "",
                 };
@@ -110,7 +122,7 @@ pub fn show(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<
         {
             cmds.push(Command::SaveReport);
         }
-        if form.insecure {
+        if form.target.options.insecure {
             super::theme::icon(ui, super::theme::Icon::Warning, 16.0);
             ui.colored_label(super::theme::warn(ui), "Certificate checks are off");
         }
@@ -124,14 +136,26 @@ pub fn show(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<
     text_ids
 }
 
+/// A text field for an optional value: empty is `None`. What is typed is kept as typed (the
+/// check trims it).
+fn optional_text(ui: &mut Ui, value: &mut Option<String>, hint: &str) -> egui::Response {
+    let mut text = value.clone().unwrap_or_default();
+    let r = ui.add(TextEdit::singleline(&mut text).hint_text(hint).desired_width(360.0));
+    if r.changed() {
+        *value = (!text.is_empty()).then_some(text);
+    }
+    r
+}
+
 fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids: &mut Vec<Id>) {
+    let o = &mut form.target.options;
     egui::Grid::new("options_grid")
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
             let label = ui.label("Timeout (seconds)");
             ui.add(
-                egui::DragValue::new(&mut form.timeout_secs)
+                egui::DragValue::new(&mut o.timeout_secs)
                     .range(1.0..=600.0)
                     .speed(0.5)
                     .max_decimals(1),
@@ -142,28 +166,26 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
 
             ui.label("Session");
             ui.horizontal(|ui| {
-                ui.checkbox(&mut form.multiple_login, "Multiple login").on_hover_text(
+                ui.checkbox(&mut o.multiple_login, "Multiple login").on_hover_text(
                     "Ask for a token that does not end this user's other sessions (multipleLogin). \
                          Without it, a password login may sign the same user out elsewhere.",
                 );
-                ui.checkbox(&mut form.logout, "Log out after the test")
+                ui.checkbox(&mut o.logout, "Log out after the test")
                     .on_hover_text("End the session the test opened, so it leaves nothing behind.");
             });
             ui.end_row();
 
             let label = ui.label("CA file (PEM)");
             ui.horizontal(|ui| {
-                let r = ui
-                    .add(
-                        TextEdit::singleline(&mut form.ca_file)
-                            .hint_text("only for a private or company certificate authority")
-                            .desired_width(360.0),
-                    )
-                    .labelled_by(label.id)
-                    .on_hover_text(
-                        "A PEM file with your company's root certificate, if the Control Room uses one \
+                let mut ca = o.ca_file.as_ref().map(|p| p.display().to_string());
+                let r = optional_text(ui, &mut ca, "only for a private or company certificate authority");
+                if r.changed() {
+                    o.ca_file = ca.map(PathBuf::from);
+                }
+                let r = r.labelled_by(label.id).on_hover_text(
+                    "A PEM file with your company's root certificate, if the Control Room uses one \
                          that this computer does not trust yet.",
-                    );
+                );
                 text_ids.push(r.id);
                 if ui
                     .button("Browse…")
@@ -176,12 +198,7 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
             ui.end_row();
 
             let label = ui.label("Proxy");
-            let r = ui
-                .add(
-                    TextEdit::singleline(&mut form.proxy)
-                        .hint_text("empty = system settings (HTTPS_PROXY)")
-                        .desired_width(360.0),
-                )
+            let r = optional_text(ui, &mut o.proxy, "empty = system settings (HTTPS_PROXY)")
                 .labelled_by(label.id)
                 .on_hover_text("e.g. http://proxy.example.com:3128. Leave empty to use the system settings.");
             text_ids.push(r.id);
@@ -189,12 +206,12 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
 
             ui.label("Certificates");
             ui.vertical(|ui| {
-                ui.checkbox(&mut form.insecure, "Accept invalid certificates")
+                ui.checkbox(&mut o.insecure, "Accept invalid certificates")
                     .on_hover_text(
                         "Only to confirm a certificate diagnosis. Never leave this on: anyone on the \
                          network could read the key or password.",
                     );
-                if form.insecure {
+                if o.insecure {
                     ui.label(
                         RichText::new(
                             "Certificate checks are OFF: the connection is not protected against \

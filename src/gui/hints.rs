@@ -3,7 +3,8 @@
 
 use eframe::egui;
 
-use super::state::{Command, Run, most_likely};
+use super::command::Command;
+use super::state::{Run, most_likely};
 use super::theme::{self, Icon};
 use crate::diagnose::{Hint, Severity};
 use crate::transcript::{Outcome, StepStatus};
@@ -14,8 +15,8 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, cmds: &mut Vec<Command>) {
         ui.weak("What went wrong and how to fix it will appear here after a test.");
         return;
     };
-    if run.result.is_none() {
-        if run.cancelled_at.is_some() {
+    if run.result().is_none() {
+        if run.was_cancelled() {
             ui.label("The check was cancelled. Press Test connection to try again.");
         } else {
             ui.weak("Waiting for the check to finish…");

@@ -3,7 +3,8 @@
 
 use eframe::egui;
 
-use super::state::{Command, Run, fmt_duration};
+use super::command::Command;
+use super::state::{Run, fmt_duration};
 use super::theme::{self, Icon};
 use crate::transcript::{Outcome, StepName, StepStatus};
 use egui::{RichText, Ui};
@@ -19,7 +20,7 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, selected: Option<StepName>, cmds: &m
             let view = run.and_then(|r| r.step(*name));
             let status = view.map(|v| v.status).unwrap_or(StepStatus::Pending);
             let cancelled = view.is_some_and(|v| v.was_cancelled())
-                || (status == StepStatus::Running && run.is_some_and(|r| r.cancelled_at.is_some()));
+                || (status == StepStatus::Running && run.is_some_and(Run::was_cancelled));
             let (icon, word, color) = if cancelled {
                 (Some(Icon::Cancelled), "cancelled", theme::warn(ui))
             } else {
@@ -111,7 +112,7 @@ fn verdict(ui: &mut Ui, run: Option<&Run>) {
             "Something in the form needs a change before a test can run.".to_string(),
             theme::warn(ui),
         ),
-        None if run.lost => (
+        None if run.is_lost() => (
             Some(Icon::Error),
             "The check stopped unexpectedly.".to_string(),
             theme::error(ui),

@@ -1,22 +1,22 @@
 //! The blocking side of the profiles sidebar: the profiles file, the keyring, the history and the
 //! file dialogs. Every call here runs on the tokio runtime (`spawn_blocking` for file and keyring
 //! I/O, `rfd::AsyncFileDialog` awaited in a task), never on the UI thread. Results come back as
-//! [`ProfilesMsg`]s, drained in `App::logic` (see `profiles_panel`).
+//! [`ProfilesMsg`]s on the window's channel, applied by `profiles_panel::update`. An operation's
+//! last message carries the [`Ticket`] it was started with.
 //!
 //! No message carries a secret except [`ProfilesMsg::SecretLoaded`], which goes straight into the
 //! form's (masked) secret field.
 
-use super::Wake;
+use super::command::{Background, Outbox};
+use super::profiles_panel::{Selection, Ticket};
 use super::test_all::{TestAllRow, TestAllRowState};
-use crate::plan::Plan;
 use crate::profiles::{
-    self, ConflictPolicy, History, HistoryEntry, ImportPlan, Profile, ProfileStore, SecretSaved, SecretStore,
-    StoreError, transfer,
+    self, ConflictPolicy, History, HistoryEntry, ImportPlan, NoSecret, Profile, ProfileStore, SecretFrom, SecretSaved,
+    SecretStore, StoreError, transfer,
 };
 use crate::secret::Secret;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Where the window's profiles come from.
@@ -71,20 +71,41 @@ pub struct Snapshot {
     pub latest: BTreeMap<String, HistoryEntry>,
 }
 
-/// The end of an operation, in words for the status line.
+/// The end of an operation, with words for the status line (`None`: nothing to say).
 #[derive(Debug, Clone)]
 pub struct OpDone {
-    pub message: Result<String, String>,
+    pub ticket: Ticket,
+    pub message: Option<Result<String, String>>,
     pub snapshot: Snapshot,
-    /// Select this profile afterwards (a new or duplicated one); `Some("")` clears the selection.
-    pub select: Option<String>,
+    pub select: Selection,
     /// After a save: the secret now stored for the selected profile (so the form is not "changed").
     pub saved_secret: Option<Secret>,
+}
+
+impl OpDone {
+    fn new(ticket: Ticket, message: Result<String, String>) -> Self {
+        Self {
+            message: Some(message),
+            ..Self::silent(ticket)
+        }
+    }
+
+    /// Done, with nothing to say.
+    fn silent(ticket: Ticket) -> Self {
+        Self {
+            ticket,
+            message: None,
+            snapshot: Snapshot::default(),
+            select: Selection::Keep,
+            saved_secret: None,
+        }
+    }
 }
 
 /// Messages from the profiles tasks to the UI thread.
 pub enum ProfilesMsg {
     Opened {
+        ticket: Ticket,
         backend: Result<Backend, String>,
         warnings: Vec<String>,
         keyring_limited: Option<String>,
@@ -99,23 +120,13 @@ pub enum ProfilesMsg {
     },
     Done(Box<OpDone>),
     /// A file to import was read and compared with the saved profiles (`None`: no file chosen).
-    ImportPlanned(Option<Result<(PathBuf, ImportPlan), String>>),
+    ImportPlanned {
+        ticket: Ticket,
+        plan: Option<Result<(PathBuf, ImportPlan), String>>,
+    },
     Row(usize, TestAllRow),
-    TestAllFinished,
-}
-
-/// Sends messages and wakes the UI.
-#[derive(Clone)]
-pub struct Outbox {
-    pub tx: Sender<ProfilesMsg>,
-    pub wake: Wake,
-}
-
-impl Outbox {
-    pub fn send(&self, msg: ProfilesMsg) {
-        let _ = self.tx.send(msg);
-        (self.wake)();
-    }
+    /// Test all is over; the list with everyone's latest result.
+    TestAllFinished(Snapshot),
 }
 
 fn store_warnings(w: &[profiles::StoreWarning]) -> Vec<String> {
@@ -123,8 +134,9 @@ fn store_warnings(w: &[profiles::StoreWarning]) -> Vec<String> {
 }
 
 /// Open the profiles at start-up.
-pub fn open(rt: &tokio::runtime::Handle, source: ProfilesSource, out: Outbox) {
-    rt.spawn_blocking(move || {
+pub fn open(bg: &Background, ticket: Ticket, source: ProfilesSource) {
+    let out = bg.out.clone();
+    bg.rt.spawn_blocking(move || {
         let msg = match source {
             ProfilesSource::Off => return,
             ProfilesSource::Given {
@@ -134,6 +146,7 @@ pub fn open(rt: &tokio::runtime::Handle, source: ProfilesSource, out: Outbox) {
             } => {
                 let keyring_limited = secrets.status().message_if_limited();
                 ProfilesMsg::Opened {
+                    ticket,
                     backend: Ok(Backend::new(store, secrets, history)),
                     warnings: Vec::new(),
                     keyring_limited,
@@ -154,12 +167,14 @@ pub fn open(rt: &tokio::runtime::Handle, source: ProfilesSource, out: Outbox) {
                     Ok((store, w)) => {
                         warnings.extend(store_warnings(&w));
                         ProfilesMsg::Opened {
+                            ticket,
                             backend: Ok(Backend::new(store, secrets, history)),
                             warnings,
                             keyring_limited,
                         }
                     }
                     Err(e) => ProfilesMsg::Opened {
+                        ticket,
                         backend: Err(format!("The saved profiles could not be opened: {e}")),
                         warnings,
                         keyring_limited,
@@ -175,14 +190,14 @@ pub fn open(rt: &tokio::runtime::Handle, source: ProfilesSource, out: Outbox) {
 /// failed save (a conflict with another window, a disk error) reloads the store, so memory and
 /// disk agree and the user can redo the change.
 pub fn op(
-    rt: &tokio::runtime::Handle,
+    bg: &Background,
     backend: &Backend,
-    out: &Outbox,
+    ticket: Ticket,
     f: impl FnOnce(&Backend) -> Result<OpDone, StoreError> + Send + 'static,
 ) {
     let backend = backend.clone();
-    let out = out.clone();
-    rt.spawn_blocking(move || {
+    let out = bg.out.clone();
+    bg.rt.spawn_blocking(move || {
         let done = match f(&backend) {
             Ok(mut d) => {
                 d.snapshot = backend.snapshot();
@@ -198,10 +213,8 @@ pub fn op(
                     msg.push_str(&format!(" (Reloading the profiles failed too: {r})"));
                 }
                 OpDone {
-                    message: Err(msg),
                     snapshot: backend.snapshot(),
-                    select: None,
-                    saved_secret: None,
+                    ..OpDone::new(ticket, Err(msg))
                 }
             }
         };
@@ -209,25 +222,21 @@ pub fn op(
     });
 }
 
-fn done(message: Result<String, String>) -> OpDone {
-    OpDone {
-        message,
-        snapshot: Snapshot::default(),
-        select: None,
-        saved_secret: None,
-    }
+/// Read the list (after opening).
+pub fn load(bg: &Background, backend: &Backend, ticket: Ticket) {
+    op(bg, backend, ticket, move |_| Ok(OpDone::silent(ticket)));
 }
 
 /// Save (add or update) a profile and its secret (`None`: keep the saved secret).
 pub fn save(
-    rt: &tokio::runtime::Handle,
+    bg: &Background,
     backend: &Backend,
-    out: &Outbox,
+    ticket: Ticket,
     profile: Profile,
     secret: Option<Secret>,
     is_new: bool,
 ) {
-    op(rt, backend, out, move |b| {
+    op(bg, backend, ticket, move |b| {
         let id = profile.id.clone();
         let name = profile.name.clone();
         let (warnings, saved) = profiles::save_with_secret(&mut b.lock(), &*b.secrets, profile, secret.as_ref())?;
@@ -253,26 +262,28 @@ pub fn save(
             _ => secret,
         };
         Ok(OpDone {
-            message,
-            snapshot: Snapshot::default(),
-            select: Some(id),
+            select: Selection::Select(id),
             saved_secret,
+            ..OpDone::new(ticket, message)
         })
     });
 }
 
-pub fn rename(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox, id: String, new_name: String) {
-    op(rt, backend, out, move |b| {
+pub fn rename(bg: &Background, backend: &Backend, ticket: Ticket, id: String, new_name: String) {
+    op(bg, backend, ticket, move |b| {
         let mut store = b.lock();
         let old = store.get(&id).map(|p| p.name.clone()).unwrap_or_default();
         store.rename(&id, &new_name)?;
         store.save()?;
-        Ok(done(Ok(format!("Renamed \"{old}\" to \"{}\".", new_name.trim()))))
+        Ok(OpDone::new(
+            ticket,
+            Ok(format!("Renamed \"{old}\" to \"{}\".", new_name.trim())),
+        ))
     });
 }
 
-pub fn duplicate(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox, id: String) {
-    op(rt, backend, out, move |b| {
+pub fn duplicate(bg: &Background, backend: &Backend, ticket: Ticket, id: String) {
+    op(bg, backend, ticket, move |b| {
         let (copy, err) = profiles::duplicate_with_secret(&mut b.lock(), &*b.secrets, &id)?;
         let message = match err {
             None => Ok(format!("Made a copy: \"{}\".", copy.name)),
@@ -282,16 +293,14 @@ pub fn duplicate(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox, i
             )),
         };
         Ok(OpDone {
-            message,
-            snapshot: Snapshot::default(),
-            select: Some(copy.id),
-            saved_secret: None,
+            select: Selection::Select(copy.id),
+            ..OpDone::new(ticket, message)
         })
     });
 }
 
-pub fn delete(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox, id: String) {
-    op(rt, backend, out, move |b| {
+pub fn delete(bg: &Background, backend: &Backend, ticket: Ticket, id: String) {
+    op(bg, backend, ticket, move |b| {
         let removed = profiles::remove_profile(&mut b.lock(), &*b.secrets, b.history.as_ref(), &id)?;
         let name = removed.profile.map(|p| p.name).unwrap_or_default();
         let mut problems = Vec::new();
@@ -307,75 +316,59 @@ pub fn delete(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox, id: 
             Err(format!("Deleted \"{name}\", but {}.", problems.join("; ")))
         };
         Ok(OpDone {
-            message,
-            snapshot: Snapshot::default(),
-            select: Some(String::new()),
-            saved_secret: None,
+            select: Selection::Clear,
+            ..OpDone::new(ticket, message)
         })
     });
 }
 
 /// Read a profile's secret from the keyring.
-pub fn load_secret(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox, id: String) {
+pub fn load_secret(bg: &Background, backend: &Backend, id: String) {
     let secrets = backend.secrets.clone();
-    let out = out.clone();
-    rt.spawn_blocking(move || {
+    let out = bg.out.clone();
+    bg.rt.spawn_blocking(move || {
         let result = secrets.get(&id).map_err(|e| e.to_string());
         out.send(ProfilesMsg::SecretLoaded { id, result });
     });
 }
 
 /// Read a profile's history (newest first).
-pub fn load_history(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox, id: String) {
+pub fn load_history(bg: &Background, backend: &Backend, id: String) {
     let Some(history) = backend.history.clone() else { return };
-    let out = out.clone();
-    rt.spawn_blocking(move || {
+    let out = bg.out.clone();
+    bg.rt.spawn_blocking(move || {
         let entries = history.entries(&id).map_err(|e| e.to_string());
         out.send(ProfilesMsg::History { id, entries });
     });
 }
 
-/// Record a finished check of a profile, then refresh the list and the profile's history.
-pub fn record(
-    rt: &tokio::runtime::Handle,
-    backend: &Backend,
-    out: &Outbox,
-    id: String,
-    result: crate::worker::CheckResult,
-) {
-    let Some(history) = backend.history.clone() else { return };
+/// Record the window's finished check of a profile, then refresh the list and the profile's
+/// history. (Without a history the work ends at once.)
+pub fn record(bg: &Background, backend: &Backend, ticket: Ticket, id: String, result: crate::worker::CheckResult) {
     let backend = backend.clone();
-    let out = out.clone();
-    rt.spawn_blocking(move || {
-        let message = match profiles::record_result(&history, &id, &result) {
-            Ok(_) => None,
-            Err(e) => Some(format!("The result could not be added to the history: {e}")),
-        };
-        let entries = history.entries(&id).map_err(|e| e.to_string());
-        out.send(ProfilesMsg::History { id, entries });
-        if let Some(m) = message {
-            out.send(ProfilesMsg::Done(Box::new(OpDone {
-                message: Err(m),
-                snapshot: backend.snapshot(),
-                select: None,
-                saved_secret: None,
-            })));
-        } else {
-            out.send(ProfilesMsg::Done(Box::new(OpDone {
-                message: Ok(String::new()),
-                snapshot: backend.snapshot(),
-                select: None,
-                saved_secret: None,
-            })));
+    let out = bg.out.clone();
+    bg.rt.spawn_blocking(move || {
+        let mut problem = None;
+        if let Some(history) = &backend.history {
+            if let Err(e) = profiles::record_result(history, &id, &result) {
+                problem = Some(Err(format!("The result could not be added to the history: {e}")));
+            }
+            let entries = history.entries(&id).map_err(|e| e.to_string());
+            out.send(ProfilesMsg::History { id, entries });
         }
+        out.send(ProfilesMsg::Done(Box::new(OpDone {
+            message: problem,
+            snapshot: backend.snapshot(),
+            ..OpDone::silent(ticket)
+        })));
     });
 }
 
 /// "Import…": the dialog, then read and compare (nothing changes yet).
-pub fn pick_import(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox) {
+pub fn pick_import(bg: &Background, backend: &Backend, ticket: Ticket) {
     let backend = backend.clone();
-    let out = out.clone();
-    rt.spawn(async move {
+    let out = bg.out.clone();
+    bg.rt.spawn(async move {
         let picked = rfd::AsyncFileDialog::new()
             .set_title("Import profiles")
             .add_filter("aa-conntest profiles", &["json"])
@@ -384,14 +377,14 @@ pub fn pick_import(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox)
             .await
             .map(|f| f.path().to_path_buf());
         match picked {
-            None => out.send(ProfilesMsg::ImportPlanned(None)),
-            Some(path) => plan_import_file(&backend, &out, path).await,
+            None => out.send(ProfilesMsg::ImportPlanned { ticket, plan: None }),
+            Some(path) => plan_import_file(&backend, &out, ticket, path).await,
         }
     });
 }
 
 /// Read `path` and compare it with the saved profiles (also what tests call, without a dialog).
-pub async fn plan_import_file(backend: &Backend, out: &Outbox, path: PathBuf) {
+pub async fn plan_import_file(backend: &Backend, out: &Outbox, ticket: Ticket, path: PathBuf) {
     let b = backend.clone();
     let r = tokio::task::spawn_blocking(move || {
         let incoming = transfer::read_import_file(&path).map_err(|e| e.to_string())?;
@@ -400,17 +393,11 @@ pub async fn plan_import_file(backend: &Backend, out: &Outbox, path: PathBuf) {
     })
     .await
     .unwrap_or_else(|e| Err(e.to_string()));
-    out.send(ProfilesMsg::ImportPlanned(Some(r)));
+    out.send(ProfilesMsg::ImportPlanned { ticket, plan: Some(r) });
 }
 
-pub fn apply_import(
-    rt: &tokio::runtime::Handle,
-    backend: &Backend,
-    out: &Outbox,
-    plan: ImportPlan,
-    policy: ConflictPolicy,
-) {
-    op(rt, backend, out, move |b| {
+pub fn apply_import(bg: &Background, backend: &Backend, ticket: Ticket, plan: ImportPlan, policy: ConflictPolicy) {
+    op(bg, backend, ticket, move |b| {
         let mut store = b.lock();
         let summary = transfer::apply_import(&mut store, &plan, policy)?;
         store.save()?;
@@ -427,19 +414,21 @@ pub fn apply_import(
         if parts.is_empty() {
             parts.push("nothing to add".into());
         }
-        Ok(done(Ok(format!(
-            "Imported: {}. Imported profiles have no secret; select one and type it.",
-            parts.join("; ")
-        ))))
+        Ok(OpDone::new(
+            ticket,
+            Ok(format!(
+                "Imported: {}. Imported profiles have no secret; select one and type it.",
+                parts.join("; ")
+            )),
+        ))
     });
 }
 
 /// "Export…": the dialog, then write the profiles (never a secret: profiles have no secret field).
-pub fn pick_export(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox) {
+pub fn pick_export(bg: &Background, backend: &Backend, ticket: Ticket) {
     let backend = backend.clone();
-    let out = out.clone();
-    let rt2 = rt.clone();
-    rt.spawn(async move {
+    let bg2 = bg.clone();
+    bg.rt.spawn(async move {
         let picked = rfd::AsyncFileDialog::new()
             .set_title("Export profiles (no secrets)")
             .set_file_name("aa-conntest-profiles.json")
@@ -448,40 +437,39 @@ pub fn pick_export(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox)
             .await
             .map(|f| f.path().to_path_buf());
         match picked {
-            None => out.send(ProfilesMsg::Done(Box::new(done(Ok(
-                "Nothing exported (no file chosen, or no file dialog is available on this system).".into(),
-            ))))),
-            Some(path) => export_to(&rt2, &backend, &out, path),
+            None => bg2.out.send(ProfilesMsg::Done(Box::new(OpDone::new(
+                ticket,
+                Ok("Nothing exported (no file chosen, or no file dialog is available on this system).".into()),
+            )))),
+            Some(path) => export_to(&bg2, &backend, ticket, path),
         }
     });
 }
 
 /// Write the export to `path` (also what tests call, without a dialog).
-pub fn export_to(rt: &tokio::runtime::Handle, backend: &Backend, out: &Outbox, path: PathBuf) {
-    op(rt, backend, out, move |b| {
+pub fn export_to(bg: &Background, backend: &Backend, ticket: Ticket, path: PathBuf) {
+    op(bg, backend, ticket, move |b| {
         let list = b.lock().list().to_vec();
         transfer::export_to_file(&path, &list)?;
-        Ok(done(Ok(format!(
-            "Exported {} profile{} to {} (no secrets).",
-            list.len(),
-            if list.len() == 1 { "" } else { "s" },
-            path.display()
-        ))))
+        Ok(OpDone::new(
+            ticket,
+            Ok(format!(
+                "Exported {} profile{} to {} (no secrets).",
+                list.len(),
+                if list.len() == 1 { "" } else { "s" },
+                path.display()
+            )),
+        ))
     });
 }
 
-/// "Test all": every profile in turn, one login attempt each (a profile without a saved secret
-/// stops at preflight), recorded in its history. Rows stream back as they finish.
-pub fn test_all(
-    rt: &tokio::runtime::Handle,
-    backend: &Backend,
-    out: &Outbox,
-    profiles: Vec<Profile>,
-    cancel: crate::engine::CancelToken,
-) {
+/// "Test all": every profile in turn through [`profiles::check_saved`] (one login attempt each;
+/// a profile without a saved secret stops at preflight), recorded in its history. Rows stream
+/// back as they finish.
+pub fn test_all(bg: &Background, backend: &Backend, profiles: Vec<Profile>, cancel: crate::engine::CancelToken) {
     let backend = backend.clone();
-    let out = out.clone();
-    rt.spawn(async move {
+    let out = bg.out.clone();
+    bg.rt.spawn(async move {
         for (i, p) in profiles.into_iter().enumerate() {
             if cancel.is_cancelled() {
                 out.send(ProfilesMsg::Row(
@@ -491,38 +479,21 @@ pub fn test_all(
                 continue;
             }
             out.send(ProfilesMsg::Row(i, TestAllRow::new(&p, TestAllRowState::Running)));
-            let secrets = backend.secrets.clone();
-            let id = p.id.clone();
-            let secret = tokio::task::spawn_blocking(move || secrets.get(&id))
-                .await
-                .unwrap_or_else(|e| Err(profiles::SecretError::Platform(e.to_string())));
-            let (secret, note) = match secret {
-                Ok(Some(s)) => (s, None),
-                Ok(None) => (
-                    Secret::default(),
-                    Some(format!("no {} saved for this profile", p.auth.secret_label())),
-                ),
-                Err(e) => (Secret::default(), Some(e.to_string())),
-            };
-            let plan: Plan = p.to_plan(secret);
-            let result = crate::worker::check(&plan, cancel.clone()).await;
-            if let Some(history) = backend.history.clone() {
-                let id = p.id.clone();
-                let r = result.clone();
-                let _ = tokio::task::spawn_blocking(move || profiles::record_result(&history, &id, &r)).await;
-            }
+            let secret = SecretFrom::Store(backend.secrets.clone());
+            let done = profiles::check_saved(&p, secret, backend.history.as_ref(), cancel.clone()).await;
+            let note = done.no_secret.map(|why| match why {
+                NoSecret::NotSaved => format!("no {} saved for this profile", p.target.auth.secret_label()),
+                NoSecret::Unreadable(e) => e,
+            });
             out.send(ProfilesMsg::Row(
                 i,
-                TestAllRow::new(&p, TestAllRowState::Done(TestAllRow::summary(&result, note))),
+                TestAllRow::new(&p, TestAllRowState::Done(TestAllRow::summary(&done.result, note))),
             ));
         }
-        let snapshot = backend.snapshot();
-        out.send(ProfilesMsg::Done(Box::new(OpDone {
-            message: Ok(String::new()),
-            snapshot,
-            select: None,
-            saved_secret: None,
-        })));
-        out.send(ProfilesMsg::TestAllFinished);
+        let b = backend.clone();
+        let snapshot = tokio::task::spawn_blocking(move || b.snapshot())
+            .await
+            .unwrap_or_default();
+        out.send(ProfilesMsg::TestAllFinished(snapshot));
     });
 }

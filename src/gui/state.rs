@@ -1,148 +1,119 @@
-//! The window's state: the form, the running (or last) check, the selection. Views read it and
-//! send [`Command`]s; only [`super::App`] changes it.
+//! The window's state: the form, the running (or last) check, the selection, the status line,
+//! the demo and the profiles sidebar. Views read it and push [`Command`](super::Command)s; only
+//! [`super::update`] changes it.
 
+use super::demo_picker::DemoState;
+use super::profiles_panel::ProfilesState;
 use crate::diagnose::{Hint, Severity};
-use crate::plan::{AuthMode, CheckOptions, DEFAULT_TIMEOUT_SECS, Plan};
+use crate::engine::CancelHandle;
+use crate::plan::{Plan, Target};
 use crate::secret::Secret;
 use crate::transcript::{Outcome, StepError, StepName, StepRecord, StepStatus};
-use crate::worker::{CheckResult, RunningCheck};
-use serde::{Deserialize, Serialize};
+use crate::worker::CheckResult;
 use std::fmt;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// What a view asks the app to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    RunCheck,
-    Cancel,
-    SelectStep(StepName),
-    /// Open the file dialog for the CA file (off the UI thread).
-    BrowseCaFile,
-    /// Put a text on the clipboard; the second field says what it is, for the status line.
-    Copy(String, &'static str),
-    /// Save the report of the last check (file dialog off the UI thread).
-    SaveReport,
-    /// `--demo`: run one of the demo's common mistakes.
-    RunDemoCase(usize),
-    /// `--demo`: back to the healthy server and the working login.
-    DemoReset,
-    /// The profiles sidebar.
-    Profiles(super::profiles_panel::ProfilesCmd),
+/// Everything the window shows. Views read it; [`super::update`] is the only code that changes it.
+pub struct State {
+    pub(crate) form: FormState,
+    /// The running or last check.
+    pub(crate) run: Option<Run>,
+    /// The step the user picked; `None` follows the run (failed or running step).
+    pub(crate) selected_step: Option<StepName>,
+    /// Show bodies as raw text instead of foldable JSON.
+    pub(crate) raw_bodies: bool,
+    pub(crate) status: Status,
+    /// `--demo`: the demo Control Room and its picker.
+    pub(crate) demo: Option<DemoState>,
+    /// A file dialog (CA file, report) is open; another one is not opened meanwhile.
+    pub(crate) file_dialog_open: bool,
+    /// The last text a copy button put on the clipboard (never a secret).
+    pub(crate) last_copy: Option<String>,
+    pub(crate) profiles: ProfilesState,
 }
 
-/// The form. It can be filled from outside (a profile, the demo) by setting its public fields.
-/// The secret is kept only in memory: never persisted, never printed (`Debug` hides it).
-#[derive(Clone, PartialEq)]
+impl State {
+    /// A check runs and was not cancelled: what Cancel and Esc act on.
+    pub fn is_running(&self) -> bool {
+        self.run.as_ref().is_some_and(Run::is_running)
+    }
+
+    /// The step the panes show: the user's pick, else the run's default.
+    pub fn shown_step(&self) -> StepName {
+        self.selected_step
+            .or_else(|| self.run.as_ref().map(Run::default_selection))
+            .unwrap_or(StepName::Authenticate)
+    }
+}
+
+/// The form: what to test (a [`Target`], edited in place by the form's widgets) and the secret.
+/// It can be filled from outside (a profile, the demo). The secret is kept only in memory: never
+/// persisted, never printed (`Debug` hides it).
+#[derive(Clone, Default, PartialEq)]
 pub struct FormState {
-    pub url: String,
-    pub auth: AuthMode,
-    pub username: String,
+    pub target: Target,
     pub secret: String,
     /// Show what the user typed in the secret field (the field only; nothing else is ever unmasked).
     pub show_secret: bool,
-    pub timeout_secs: f64,
-    pub multiple_login: bool,
-    pub logout: bool,
-    pub ca_file: String,
-    pub proxy: String,
-    pub insecure: bool,
-}
-
-impl Default for FormState {
-    fn default() -> Self {
-        Self::from_options(String::new(), AuthMode::ApiKey, String::new(), &CheckOptions::default())
-    }
 }
 
 impl fmt::Debug for FormState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FormState")
-            .field("url", &self.url)
-            .field("auth", &self.auth)
-            .field("username", &self.username)
+            .field("target", &self.target)
             .field("secret", &crate::secret::secret_marker(&self.secret))
-            .field("options", &self.options())
             .finish()
     }
 }
 
 impl FormState {
-    pub fn from_options(url: String, auth: AuthMode, username: String, o: &CheckOptions) -> Self {
+    /// A target's settings, with no secret (a profile's secret comes later, from the keyring).
+    pub fn from_target(target: Target) -> Self {
         Self {
-            url,
-            auth,
-            username,
-            secret: String::new(),
-            show_secret: false,
-            timeout_secs: o.timeout_secs,
-            multiple_login: o.multiple_login,
-            logout: o.logout,
-            ca_file: o.ca_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-            proxy: o.proxy.clone().unwrap_or_default(),
-            insecure: o.insecure,
+            target,
+            ..Default::default()
         }
     }
 
-    /// Fill the form from a plan (the demo's cases, a profile).
+    /// Fill the form from a plan (the demo's cases).
     pub fn from_plan(plan: &Plan) -> Self {
-        let mut f = Self::from_options(plan.input_url.clone(), plan.auth, plan.username.clone(), &plan.options);
-        f.secret = plan.secret.expose().to_string();
-        f
-    }
-
-    pub fn options(&self) -> CheckOptions {
-        let ca = self.ca_file.trim();
-        let proxy = self.proxy.trim();
-        CheckOptions {
-            timeout_secs: if self.timeout_secs.is_finite() && self.timeout_secs > 0.0 {
-                self.timeout_secs
-            } else {
-                DEFAULT_TIMEOUT_SECS
-            },
-            multiple_login: self.multiple_login,
-            logout: self.logout,
-            ca_file: (!ca.is_empty()).then(|| PathBuf::from(ca)),
-            proxy: (!proxy.is_empty()).then(|| proxy.to_string()),
-            insecure: self.insecure,
+        Self {
+            secret: plan.secret.expose().to_string(),
+            ..Self::from_target(plan.target.clone())
         }
     }
 
-    /// The plan the form describes (fields as typed: the engine's preflight trims and reports).
+    /// The target as a check uses it: fields as typed (the engine's preflight trims and reports),
+    /// blank options as unset.
+    pub fn checked_target(&self) -> Target {
+        Target {
+            options: self.target.options.normalised(),
+            ..self.target.clone()
+        }
+    }
+
+    /// The plan the form describes.
     pub fn to_plan(&self) -> Plan {
-        Plan {
-            input_url: self.url.clone(),
-            username: self.username.clone(),
-            auth: self.auth,
-            secret: Secret::new(self.secret.clone()),
-            options: self.options(),
-        }
+        Plan::new(self.checked_target(), Secret::new(self.secret.clone()))
     }
 
     /// What may be remembered between runs: everything but the secret.
     pub fn saved(&self) -> SavedForm {
-        SavedForm {
-            url: self.url.clone(),
-            auth: self.auth,
-            username: self.username.clone(),
-            options: self.options(),
-        }
+        self.checked_target()
     }
 
     pub fn from_saved(s: &SavedForm) -> Self {
-        Self::from_options(s.url.clone(), s.auth, s.username.clone(), &s.options)
+        Self::from_target(s.clone())
+    }
+
+    /// Nothing typed yet (no URL, username or secret).
+    pub fn is_blank(&self) -> bool {
+        self.target.url.trim().is_empty() && self.target.username.is_empty() && self.secret.is_empty()
     }
 }
 
-/// The non-secret part of the form, persisted with the window (no secret field exists here).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SavedForm {
-    pub url: String,
-    pub auth: AuthMode,
-    pub username: String,
-    pub options: CheckOptions,
-}
+/// The non-secret part of the form, persisted with the window: a [`Target`] has no secret field.
+pub type SavedForm = Target;
 
 /// One rung of the ladder as the window shows it.
 #[derive(Debug, Clone)]
@@ -202,37 +173,103 @@ fn parse_json(text: &str) -> Option<serde_json::Value> {
     serde_json::from_str(t).ok()
 }
 
+/// Which check a background message belongs to (a new check can start while a cancelled one
+/// still winds down; the old one's last messages are then ignored).
+pub type RunId = u64;
+
+/// Where a check is.
+pub enum RunPhase {
+    /// The worker runs it.
+    Running { cancel: CancelHandle },
+    /// Cancel was pressed at `at`; the worker is stopping (nothing more is sent).
+    Cancelling { at: Instant },
+    /// The result arrived at `at` (`cancelled_at`: Cancel was pressed before it).
+    Finished {
+        result: Box<CheckResult>,
+        at: Instant,
+        cancelled_at: Option<Instant>,
+    },
+    /// The worker went away without a result.
+    Lost { cancelled_at: Option<Instant> },
+}
+
 /// A check that is running or has run.
 pub struct Run {
+    pub id: RunId,
     pub plan: Plan,
     pub started: Instant,
     pub steps: Vec<StepView>,
-    /// `Some` while the worker may still send events.
-    pub check: Option<RunningCheck>,
-    pub cancelled_at: Option<Instant>,
-    pub finished_at: Option<Instant>,
-    pub result: Option<CheckResult>,
-    /// The worker went away without a result.
-    pub lost: bool,
+    pub phase: RunPhase,
 }
 
 impl Run {
-    pub fn new(plan: Plan, check: RunningCheck) -> Self {
+    pub fn new(id: RunId, plan: Plan, cancel: CancelHandle) -> Self {
         Self {
+            id,
             plan,
             started: Instant::now(),
             steps: StepName::ALL.iter().map(|n| StepView::new(*n)).collect(),
-            check: Some(check),
-            cancelled_at: None,
-            finished_at: None,
-            result: None,
-            lost: false,
+            phase: RunPhase::Running { cancel },
         }
     }
 
     /// Running and not cancelled: what Cancel and Esc act on.
     pub fn is_running(&self) -> bool {
-        self.check.is_some() && self.cancelled_at.is_none()
+        matches!(self.phase, RunPhase::Running { .. })
+    }
+
+    /// When Cancel was pressed, if it was.
+    pub fn cancelled_at(&self) -> Option<Instant> {
+        match &self.phase {
+            RunPhase::Running { .. } => None,
+            RunPhase::Cancelling { at } => Some(*at),
+            RunPhase::Finished { cancelled_at, .. } | RunPhase::Lost { cancelled_at, .. } => *cancelled_at,
+        }
+    }
+
+    pub fn was_cancelled(&self) -> bool {
+        self.cancelled_at().is_some()
+    }
+
+    pub fn is_lost(&self) -> bool {
+        matches!(self.phase, RunPhase::Lost { .. })
+    }
+
+    pub fn result(&self) -> Option<&CheckResult> {
+        match &self.phase {
+            RunPhase::Finished { result, .. } => Some(result),
+            _ => None,
+        }
+    }
+
+    /// Cancel: tell the worker, and note when.
+    pub fn cancel(&mut self) {
+        if let RunPhase::Running { cancel } = &self.phase {
+            cancel.cancel();
+            self.phase = RunPhase::Cancelling { at: Instant::now() };
+        }
+    }
+
+    /// The worker's result arrived.
+    pub fn finish(&mut self, result: Box<CheckResult>) {
+        for rec in &result.transcript.steps {
+            if let Some(v) = self.step_mut(rec.name) {
+                v.set_record(rec.clone());
+            }
+        }
+        let cancelled_at = self.cancelled_at();
+        self.phase = RunPhase::Finished {
+            result,
+            at: Instant::now(),
+            cancelled_at,
+        };
+    }
+
+    /// The worker went away without a result.
+    pub fn lose(&mut self) {
+        self.phase = RunPhase::Lost {
+            cancelled_at: self.cancelled_at(),
+        };
     }
 
     pub fn step(&self, name: StepName) -> Option<&StepView> {
@@ -250,15 +287,16 @@ impl Run {
             .map(|s| s.name)
     }
 
+    /// The outcome (`Cancelled` as soon as Cancel is pressed).
     pub fn outcome(&self) -> Option<Outcome> {
-        if self.cancelled_at.is_some() {
+        if self.was_cancelled() {
             return Some(Outcome::Cancelled);
         }
-        self.result.as_ref().map(|r| r.transcript.outcome)
+        self.result().map(|r| r.transcript.outcome)
     }
 
     pub fn hints(&self) -> &[Hint] {
-        self.result.as_ref().map(|r| r.hints.as_slice()).unwrap_or(&[])
+        self.result().map(|r| r.hints.as_slice()).unwrap_or(&[])
     }
 
     /// The step the panes show when the user has not picked one: the failed step, else the
@@ -285,8 +323,14 @@ impl Run {
             .unwrap_or(StepName::Preflight)
     }
 
+    /// How long it ran: until the result, else until Cancel, else until now.
     pub fn elapsed(&self) -> Duration {
-        let end = self.finished_at.or(self.cancelled_at).unwrap_or_else(Instant::now);
+        let end = match &self.phase {
+            RunPhase::Running { .. } => Instant::now(),
+            RunPhase::Cancelling { at } => *at,
+            RunPhase::Finished { at, .. } => *at,
+            RunPhase::Lost { cancelled_at, .. } => cancelled_at.unwrap_or_else(Instant::now),
+        };
         end.saturating_duration_since(self.started)
     }
 }
@@ -351,6 +395,8 @@ pub fn fmt_duration(d: Duration) -> String {
 mod tests {
     use super::*;
 
+    use crate::plan::AuthMode;
+
     #[test]
     fn debug_hides_the_secret_and_saved_form_has_none() {
         let f = FormState {
@@ -362,21 +408,63 @@ mod tests {
         assert!(!saved.contains("hunter2"), "{saved}");
     }
 
+    /// eframe's storage in memory.
+    struct Mem(std::collections::HashMap<String, String>);
+
+    impl eframe::Storage for Mem {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.into(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+
+    /// The form as version 0.1 remembered it (eframe's RON), with made-up values.
+    const V0_1_SAVED_FORM: &str = include_str!("../../tests/fixtures/v0.1/saved-form.ron");
+
+    #[test]
+    fn the_form_remembered_by_version_0_1_is_restored_and_stored_the_same_way() {
+        let key = "aa-conntest.form";
+        let mut storage = Mem([(key.to_string(), V0_1_SAVED_FORM.trim_end().to_string())].into());
+        let saved: SavedForm = eframe::get_value(&storage, key).expect("readable");
+        let f = FormState::from_saved(&saved);
+        let t = &f.target;
+        assert_eq!(t.url, "https://cr.example.com/#/login");
+        assert_eq!(t.auth, AuthMode::Password);
+        assert_eq!(t.username, "jdoe");
+        assert!(f.secret.is_empty());
+        let o = &t.options;
+        assert_eq!(o.timeout_secs, 7.5);
+        assert!(o.multiple_login && o.logout && !o.insecure);
+        assert_eq!(
+            o.ca_file.as_deref(),
+            Some(std::path::Path::new("/etc/ssl/example-root-ca.pem"))
+        );
+        assert_eq!(o.proxy.as_deref(), Some("http://proxy.example.test:3128"));
+        eframe::set_value(&mut storage, key, &f.saved());
+        assert_eq!(storage.0[key], V0_1_SAVED_FORM.trim_end());
+    }
+
     #[test]
     fn plan_round_trip() {
-        let f = FormState {
-            url: "cr.example.com".into(),
-            username: "svc".into(),
+        let mut f = FormState {
             secret: "k".into(),
-            ca_file: "  ".into(),
-            proxy: "http://proxy:3128".into(),
             ..Default::default()
         };
+        f.target.url = "cr.example.com".into();
+        f.target.username = "svc".into();
+        f.target.options.ca_file = Some("  ".into());
+        f.target.options.proxy = Some(" http://proxy:3128".into());
         let p = f.to_plan();
-        assert_eq!(p.options.ca_file, None);
-        assert_eq!(p.options.proxy.as_deref(), Some("http://proxy:3128"));
+        assert_eq!(p.target.options.ca_file, None);
+        assert_eq!(p.target.options.proxy.as_deref(), Some("http://proxy:3128"));
         let back = FormState::from_plan(&p);
         assert_eq!(back.secret, "k");
-        assert_eq!(back.url, f.url);
+        assert_eq!(back.target.url, f.target.url);
     }
 }

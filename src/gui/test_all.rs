@@ -2,8 +2,9 @@
 
 use eframe::egui;
 
+use super::command::Command;
 use super::profiles_panel::ProfilesCmd;
-use super::state::{Command, fmt_ms};
+use super::state::fmt_ms;
 use super::theme;
 use crate::profiles::Profile;
 use crate::transcript::Outcome;
@@ -61,7 +62,7 @@ impl TestAllRow {
         RowSummary {
             outcome: t.outcome,
             main_hint,
-            duration_ms: t.steps.iter().map(|s| s.duration_ms).sum(),
+            duration_ms: t.duration_ms(),
             logins_sent,
         }
     }
@@ -74,12 +75,12 @@ impl TestAllRow {
     }
 }
 
-/// The table and whether a run is going on.
+/// The table, whether it is shown, and whether a run is going on.
 #[derive(Default)]
 pub struct TestAllState {
     pub rows: Vec<TestAllRow>,
-    pub running: bool,
-    pub cancel: Option<crate::engine::CancelHandle>,
+    /// `Some` while the profiles are being tested: Stop cancels through it.
+    pub running: Option<crate::engine::CancelHandle>,
     pub open: bool,
 }
 
@@ -89,9 +90,19 @@ impl TestAllState {
             .iter()
             .map(|p| TestAllRow::new(p, TestAllRowState::Waiting))
             .collect();
-        self.running = true;
-        self.cancel = Some(cancel);
+        self.running = Some(cancel);
         self.open = true;
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// Cancel the check that runs; the rest are skipped.
+    pub fn stop(&self) {
+        if let Some(c) = &self.running {
+            c.cancel();
+        }
     }
 
     pub fn set_row(&mut self, i: usize, row: TestAllRow) {
@@ -101,8 +112,11 @@ impl TestAllState {
     }
 
     pub fn finish(&mut self) {
-        self.running = false;
-        self.cancel = None;
+        self.running = None;
+    }
+
+    pub fn ok_count(&self) -> usize {
+        self.rows.iter().filter(|r| r.outcome() == Some(Outcome::Ok)).count()
     }
 
     pub fn done_count(&self) -> usize {
@@ -114,23 +128,25 @@ impl TestAllState {
 }
 
 /// The "Test all profiles" window.
-pub fn show(ctx: &egui::Context, state: &mut TestAllState, cmds: &mut Vec<Command>) {
+pub fn show(ctx: &egui::Context, state: &TestAllState, cmds: &mut Vec<Command>) {
     if !state.open {
         return;
     }
-    let mut open = state.open;
+    let mut open = true;
     egui::Window::new("Test all profiles")
         .id(egui::Id::unique("test_all_window"))
         .open(&mut open)
         .resizable(true)
         .default_width(620.0)
         .show(ctx, |ui| table(ui, state, cmds));
-    state.open = open;
+    if !open {
+        cmds.push(Command::Profiles(ProfilesCmd::CloseTestAll));
+    }
 }
 
 fn table(ui: &mut Ui, state: &TestAllState, cmds: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        if state.running {
+        if state.is_running() {
             ui.label(format!("Testing… {} of {} done", state.done_count(), state.rows.len()));
             if ui
                 .button("Stop testing")
@@ -140,8 +156,7 @@ fn table(ui: &mut Ui, state: &TestAllState, cmds: &mut Vec<Command>) {
                 cmds.push(Command::Profiles(ProfilesCmd::StopTestAll));
             }
         } else {
-            let ok = state.rows.iter().filter(|r| r.outcome() == Some(Outcome::Ok)).count();
-            ui.label(format!("{ok} of {} profiles work.", state.rows.len()));
+            ui.label(format!("{} of {} profiles work.", state.ok_count(), state.rows.len()));
         }
     });
     ui.weak("One sign-in attempt per profile. A profile without a saved secret stops before anything is sent.");

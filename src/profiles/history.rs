@@ -6,6 +6,7 @@
 use super::StoreError;
 use super::fsutil::{self, LockGuard};
 use super::store::StoreWarning;
+use crate::transcript::Outcome;
 use crate::worker::CheckResult;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,8 +22,8 @@ pub const DEFAULT_LIMIT: usize = 20;
 pub struct HistoryEntry {
     /// When the check started (RFC 3339, UTC).
     pub at: String,
-    /// `ok`, `rejected`, `unreachable`, `invalid_input` or `cancelled` (as in the report).
-    pub outcome: String,
+    /// Stored as in the report: `ok`, `rejected`, `unreachable`, `invalid_input` or `cancelled`.
+    pub outcome: Outcome,
     /// How long the check took, in milliseconds.
     pub duration_ms: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,8 +47,8 @@ impl HistoryEntry {
                 .unwrap_or(t.started_at)
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
-            outcome: t.outcome.as_str().to_string(),
-            duration_ms: (t.steps.iter().map(|s| s.duration_ms).sum::<f64>() * 10.0).round() / 10.0,
+            outcome: t.outcome,
+            duration_ms: (t.duration_ms() * 10.0).round() / 10.0,
             base_url: t.base_url.clone(),
             hint_id: main.map(|h| h.id.to_string()),
             hint_title: main.map(|h| h.title.clone()),
@@ -55,13 +56,13 @@ impl HistoryEntry {
     }
 
     pub fn is_ok(&self) -> bool {
-        self.outcome == "ok"
+        self.outcome == Outcome::Ok
     }
 
     /// The outcome and when, for a list: `ok 2026-11-27 14:00:00Z`.
     pub fn summary(&self) -> String {
         let when: String = self.at.replace('T', " ").chars().take(19).collect();
-        format!("{} {when}Z", self.outcome)
+        format!("{} {when}Z", self.outcome.as_str())
     }
 }
 
@@ -190,5 +191,56 @@ impl History {
             all.remove(profile_id);
         })
         .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `history.json` written by version 0.1 (outcomes as strings), with made-up values.
+    const V0_1_HISTORY: &str = include_str!("../../tests/fixtures/v0.1/history.json");
+
+    fn json(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).expect("json")
+    }
+
+    #[test]
+    fn a_history_file_written_by_version_0_1_reads_and_keeps_its_entries() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(HISTORY_FILE), V0_1_HISTORY).expect("write");
+        let h = History::open(dir.path());
+        let a = h.entries("0123456789abcdef").expect("read");
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0].outcome, Outcome::Rejected);
+        assert!(!a[0].is_ok());
+        assert_eq!(a[0].hint_id.as_deref(), Some("auth.bad-credentials"));
+        assert_eq!(a[1].outcome, Outcome::Ok);
+        assert!(a[1].is_ok());
+        assert_eq!(a[1].summary(), "ok 2026-03-04 05:06:07Z");
+        assert_eq!(a[1].duration_ms, 123.4);
+        let b = h.entries("fedcba9876543210").expect("read");
+        let outcomes: Vec<Outcome> = b.iter().map(|e| e.outcome).collect();
+        assert_eq!(
+            outcomes,
+            [Outcome::Cancelled, Outcome::InvalidInput, Outcome::Unreachable]
+        );
+
+        // Recording another result rewrites the file: the old entries stay exactly as they were.
+        let extra = a[1].clone();
+        h.record("0123456789abcdef", extra).expect("record");
+        let after = json(&std::fs::read_to_string(h.path()).expect("read back"));
+        let before = json(V0_1_HISTORY);
+        assert_eq!(after["schema"], before["schema"]);
+        assert_eq!(
+            after["profiles"]["fedcba9876543210"],
+            before["profiles"]["fedcba9876543210"]
+        );
+        let list = after["profiles"]["0123456789abcdef"].as_array().expect("list");
+        assert_eq!(
+            list[..2],
+            before["profiles"]["0123456789abcdef"].as_array().expect("list")[..]
+        );
+        assert_eq!(list[2]["outcome"], "ok");
     }
 }

@@ -1,7 +1,8 @@
 //! Connection profiles: what to test (name, URL, sign-in mode, username, options), saved as JSON
 //! in the OS config directory; their secrets in the OS keyring ([`secrets`]); the last results of
-//! each profile ([`history`]); import and export without secrets ([`transfer`]); and the
-//! `profiles` command line ([`cli`]).
+//! each profile ([`history`]); import and export without secrets ([`transfer`]); and checking a
+//! saved profile ([`check_saved`]). The command line (`cli::profiles`) and the window's sidebar
+//! build on this module; it knows nothing of either.
 //!
 //! Nothing here ever writes a secret to a file: [`Profile`] has no secret field at all, so neither
 //! the profiles file nor an export can carry one.
@@ -22,7 +23,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod cli;
+mod check;
 mod fsutil;
 pub mod history;
 pub mod model;
@@ -31,6 +32,7 @@ pub mod secrets;
 pub mod store;
 pub mod transfer;
 
+pub use check::{NoSecret, SavedCheck, SecretFrom, check_saved, read_secret};
 pub use history::{History, HistoryEntry};
 pub use model::{PROFILES_SCHEMA, Profile, ProfilesFile};
 pub use ops::{Removed, SecretSaved, duplicate_with_secret, record_result, remove_profile, save_with_secret};

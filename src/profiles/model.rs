@@ -1,7 +1,7 @@
 //! The profile: what to test. It has no secret field, by construction: the secret lives in the
 //! OS keyring under the profile's id (see [`super::secrets`]).
 
-use crate::plan::{AuthMode, CheckOptions, Plan};
+use crate::plan::{AuthMode, CheckOptions, Plan, Target};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
@@ -18,14 +18,10 @@ pub struct Profile {
     pub id: String,
     /// What the user calls it; unique (ignoring case and surrounding spaces).
     pub name: String,
-    /// The Control Room URL as the user typed it.
-    pub url: String,
-    #[serde(default)]
-    pub auth: AuthMode,
-    #[serde(default)]
-    pub username: String,
-    #[serde(default)]
-    pub options: CheckOptions,
+    /// What to test. Flattened: the file keeps `url`, `auth`, `username` and `options` beside
+    /// `name`, as version 0.1 wrote them.
+    #[serde(flatten)]
+    pub target: Target,
     /// RFC 3339, UTC.
     #[serde(default)]
     pub created_at: String,
@@ -43,14 +39,19 @@ impl Profile {
         username: impl Into<String>,
         options: CheckOptions,
     ) -> Self {
+        Self::with_target(name, Target::new(url, auth, username, options))
+    }
+
+    /// A new profile with a fresh id for `target` (its URL trimmed).
+    pub fn with_target(name: impl Into<String>, target: Target) -> Self {
         let now = super::now_rfc3339();
         Self {
             id: super::new_id(),
             name: name.into().trim().to_string(),
-            url: url.into().trim().to_string(),
-            auth,
-            username: username.into(),
-            options,
+            target: Target {
+                url: target.url.trim().to_string(),
+                ..target
+            },
             created_at: now.clone(),
             updated_at: now,
         }
@@ -58,22 +59,12 @@ impl Profile {
 
     /// The check this profile describes, with its secret (from the keyring or the form).
     pub fn to_plan(&self, secret: Secret) -> Plan {
-        Plan {
-            input_url: self.url.clone(),
-            username: self.username.clone(),
-            auth: self.auth,
-            secret,
-            options: self.options.clone(),
-        }
+        Plan::new(self.target.clone(), secret)
     }
 
-    /// Same target and settings (ignores id and times): used to spot an import that changes nothing.
+    /// Same name and target (ignores id and times): used to spot an import that changes nothing.
     pub fn same_settings(&self, other: &Profile) -> bool {
-        name_key(&self.name) == name_key(&other.name)
-            && self.url == other.url
-            && self.auth == other.auth
-            && self.username == other.username
-            && self.options == other.options
+        name_key(&self.name) == name_key(&other.name) && self.target == other.target
     }
 }
 
@@ -169,4 +160,46 @@ pub fn unique_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
         .map(|n| format!("{stem} ({n})"))
         .find(|candidate| !taken(candidate))
         .unwrap_or_else(|| format!("{stem} ({})", super::new_id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `profiles.json` written by version 0.1 (before `Target`), with made-up values.
+    const V0_1_PROFILES: &str = include_str!("../../tests/fixtures/v0.1/profiles.json");
+
+    #[test]
+    fn a_profiles_file_written_by_version_0_1_reads_and_writes_back_unchanged() {
+        let file = parse_profiles(V0_1_PROFILES.as_bytes()).expect("readable");
+        assert_eq!(file.profiles.len(), 2);
+        let a = &file.profiles[0];
+        assert_eq!((a.id.as_str(), a.name.as_str()), ("0123456789abcdef", "Prod svc"));
+        let a_target = Target::new(
+            "https://cr.example.com",
+            AuthMode::ApiKey,
+            "svc_api",
+            CheckOptions::default(),
+        );
+        assert_eq!(a.target, a_target);
+        assert_eq!(a.created_at, "2026-01-02T03:04:05Z");
+        assert_eq!(a.updated_at, "2026-01-03T04:05:06Z");
+        let b = &file.profiles[1];
+        assert_eq!(b.target.url, "dev-cr.example.test:8443/#/login");
+        assert_eq!(b.target.auth, AuthMode::Password);
+        assert_eq!(b.target.username, "EXAMPLE\\jdoe");
+        assert_eq!(
+            b.target.options,
+            CheckOptions {
+                timeout_secs: 7.5,
+                multiple_login: true,
+                logout: false,
+                ca_file: Some("/etc/ssl/example-root-ca.pem".into()),
+                proxy: Some("http://proxy.example.test:3128".into()),
+                insecure: true,
+            }
+        );
+        // Same bytes back: an older version reading what this one writes sees its own format.
+        assert_eq!(file.to_json(), V0_1_PROFILES);
+    }
 }

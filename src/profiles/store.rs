@@ -331,13 +331,7 @@ impl ProfileStore {
             .get(id)
             .cloned()
             .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
-        let copy = Profile::new(
-            self.unique_name(&original.name),
-            original.url,
-            original.auth,
-            original.username,
-            original.options,
-        );
+        let copy = Profile::with_target(self.unique_name(&original.name), original.target);
         self.upsert(copy.clone())?;
         Ok(copy)
     }

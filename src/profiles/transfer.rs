@@ -68,12 +68,19 @@ impl ImportPlan {
     pub fn describe(&self) -> String {
         let mut out = String::new();
         for p in &self.add {
-            out.push_str(&format!("  add       {}  ({}, {})\n", p.name, p.url, p.username));
+            out.push_str(&format!(
+                "  add       {}  ({}, {})\n",
+                p.name, p.target.url, p.target.username
+            ));
         }
         for c in &self.conflicts {
             out.push_str(&format!(
                 "  CONFLICT  {}: a saved profile has this name ({}, {}); the file has ({}, {})\n",
-                c.existing.name, c.existing.url, c.existing.username, c.incoming.url, c.incoming.username
+                c.existing.name,
+                c.existing.target.url,
+                c.existing.target.username,
+                c.incoming.target.url,
+                c.incoming.target.username
             ));
         }
         for n in &self.unchanged {
@@ -110,7 +117,7 @@ pub fn plan_import(store: &ProfileStore, incoming: &[Profile]) -> ImportPlan {
             plan.skipped.push((p.name.clone(), why));
             continue;
         }
-        if p.url.trim().is_empty() {
+        if p.target.url.trim().is_empty() {
             plan.skipped.push((p.name.clone(), "no Control Room URL".into()));
             continue;
         }

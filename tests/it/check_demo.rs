@@ -4,7 +4,7 @@
 
 use aa_conntest::demo::{self, DemoOptions, DemoServer, Scenario};
 use aa_conntest::engine::CancelToken;
-use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
+use aa_conntest::plan::{AuthMode, CheckOptions, Plan, Target};
 use aa_conntest::report;
 use aa_conntest::secret::Secret;
 use aa_conntest::transcript::{Outcome, StepName, StepStatus};
@@ -20,16 +20,11 @@ async fn server(scenario: Scenario) -> DemoServer {
 }
 
 fn plan(url: &str, user: &str, auth: AuthMode, secret: &str) -> Plan {
-    Plan {
-        input_url: url.to_string(),
-        username: user.to_string(),
-        auth,
-        secret: Secret::new(secret),
-        options: CheckOptions {
-            timeout_secs: 5.0,
-            ..Default::default()
-        },
-    }
+    let options = CheckOptions {
+        timeout_secs: 5.0,
+        ..Default::default()
+    };
+    Plan::new(Target::new(url, auth, user, options), Secret::new(secret))
 }
 
 #[tokio::test]
@@ -79,7 +74,7 @@ async fn wrong_api_key_is_rejected_with_exactly_one_login_attempt() {
     );
     let r = worker::check(&p, CancelToken::never()).await;
     assert_eq!(r.transcript.outcome, Outcome::Rejected);
-    assert_eq!(r.transcript.outcome.exit_code(), 1);
+    assert_eq!(aa_conntest::cli::exit::for_outcome(r.transcript.outcome), 1);
     assert_eq!(s.login_attempts(), 1, "a failed login is never retried");
     let resp = r
         .transcript
@@ -118,7 +113,7 @@ async fn server_receives_exactly_the_documented_requests() {
         AuthMode::ApiKey,
         demo::API_KEY,
     );
-    p.options.multiple_login = false;
+    p.target.options.multiple_login = false;
     let r = worker::check(&p, CancelToken::never()).await;
     assert_eq!(r.transcript.outcome, Outcome::Ok);
     let got = s.received();
@@ -173,7 +168,7 @@ async fn server_receives_exactly_the_documented_requests() {
 async fn multiple_login_is_sent_only_when_asked() {
     let s = server(Scenario::Normal).await;
     let mut p = plan(&s.url(), demo::PASSWORD_USER, AuthMode::Password, demo::PASSWORD);
-    p.options.multiple_login = true;
+    p.target.options.multiple_login = true;
     let _ = worker::check(&p, CancelToken::never()).await;
     let login = s
         .received()

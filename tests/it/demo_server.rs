@@ -587,9 +587,9 @@ async fn cases_send_what_the_mistake_sends() {
         .filter(|c| c.fits(false) && c.scenario == Scenario::Normal)
     {
         let plan = case.plan_for(&s);
-        assert!(plan.input_url.starts_with(&s.url()), "{}", case.id);
+        assert!(plan.target.url.starts_with(&s.url()), "{}", case.id);
         // Post the form's values as the engine would (it normalises the URL to the base).
-        let body = json!({"username": plan.username, plan.auth.body_field(): plan.secret.expose()});
+        let body = json!({"username": plan.target.username, plan.target.auth.body_field(): plan.secret.expose()});
         let a = post_login(&c, &s.url(), &body).await;
         let works = case.id.starts_with("working") || case.id.starts_with("url-");
         assert_eq!(a.status == 200, works, "{}: {}", case.id, a.text);

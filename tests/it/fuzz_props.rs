@@ -90,7 +90,7 @@ proptest! {
 
 mod diagnosis {
     use aa_conntest::diagnose::diagnose;
-    use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
+    use aa_conntest::plan::{AuthMode, CheckOptions, Plan, Target};
     use aa_conntest::secret::Secret;
     use aa_conntest::transcript::*;
     use proptest::prelude::*;
@@ -153,13 +153,8 @@ mod diagnosis {
             password in any::<bool>(),
             valid in prop_oneof![Just(None), Just(Some(false))],
         ) {
-            let plan = Plan {
-                input_url: url,
-                username: user,
-                auth: if password { AuthMode::Password } else { AuthMode::ApiKey },
-                secret: Secret::new(secret.clone()),
-                options: CheckOptions::default(),
-            };
+            let auth = if password { AuthMode::Password } else { AuthMode::ApiKey };
+            let plan = Plan::new(Target::new(url, auth, user, CheckOptions::default()), Secret::new(secret.clone()));
             let hints = diagnose(&plan, &transcript(status, ct, body, valid));
             prop_assert!(!hints.is_empty());
             for h in &hints {

@@ -15,7 +15,7 @@
 use aa_conntest::demo::{self, DemoOptions, DemoServer, Scenario};
 use aa_conntest::diagnose::{Hint, HintId, Severity};
 use aa_conntest::engine::{self, CancelToken};
-use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
+use aa_conntest::plan::{AuthMode, CheckOptions, Plan, Target};
 use aa_conntest::secret::Secret;
 use aa_conntest::transcript::Transcript;
 use aa_conntest::worker;
@@ -670,21 +670,16 @@ async fn case(id: &str) -> Run {
     let c = demo::cases::find_case(id).unwrap_or_else(|| panic!("no demo case {id}"));
     let s = server(c.scenario, c.tls).await;
     let mut plan = c.plan_for(&s);
-    plan.options.timeout_secs = plan.options.timeout_secs.min(5.0);
+    plan.target.options.timeout_secs = plan.target.options.timeout_secs.min(5.0);
     check(&plan).await.with_server(s)
 }
 
 fn plan(url: &str, user: &str, auth: AuthMode, secret: &str) -> Plan {
-    Plan {
-        input_url: url.to_string(),
-        username: user.to_string(),
-        auth,
-        secret: Secret::new(secret),
-        options: CheckOptions {
-            timeout_secs: 5.0,
-            ..Default::default()
-        },
-    }
+    let options = CheckOptions {
+        timeout_secs: 5.0,
+        ..Default::default()
+    };
+    Plan::new(Target::new(url, auth, user, options), Secret::new(secret))
 }
 
 fn key_plan(url: &str) -> Plan {
@@ -813,14 +808,14 @@ async fn domain_user_is_sent_escaped() -> Run {
 async fn insecure_switch_against_an_untrusted_certificate() -> Run {
     let s = server(Scenario::Normal, true).await;
     let mut p = key_plan(&s.url());
-    p.options.insecure = true;
+    p.target.options.insecure = true;
     check(&p).await.with_server(s)
 }
 
 async fn ca_file_that_does_not_exist() -> Run {
     let s = server(Scenario::Normal, true).await;
     let mut p = key_plan(&s.url());
-    p.options.ca_file = Some("/nonexistent/aa-conntest-ca.pem".into());
+    p.target.options.ca_file = Some("/nonexistent/aa-conntest-ca.pem".into());
     check(&p).await.with_server(s)
 }
 
@@ -836,7 +831,7 @@ async fn closed_port_refuses() -> Run {
 async fn server_that_never_answers_times_out() -> Run {
     let (port, task) = silent_listener().await;
     let mut p = key_plan(&format!("https://127.0.0.1:{port}"));
-    p.options.timeout_secs = 1.0;
+    p.target.options.timeout_secs = 1.0;
     check(&p).await.with_helper(task)
 }
 
@@ -856,7 +851,7 @@ async fn proxy_requires_authentication() -> Run {
     )
     .await;
     let mut p = key_plan(&s.url());
-    p.options.proxy = Some(format!("http://127.0.0.1:{port}"));
+    p.target.options.proxy = Some(format!("http://127.0.0.1:{port}"));
     check(&p).await.with_server(s).with_helper(task)
 }
 
@@ -864,7 +859,7 @@ async fn proxy_that_is_not_running() -> Run {
     let s = server(Scenario::Normal, true).await;
     let port = closed_port().await;
     let mut p = key_plan(&s.url());
-    p.options.proxy = Some(format!("http://127.0.0.1:{port}"));
+    p.target.options.proxy = Some(format!("http://127.0.0.1:{port}"));
     check(&p).await.with_server(s)
 }
 
@@ -978,7 +973,7 @@ async fn community_edition_host_through_a_proxy() -> Run {
     // Community Edition host name (which never resolves here).
     let s = server(Scenario::Normal, false).await;
     let mut p = key_plan("http://community.cloud.automationanywhere.digital");
-    p.options.proxy = Some(s.url());
+    p.target.options.proxy = Some(s.url());
     check(&p).await.with_server(s)
 }
 

@@ -53,7 +53,7 @@ async fn read_head(sock: &mut TcpStream) {
 
 async fn check(port: u16) -> (Transcript, Duration) {
     let mut plan = support::api_key_plan(&format!("http://127.0.0.1:{port}"), "svc", KEY);
-    plan.options.timeout_secs = TIMEOUT_SECS;
+    plan.target.options.timeout_secs = TIMEOUT_SECS;
     let start = Instant::now();
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     let took = start.elapsed();
@@ -252,7 +252,7 @@ async fn tls_port_sending_garbage_fails_the_handshake() {
         }
     });
     let mut plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc", KEY);
-    plan.options.timeout_secs = TIMEOUT_SECS;
+    plan.target.options.timeout_secs = TIMEOUT_SECS;
     let start = Instant::now();
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     assert!(start.elapsed() < Duration::from_secs(3));

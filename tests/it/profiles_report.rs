@@ -2,7 +2,7 @@
 
 use crate::profiles_support;
 
-use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
+use aa_conntest::plan::{AuthMode, CheckOptions, Plan, Target};
 use aa_conntest::report::{self, Report};
 use aa_conntest::report_markdown::{self, BODY_LIMIT};
 use aa_conntest::secret::Secret;
@@ -11,16 +11,15 @@ use profiles_support::{MiniControlRoom, files_containing};
 const SECRET: &str = "Rk7qTzW2pLx9VbN4mHc8JdS3aGf6YeU1oIq5XwZ0";
 
 fn run(cr: &MiniControlRoom, secret: &str) -> Report {
-    let plan = Plan {
-        input_url: format!("{}/#/login", cr.url),
-        username: cr.username.clone(),
-        auth: AuthMode::ApiKey,
-        secret: Secret::new(secret),
-        options: CheckOptions {
-            timeout_secs: 5.0,
-            ..CheckOptions::default()
-        },
+    let options = CheckOptions {
+        timeout_secs: 5.0,
+        ..CheckOptions::default()
     };
+    let url = format!("{}/#/login", cr.url);
+    let plan = Plan::new(
+        Target::new(url, AuthMode::ApiKey, cr.username.clone(), options),
+        Secret::new(secret),
+    );
     let rt = tokio::runtime::Runtime::new().unwrap();
     let result = rt.block_on(aa_conntest::worker::check(
         &plan,

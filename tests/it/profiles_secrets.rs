@@ -9,6 +9,7 @@ use aa_conntest::profiles::{
     Availability, History, HistoryEntry, KeyringStore, Profile, ProfileStore, SecretStore, SessionStore,
 };
 use aa_conntest::secret::Secret;
+use aa_conntest::transcript::Outcome;
 use profiles_support::{MiniControlRoom, Sandbox, files_containing, text};
 
 const SECRET: &str = "Mk3pQz8WvLx2BnT7cHy4JdR9aGf1SeU6oKq0XwZ5";
@@ -80,7 +81,7 @@ fn removing_a_profile_deletes_its_secret_and_history() {
     let h = History::open(&dir.path().join("data"));
     let entry = HistoryEntry {
         at: "2026-11-27T14:00:00Z".into(),
-        outcome: "ok".into(),
+        outcome: Outcome::Ok,
         duration_ms: 1.0,
         base_url: None,
         hint_id: None,
@@ -179,7 +180,7 @@ fn save_with_secret_and_duplicate_with_secret_for_the_window() {
 
     // Editing without touching the secret keeps it.
     let mut edited = p.clone();
-    edited.username = "v".into();
+    edited.target.username = "v".into();
     let (_, saved) = save_with_secret(&mut store, &k, edited, None).unwrap();
     assert_eq!(saved, SecretSaved::Unchanged);
     assert_eq!(k.get(&p.id).unwrap().unwrap().expose(), SECRET);

@@ -5,6 +5,7 @@
 use aa_conntest::plan::{AuthMode, CheckOptions};
 use aa_conntest::profiles::store::{BACKUP_FILE, PROFILES_FILE};
 use aa_conntest::profiles::{History, HistoryEntry, Profile, ProfileStore, StoreError, StoreWarning};
+use aa_conntest::transcript::Outcome;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -30,8 +31,8 @@ fn profiles_round_trip_with_schema_and_no_secret_field() {
     let mut s = open(dir.path());
     assert!(s.list().is_empty());
     let mut p = profile("Prod svc");
-    p.options.timeout_secs = 7.5;
-    p.options.proxy = Some("http://proxy:3128".into());
+    p.target.options.timeout_secs = 7.5;
+    p.target.options.proxy = Some("http://proxy:3128".into());
     s.upsert(p.clone()).unwrap();
     s.upsert(profile("Dev admin")).unwrap();
     assert!(s.is_dirty());
@@ -42,8 +43,8 @@ fn profiles_round_trip_with_schema_and_no_secret_field() {
     assert_eq!(again.list().len(), 2);
     let got = again.get_by_name("  prod SVC ").expect("case-insensitive lookup");
     assert_eq!(got.id, p.id);
-    assert_eq!(got.options.timeout_secs, 7.5);
-    assert_eq!(got.options.proxy.as_deref(), Some("http://proxy:3128"));
+    assert_eq!(got.target.options.timeout_secs, 7.5);
+    assert_eq!(got.target.options.proxy.as_deref(), Some("http://proxy:3128"));
 
     let raw = std::fs::read_to_string(dir.path().join(PROFILES_FILE)).unwrap();
     let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
@@ -196,12 +197,12 @@ fn the_same_profile_changed_in_two_windows_is_refused_not_lost() {
     let mut b = open(dir.path());
 
     let mut pa = p.clone();
-    pa.url = "https://a.example.com".into();
+    pa.target.url = "https://a.example.com".into();
     a.upsert(pa).unwrap();
     a.save().unwrap();
 
     let mut pb = p.clone();
-    pb.url = "https://b.example.com".into();
+    pb.target.url = "https://b.example.com".into();
     b.upsert(pb).unwrap();
     let err = b.save().unwrap_err();
     assert!(
@@ -211,17 +212,17 @@ fn the_same_profile_changed_in_two_windows_is_refused_not_lost() {
     assert!(err.to_string().contains("changed elsewhere"), "{err}");
     // A's change is on disk, untouched.
     assert_eq!(
-        open(dir.path()).get_by_name("Prod").unwrap().url,
+        open(dir.path()).get_by_name("Prod").unwrap().target.url,
         "https://a.example.com"
     );
     // After reloading, b can make its change.
     b.reload().unwrap();
     let mut pb = b.get_by_name("Prod").unwrap().clone();
-    pb.url = "https://b.example.com".into();
+    pb.target.url = "https://b.example.com".into();
     b.upsert(pb).unwrap();
     b.save().unwrap();
     assert_eq!(
-        open(dir.path()).get_by_name("Prod").unwrap().url,
+        open(dir.path()).get_by_name("Prod").unwrap().target.url,
         "https://b.example.com"
     );
 
@@ -232,7 +233,7 @@ fn the_same_profile_changed_in_two_windows_is_refused_not_lost() {
     c.remove(&id).unwrap();
     c.save().unwrap();
     let mut pd = d.get(&id).unwrap().clone();
-    pd.username = "other".into();
+    pd.target.username = "other".into();
     d.upsert(pd).unwrap();
     assert!(matches!(d.save(), Err(StoreError::Conflict { .. })));
 }
@@ -244,7 +245,7 @@ fn history_keeps_the_last_results_without_secrets_and_survives_corruption() {
     for i in 0..5 {
         let e = HistoryEntry {
             at: format!("2026-11-27T14:00:0{i}Z"),
-            outcome: if i == 4 { "rejected".into() } else { "ok".into() },
+            outcome: if i == 4 { Outcome::Rejected } else { Outcome::Ok },
             duration_ms: 10.0 * i as f64,
             base_url: Some("https://cr.example.com".into()),
             hint_id: (i == 4).then(|| "auth.bad-credentials".into()),
@@ -270,7 +271,7 @@ fn history_keeps_the_last_results_without_secrets_and_survives_corruption() {
     );
     let e = HistoryEntry {
         at: "2026-11-27T15:00:00Z".into(),
-        outcome: "ok".into(),
+        outcome: Outcome::Ok,
         duration_ms: 1.0,
         base_url: None,
         hint_id: None,
@@ -303,7 +304,7 @@ fn child_save_loop() {
             Some(p) => p.clone(),
             None => profile("Looping"),
         };
-        p.url = format!("https://cr{i}.example.com/{}", "x".repeat((i % 50) as usize * 40));
+        p.target.url = format!("https://cr{i}.example.com/{}", "x".repeat((i % 50) as usize * 40));
         store.upsert(p.clone()).unwrap();
         let extra = format!("Extra {}", i % 7);
         if let Some(e) = store.get_by_name(&extra).map(|e| e.id.clone()) {
@@ -314,7 +315,7 @@ fn child_save_loop() {
         store.save().expect("save in child");
         let entry = HistoryEntry {
             at: aa_conntest::profiles::now_rfc3339(),
-            outcome: "ok".into(),
+            outcome: Outcome::Ok,
             duration_ms: i as f64,
             base_url: None,
             hint_id: None,

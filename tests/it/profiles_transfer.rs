@@ -42,7 +42,7 @@ fn export_is_a_profiles_file_and_drops_secret_fields_on_import() {
     s2.save().unwrap();
     let saved = std::fs::read_to_string(s2.path()).unwrap();
     assert!(!saved.contains("HAND-TYPED-SECRET"), "{saved}");
-    assert_eq!(s2.get_by_name("Hand").unwrap().url, "https://h.example.com");
+    assert_eq!(s2.get_by_name("Hand").unwrap().target.url, "https://h.example.com");
 
     assert!(transfer::parse_import(b"[1,2,3]").is_err());
     assert!(transfer::parse_import(br#"{"schema":"something-else/1","profiles":[]}"#).is_err());
@@ -89,8 +89,14 @@ fn import_plan_lists_additions_conflicts_and_unchanged() {
         sum.renamed.contains(&("Dev".to_string(), "Dev (2)".to_string())),
         "{sum:?}"
     );
-    assert_eq!(s_rename.get_by_name("Dev").unwrap().url, "https://dev.example.com");
-    assert_eq!(s_rename.get_by_name("Dev (2)").unwrap().url, "https://dev2.example.com");
+    assert_eq!(
+        s_rename.get_by_name("Dev").unwrap().target.url,
+        "https://dev.example.com"
+    );
+    assert_eq!(
+        s_rename.get_by_name("Dev (2)").unwrap().target.url,
+        "https://dev2.example.com"
+    );
     assert_ne!(s_rename.get_by_name("Dev (2)").unwrap().id, dev.id);
 
     // Replace: the saved Dev gets the new settings and keeps its id (so its keyring secret).
@@ -100,7 +106,7 @@ fn import_plan_lists_additions_conflicts_and_unchanged() {
     assert_eq!(sum.replaced, ["Dev"]);
     let replaced = s_replace.get_by_name("Dev").unwrap();
     assert_eq!(
-        (replaced.id.as_str(), replaced.url.as_str()),
+        (replaced.id.as_str(), replaced.target.url.as_str()),
         (dev.id.as_str(), "https://dev2.example.com")
     );
 
@@ -108,7 +114,7 @@ fn import_plan_lists_additions_conflicts_and_unchanged() {
     let mut s_skip = store_with(&dir.path().join("s"), &[prod, dev]);
     let plan_s = transfer::plan_import(&s_skip, &incoming);
     let sum = transfer::apply_import(&mut s_skip, &plan_s, ConflictPolicy::Skip).unwrap();
-    assert_eq!(s_skip.get_by_name("Dev").unwrap().url, "https://dev.example.com");
+    assert_eq!(s_skip.get_by_name("Dev").unwrap().target.url, "https://dev.example.com");
     assert_eq!(sum.added.len(), 2);
 }
 
@@ -157,14 +163,17 @@ fn cli_export_import_refuses_conflicts_then_renames_or_replaces() {
     let out = b.run(&["profiles", "import", f, "--rename"], "");
     assert!(out.status.success(), "{}", text(&out));
     let s = ProfileStore::open(&b.config_dir()).unwrap().0;
-    assert_eq!(s.get_by_name("Dev").unwrap().url, "https://other-dev.example.com");
-    assert_eq!(s.get_by_name("Dev (2)").unwrap().url, "https://dev.example.com");
+    assert_eq!(
+        s.get_by_name("Dev").unwrap().target.url,
+        "https://other-dev.example.com"
+    );
+    assert_eq!(s.get_by_name("Dev (2)").unwrap().target.url, "https://dev.example.com");
     assert!(s.get_by_name("Prod").is_some());
 
     let out = b.run(&["profiles", "import", f, "--replace"], "");
     assert!(out.status.success(), "{}", text(&out));
     let s = ProfileStore::open(&b.config_dir()).unwrap().0;
-    assert_eq!(s.get_by_name("Dev").unwrap().url, "https://dev.example.com");
+    assert_eq!(s.get_by_name("Dev").unwrap().target.url, "https://dev.example.com");
     assert_eq!(s.list().len(), 3, "Prod unchanged, Dev replaced, Dev (2) kept");
 
     let out = b.run(&["profiles", "import", "/nonexistent/file.json"], "");

@@ -62,8 +62,8 @@ async fn check_goes_through_a_connect_proxy_and_says_so() {
     let ca_file = support::write_temp(&ca.pem);
     let (proxy_port, seen) = proxy(false).await;
     let mut plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc", KEY);
-    plan.options.ca_file = Some(ca_file.path().to_path_buf());
-    plan.options.proxy = Some(format!("http://127.0.0.1:{proxy_port}"));
+    plan.target.options.ca_file = Some(ca_file.path().to_path_buf());
+    plan.target.options.proxy = Some(format!("http://127.0.0.1:{proxy_port}"));
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     assert_eq!(t.outcome, Outcome::Ok, "{:?}", t.steps);
     assert_eq!(
@@ -84,7 +84,7 @@ async fn check_goes_through_a_connect_proxy_and_says_so() {
 async fn proxy_asking_for_credentials_is_a_proxy_failure() {
     let (proxy_port, _) = proxy(true).await;
     let mut plan = support::api_key_plan("https://cr.example.test", "svc", KEY);
-    plan.options.proxy = Some(format!("127.0.0.1:{proxy_port}"));
+    plan.target.options.proxy = Some(format!("127.0.0.1:{proxy_port}"));
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     assert_eq!(t.outcome, Outcome::Unreachable);
     match &t.step(StepName::Connect).unwrap().error {
@@ -103,7 +103,7 @@ async fn proxy_that_is_not_there_is_a_proxy_failure() {
         .unwrap()
         .port();
     let mut plan = support::api_key_plan("https://cr.example.test", "svc", KEY);
-    plan.options.proxy = Some(format!("http://127.0.0.1:{closed}"));
+    plan.target.options.proxy = Some(format!("http://127.0.0.1:{closed}"));
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     match &t.step(StepName::Connect).unwrap().error {
         Some(StepError::Proxy { detail }) => assert!(detail.contains("refused"), "{detail}"),
@@ -115,7 +115,7 @@ async fn proxy_that_is_not_there_is_a_proxy_failure() {
 async fn proxy_credentials_never_reach_the_transcript() {
     let (proxy_port, _) = proxy(true).await;
     let mut plan = support::api_key_plan("https://cr.example.test", "svc", KEY);
-    plan.options.proxy = Some(format!("http://alice:pr0xy-s3cret@127.0.0.1:{proxy_port}"));
+    plan.target.options.proxy = Some(format!("http://alice:pr0xy-s3cret@127.0.0.1:{proxy_port}"));
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     let text = format!("{:?}", t);
     assert!(!text.contains("pr0xy-s3cret"));

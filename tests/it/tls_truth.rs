@@ -16,8 +16,8 @@ async fn check_tls(ca: Option<&tls::Ca>, names: &[&str], expired: bool, trust_ca
     let port = tls::serve(tls::leaf(ca, names, expired)).await;
     let ca_file = ca.filter(|_| trust_ca).map(|c| support::write_temp(&c.pem));
     let mut plan = support::api_key_plan(&format!("https://localhost:{port}"), "svc_tls", KEY);
-    plan.options.ca_file = ca_file.as_ref().map(|f| f.path().to_path_buf());
-    plan.options.insecure = insecure;
+    plan.target.options.ca_file = ca_file.as_ref().map(|f| f.path().to_path_buf());
+    plan.target.options.insecure = insecure;
     run_check(&plan, CancelToken::never(), |_| {}).await
 }
 
@@ -133,7 +133,7 @@ async fn insecure_switch_accepts_a_self_signed_certificate() {
 async fn unreadable_ca_file_is_unusable_input() {
     let f = support::write_temp("this is not a certificate");
     let mut plan = support::api_key_plan("https://localhost:1", "svc_tls", KEY);
-    plan.options.ca_file = Some(f.path().to_path_buf());
+    plan.target.options.ca_file = Some(f.path().to_path_buf());
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     assert_eq!(t.outcome, Outcome::InvalidInput);
     assert!(

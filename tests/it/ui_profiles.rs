@@ -13,7 +13,7 @@ use aa_conntest::secret::Secret;
 use aa_conntest::transcript::Outcome;
 use eframe::egui;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -194,7 +194,7 @@ fn save_select_check_and_delete_a_profile() {
 
     // 2. New: an empty form; a second profile signing in with a password.
     click(&mut h, "New");
-    assert!(h.state().form().url.is_empty() && h.state().form().secret.is_empty());
+    assert!(h.state().form().target.url.is_empty() && h.state().form().secret.is_empty());
     assert!(h.state().profiles().selected().is_none());
     fill(&mut h, "Control Room URL", &server.url());
     click(&mut h, "Sign in with password");
@@ -216,8 +216,8 @@ fn save_select_check_and_delete_a_profile() {
     );
     h.run();
     let f = h.state().form();
-    assert_eq!(f.username, demo::API_KEY_USER);
-    assert_eq!(f.auth, AuthMode::ApiKey);
+    assert_eq!(f.target.username, demo::API_KEY_USER);
+    assert_eq!(f.target.auth, AuthMode::ApiKey);
     assert_eq!(f.secret, demo::API_KEY);
     assert!(!f.show_secret, "the secret field stays masked");
     assert!(!h.state().profile_form_changed());
@@ -479,10 +479,153 @@ fn switching_profiles_with_unsaved_edits_asks_before_discarding() {
     click(&mut h, "One");
     assert!(h.state().profiles().dialog_open(), "switching asks first");
     click(&mut h, "Keep editing");
-    assert_eq!(h.state().form().username, "svc_two_edited", "nothing was lost");
+    assert_eq!(h.state().form().target.username, "svc_two_edited", "nothing was lost");
     click(&mut h, "One");
     click(&mut h, "Discard changes");
     settle(&mut h);
-    assert_eq!(h.state().form().username, "svc_one");
+    assert_eq!(h.state().form().target.username, "svc_one");
     assert!(!h.state().profiles().dialog_open());
+}
+
+/// A secret store whose reads wait until the test opens the gate ("Test all" reads each secret
+/// with it, so the test decides when Test all may go on).
+struct GatedReads {
+    inner: Arc<dyn SecretStore>,
+    open: std::sync::Mutex<bool>,
+    cv: std::sync::Condvar,
+}
+
+impl GatedReads {
+    fn open_gate(&self) {
+        *self.open.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.cv.notify_all();
+    }
+}
+
+impl SecretStore for GatedReads {
+    fn get(&self, id: &str) -> Result<Option<Secret>, aa_conntest::profiles::SecretError> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        while !*open {
+            open = self.cv.wait(open).unwrap_or_else(|p| p.into_inner());
+        }
+        drop(open);
+        self.inner.get(id)
+    }
+    fn set(&self, id: &str, s: &Secret) -> Result<(), aa_conntest::profiles::SecretError> {
+        self.inner.set(id, s)
+    }
+    fn delete(&self, id: &str) -> Result<(), aa_conntest::profiles::SecretError> {
+        self.inner.delete(id)
+    }
+    fn status(&self) -> aa_conntest::profiles::Availability {
+        self.inner.status()
+    }
+}
+
+// Regression: "Test all" never counted itself as running work, yet its end marked one piece of
+// work as done; a profile operation started during Test all got its buttons back while it was
+// still running. (Reading an import from a FIFO keeps that operation running until the test
+// writes the file; a Save cannot be held from outside, as it holds the store lock.)
+#[cfg(unix)]
+#[test]
+fn buttons_stay_off_while_an_operation_started_during_test_all_still_runs() {
+    let rt = runtime();
+    let gate = Arc::new(GatedReads {
+        inner: Arc::new(KeyringStore::with_store(
+            keyring_core::mock::Store::new().expect("mock keyring"),
+            "aa-conntest-ui-test",
+        )),
+        open: std::sync::Mutex::new(false),
+        cv: std::sync::Condvar::new(),
+    });
+    let env = Env::with_secrets(gate.clone());
+    {
+        let mut store = env.store();
+        // Nothing listens on port 9 here: the check ends at once, unreachable.
+        let p = Profile::new(
+            "A",
+            "http://127.0.0.1:9",
+            AuthMode::ApiKey,
+            "svc",
+            CheckOptions::default(),
+        );
+        store.upsert(p.clone()).expect("upsert");
+        store.save().expect("save");
+        gate.inner
+            .set(&p.id, &Secret::new("gated-read-secret"))
+            .expect("secret");
+    }
+    let mut h = harness(&rt, env.source());
+    let is_off = |h: &Harness<'_, App>, label: &str| h.get_by_label(label).accesskit_node().is_disabled();
+    click(&mut h, "Test all");
+    assert!(h.state().profiles().test_all_running());
+    assert!(!is_off(&h, "New"), "the profile buttons stay usable during Test all");
+
+    // An import whose file is not there yet (a FIFO: reading it waits for the writer below).
+    let fifo = env.config.parent().expect("dir").join("incoming.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        move || {
+            let json = r#"{"schema":"aa-conntest.profiles/1","profiles":[
+                {"id":"3333333333333333","name":"B","url":"https://b.example.com","username":"b"}]}"#;
+            std::fs::write(&fifo, json).expect("write the FIFO");
+        }
+    };
+    apply(&mut h, ProfilesCmd::ImportFrom(fifo.clone()));
+    assert!(!h.state().profiles().is_ready(), "the import runs");
+    assert!(is_off(&h, "New"));
+
+    // Test all ends while the import still waits for its file.
+    gate.open_gate();
+    let ended = step_until(&mut h, Duration::from_secs(20), |h| {
+        !h.state().profiles().test_all_running()
+    });
+    if !ended {
+        std::thread::spawn(writer);
+        panic!("Test all did not finish");
+    }
+    for _ in 0..5 {
+        h.step();
+    }
+    let early = h.state().profiles().is_ready() || !is_off(&h, "New");
+    // Let the import finish whatever happens, so no task is left waiting on the FIFO.
+    let feeder = std::thread::spawn(writer);
+    assert!(!early, "the buttons came back while the import was still running");
+    feeder.join().expect("writer");
+    assert!(
+        step_until(&mut h, Duration::from_secs(10), |h| h.state().profiles().dialog_open()),
+        "the import plan is shown once the file is read"
+    );
+    h.run();
+    assert!(
+        h.state().profiles().is_ready(),
+        "the import was read: the buttons are back"
+    );
+}
+
+// The name dialog takes the keyboard when it opens: type the name, press Enter, it is saved.
+#[test]
+fn the_name_dialog_has_the_keyboard_and_enter_saves() {
+    let rt = runtime();
+    let env = Env::new();
+    let mut h = harness(&rt, env.source());
+    fill(&mut h, "Control Room URL", "https://cr.example.com");
+    fill(&mut h, "Username", "svc_api");
+    click(&mut h, "Save");
+    assert!(h.state().profiles().dialog_open());
+    // The name suggested from the host is selected and replaced from the keyboard alone.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.event(egui::Event::Text("Keyed in".into()));
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    settle(&mut h);
+    assert!(!h.state().profiles().dialog_open(), "Enter saved and closed the dialog");
+    let names: Vec<&str> = h.state().profiles().list().iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Keyed in"]);
 }

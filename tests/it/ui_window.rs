@@ -150,7 +150,7 @@ fn ui_fills_form_by_labels_runs_check_and_shows_each_step() {
     let mut h = harness(&rt, Launch::default());
     h.run();
     fill_form(&mut h, &url, KEY);
-    assert_eq!(h.state().form().url, url);
+    assert_eq!(h.state().form().target.url, url);
     assert_eq!(h.state().form().secret, KEY);
 
     h.get_by_label("Test connection").click();
@@ -440,8 +440,8 @@ fn ui_demo_fills_the_form_and_the_check_succeeds() {
     let mut h = demo_harness(&rt);
     let url = h.state().demo_url().unwrap_or_default();
     assert!(has_label_containing(&h, &format!("Demo Control Room at {url}")));
-    assert_eq!(h.state().form().url, url);
-    assert_eq!(h.state().form().username, aa_conntest::demo::API_KEY_USER);
+    assert_eq!(h.state().form().target.url, url);
+    assert_eq!(h.state().form().target.username, aa_conntest::demo::API_KEY_USER);
     assert!(
         !all_text(&h).contains(aa_conntest::demo::API_KEY),
         "demo key visible while masked"

@@ -3,7 +3,7 @@
 
 pub mod tls;
 
-use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
+use aa_conntest::plan::{AuthMode, CheckOptions, Plan, Target};
 use aa_conntest::secret::Secret;
 use base64::Engine;
 
@@ -19,16 +19,11 @@ pub fn jwt_for_tests() -> String {
 }
 
 pub fn api_key_plan(url: &str, user: &str, key: &str) -> Plan {
-    Plan {
-        input_url: url.to_string(),
-        username: user.to_string(),
-        auth: AuthMode::ApiKey,
-        secret: Secret::new(key),
-        options: CheckOptions {
-            timeout_secs: 5.0,
-            ..Default::default()
-        },
-    }
+    let options = CheckOptions {
+        timeout_secs: 5.0,
+        ..Default::default()
+    };
+    Plan::new(Target::new(url, AuthMode::ApiKey, user, options), Secret::new(key))
 }
 
 pub fn write_temp(contents: &str) -> tempfile::NamedTempFile {

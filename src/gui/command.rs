@@ -1,0 +1,88 @@
+//! What changes the window's state: [`Command`]s from the views (and the keyboard) and [`Msg`]s
+//! from background work. Both are applied by [`super::update`], and nowhere else.
+
+use super::profiles_panel::{ProfilesCmd, ProfilesMsg};
+use super::state::{FormState, RunId};
+use crate::demo::DemoServer;
+use crate::plan::Plan;
+use crate::transcript::StepName;
+use crate::worker::CheckEvent;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+/// What a view asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    RunCheck,
+    Cancel,
+    /// The form's widgets changed it (typing, a radio button, an option).
+    EditForm(Box<FormState>),
+    SelectStep(StepName),
+    /// Show bodies as raw text (`true`) or as foldable JSON.
+    ShowRawBodies(bool),
+    /// Open the file dialog for the CA file (off the UI thread).
+    BrowseCaFile,
+    /// Put a text on the clipboard; the second field says what it is, for the status line.
+    Copy(String, &'static str),
+    /// Save the report of the last check (file dialog off the UI thread).
+    SaveReport,
+    /// `--demo`: run one of the demo's common mistakes.
+    RunDemoCase(usize),
+    /// `--demo`: back to the healthy server and the working login.
+    DemoReset,
+    /// The profiles sidebar, its dialogs and the Test all table.
+    Profiles(ProfilesCmd),
+}
+
+/// What background work sends back. One channel for all of it, drained in `App::logic`; every
+/// message wakes the UI.
+pub enum Msg {
+    /// Progress or the end of the window's check `RunId`.
+    Check(RunId, CheckEvent),
+    CaFilePicked(Option<PathBuf>),
+    ReportSaved(Result<Option<PathBuf>, String>),
+    DemoStarted(Result<Arc<DemoServer>, String>),
+    /// A demo case's server is ready; `result` is the plan of the mistake.
+    DemoCaseReady {
+        index: usize,
+        result: Result<Plan, String>,
+        new_tls_server: Option<Arc<DemoServer>>,
+    },
+    Profiles(ProfilesMsg),
+}
+
+impl From<ProfilesMsg> for Msg {
+    fn from(m: ProfilesMsg) -> Self {
+        Msg::Profiles(m)
+    }
+}
+
+/// Called after each message, from a background thread (the UI passes `ctx.request_repaint`).
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// Sends messages to the UI thread and wakes it.
+#[derive(Clone)]
+pub struct Outbox {
+    tx: Sender<Msg>,
+    wake: Wake,
+}
+
+impl Outbox {
+    pub fn new(tx: Sender<Msg>, wake: Wake) -> Self {
+        Self { tx, wake }
+    }
+
+    /// Send (a closed window drops it) and wake the UI.
+    pub fn send(&self, msg: impl Into<Msg>) {
+        let _ = self.tx.send(msg.into());
+        (self.wake)();
+    }
+}
+
+/// What the update code needs to start background work: the runtime and the way back.
+#[derive(Clone)]
+pub struct Background {
+    pub rt: tokio::runtime::Handle,
+    pub out: Outbox,
+}
