@@ -321,3 +321,90 @@ fn a_full_session_leaves_no_secret_anywhere() {
     assert!(files >= 8, "the session wrote files to scan ({files})");
     assert!(hits.is_empty(), "secrets found:\n{}", hits.join("\n"));
 }
+
+// ---- every form of every secret, against a server that echoes them all ----
+
+use crate::support;
+use aa_conntest::plan::{AuthMode, Plan};
+use aa_conntest::transcript::StepName;
+use support::leaky::LeakyControlRoom;
+use support::secret_forms::{HOSTILE_API_KEY, HOSTILE_PASSWORD, LeakScanner, without_markers};
+
+/// Every text the engine's result reaches outside the process: the JSON and Markdown reports,
+/// each step's recorded request and response as serialised, the hints, and the curl and
+/// PowerShell snippets of each step.
+pub(crate) fn engine_channels(plan: &Plan, r: &aa_conntest::worker::CheckResult) -> Vec<(String, String)> {
+    let report = aa_conntest::report::build(plan, &r.transcript, &r.hints);
+    let mut out = vec![
+        ("the JSON report".to_string(), report.to_json()),
+        ("the Markdown report".to_string(), aa_conntest::report_markdown::render(&report)),
+        ("the hints".to_string(), serde_json::to_string(&r.hints).expect("hints")),
+    ];
+    for step in &r.transcript.steps {
+        out.push((
+            format!("the {} step", step.name),
+            serde_json::to_string(step).expect("step"),
+        ));
+        if let Some(req) = &step.request {
+            out.push((format!("curl of {}", step.name), aa_conntest::snippets::curl(req)));
+            out.push((
+                format!("PowerShell of {}", step.name),
+                aa_conntest::snippets::powershell(req),
+            ));
+        }
+    }
+    out
+}
+
+pub(crate) fn scan_all(scanner: &LeakScanner, channels: &[(String, String)]) -> Vec<String> {
+    channels
+        .iter()
+        .flat_map(|(name, text)| scanner.scan_str(name, &without_markers(text)))
+        .collect()
+}
+
+fn hostile_plan(url: &str, auth: AuthMode, secret: &str) -> Plan {
+    let mut p = support::api_key_plan(url, "svc_api", secret);
+    p.auth = auth;
+    p
+}
+
+#[tokio::test]
+async fn a_server_echoing_every_form_of_key_and_token_leaks_nothing() {
+    let cr = LeakyControlRoom::start("svc_api", HOSTILE_API_KEY);
+    let plan = hostile_plan(&cr.url, AuthMode::ApiKey, HOSTILE_API_KEY);
+    let r = aa_conntest::worker::check(&plan, aa_conntest::engine::CancelToken::never()).await;
+    assert_eq!(r.transcript.outcome, Outcome::Ok, "{:#?}", r.transcript.steps);
+    let tokens = cr.tokens();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(cr.received.lock().unwrap().as_slice(), [HOSTILE_API_KEY]);
+
+    // The echoes are there, masked: the login answer's headers carry the token and the key.
+    let login = r.transcript.step(StepName::Authenticate).unwrap().response.clone().unwrap();
+    for name in ["set-cookie", "x-authorization"] {
+        let v = login.header(name).unwrap_or_else(|| panic!("no {name}: {:?}", login.headers));
+        assert!(v.contains("<redacted token eyJh"), "{name}: {v}");
+    }
+    let echoed = login.headers.iter().filter(|(k, _)| k.starts_with("x-echo-secret")).count();
+    assert!(echoed >= 10, "the server echoed the key in {echoed} headers");
+    assert!(login.body.matches("<redacted").count() >= 30, "{}", login.body);
+
+    let scanner = LeakScanner::new([("the API key", HOSTILE_API_KEY), ("the token", tokens[0].as_str())]);
+    let channels = engine_channels(&plan, &r);
+    let hits = scan_all(&scanner, &channels);
+    assert!(hits.is_empty(), "{} leaks:\n{}", hits.len(), hits.join("\n"));
+}
+
+#[tokio::test]
+async fn a_refused_password_echoed_in_every_form_leaks_nothing() {
+    let cr = LeakyControlRoom::start("svc_api", "the-right-password");
+    let plan = hostile_plan(&cr.url, AuthMode::Password, HOSTILE_PASSWORD);
+    let r = aa_conntest::worker::check(&plan, aa_conntest::engine::CancelToken::never()).await;
+    assert_eq!(r.transcript.outcome, Outcome::Rejected, "{:#?}", r.transcript.steps);
+    assert_eq!(cr.received.lock().unwrap().as_slice(), [HOSTILE_PASSWORD]);
+    let login = r.transcript.step(StepName::Authenticate).unwrap().response.clone().unwrap();
+    assert!(login.body.matches("<redacted").count() >= 20, "{}", login.body);
+    let scanner = LeakScanner::new([("the password", HOSTILE_PASSWORD)]);
+    let hits = scan_all(&scanner, &engine_channels(&plan, &r));
+    assert!(hits.is_empty(), "{} leaks:\n{}", hits.len(), hits.join("\n"));
+}

@@ -1,6 +1,8 @@
 //! Shared test helpers.
 #![allow(dead_code)]
 
+pub mod leaky;
+pub mod secret_forms;
 pub mod tls;
 
 use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
