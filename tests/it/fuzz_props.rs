@@ -230,7 +230,7 @@ mod diagnosis {
 /// HTML-escaped (named and numeric), base64 (4 alphabets/paddings, and inside a longer base64
 /// text), in a JSON body, an HTML page, a header and an error message. Secrets hold the
 /// characters that break naive escaping and text that looks like an escape itself.
-mod redaction {
+pub(crate) mod redaction {
     use crate::support::secret_forms::{FORM_NAMES, LeakScanner, forms, without_markers};
     use aa_conntest::secret::Redactor;
     use base64::Engine;

@@ -408,3 +408,41 @@ async fn a_refused_password_echoed_in_every_form_leaks_nothing() {
     let hits = scan_all(&scanner, &engine_channels(&plan, &r));
     assert!(hits.is_empty(), "{} leaks:\n{}", hits.len(), hits.join("\n"));
 }
+
+mod through_the_engine {
+    use super::{engine_channels, scan_all};
+    use crate::fuzz_props::redaction::secret;
+    use crate::support::leaky::LeakyControlRoom;
+    use crate::support::secret_forms::LeakScanner;
+    use aa_conntest::plan::AuthMode;
+    use aa_conntest::transcript::Outcome;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        // Random secrets (with `\`, `"`, `%`, `&`, `<`, spaces, escape look-alikes, non-ASCII)
+        // through a real check against a server that echoes every form of them and of its
+        // token in bodies and headers: none survives in any channel of the result.
+        #[test]
+        fn random_secrets_echoed_in_every_form_never_survive_a_check(secret in secret(), password in any::<bool>(), accept in any::<bool>()) {
+            let cr = LeakyControlRoom::start("svc_api", if accept { &secret } else { "another secret" });
+            let mut plan = crate::support::api_key_plan(&cr.url, "svc_api", &secret);
+            if password {
+                plan.auth = AuthMode::Password;
+            }
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let r = rt.block_on(aa_conntest::worker::check(&plan, aa_conntest::engine::CancelToken::never()));
+            let want = if accept { Outcome::Ok } else { Outcome::Rejected };
+            prop_assert_eq!(r.transcript.outcome, want);
+            let mut scanner = LeakScanner::new([("the secret", secret.as_str())]);
+            let tokens = cr.tokens();
+            for t in &tokens {
+                scanner.add("the token", t);
+            }
+            prop_assert_eq!(tokens.len(), usize::from(accept));
+            let hits = scan_all(&scanner, &engine_channels(&plan, &r));
+            prop_assert!(hits.is_empty(), "{} leaks:\n{}", hits.len(), hits.join("\n"));
+        }
+    }
+}
