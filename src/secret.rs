@@ -277,7 +277,7 @@ impl Redactor {
         let mut search = |layer: &Layer, is_original: bool| {
             for (i, item) in self.items.iter().enumerate() {
                 for (a, b) in item.pattern.find_all(&layer.bytes, is_original) {
-                    found.push((layer.start[a], layer.end[b - 1], i));
+                    found.push((layer.start(a), layer.end(b - 1), i));
                 }
             }
         };
@@ -414,39 +414,44 @@ fn matches_at(text: &[u8], start: usize, value: &[u8]) -> bool {
         .all(|(t, v)| t == v || (*v == b' ' && *t == b'+'))
 }
 
-/// A text after some layers of unescaping, with where each byte came from in the original text.
-struct Layer {
-    bytes: Vec<u8>,
-    start: Vec<usize>,
-    end: Vec<usize>,
+/// A text after some layers of unescaping, with where each byte came from in the original text
+/// (`None`: the original itself).
+struct Layer<'a> {
+    bytes: std::borrow::Cow<'a, [u8]>,
+    spans: Option<Vec<(u32, u32)>>,
 }
 
-impl Layer {
-    fn of(text: &[u8]) -> Self {
+impl<'a> Layer<'a> {
+    fn of(text: &'a [u8]) -> Self {
         Self {
-            bytes: text.to_vec(),
-            start: (0..text.len()).collect(),
-            end: (1..=text.len()).collect(),
+            bytes: std::borrow::Cow::Borrowed(text),
+            spans: None,
         }
+    }
+
+    fn start(&self, i: usize) -> usize {
+        self.spans.as_ref().map_or(i, |s| s[i].0 as usize)
+    }
+
+    fn end(&self, i: usize) -> usize {
+        self.spans.as_ref().map_or(i + 1, |s| s[i].1 as usize)
     }
 
     /// One layer of JSON (`\"`, `\\`, `\/`, `\n`…, `\uXXXX`), URL (`%XX`) and HTML (`&quot;`,
     /// `&#34;`, `&#x22;`…) unescaping, all at once; `None` when there is nothing to undo.
-    fn decoded(&self) -> Option<Layer> {
+    fn decoded(&self) -> Option<Layer<'static>> {
         self.decoded_only(JSON | PERCENT | HTML)
     }
 
     /// One layer of unescaping of the kinds in `kinds` only.
-    fn decoded_only(&self, kinds: u8) -> Option<Layer> {
+    fn decoded_only(&self, kinds: u8) -> Option<Layer<'static>> {
         let b = &self.bytes;
-        if !b.iter().any(|c| matches!(c, b'\\' | b'%' | b'&')) {
+        // Offsets are kept as u32; texts that large are not unescaped (bodies are capped at 1 MiB).
+        if b.len() >= u32::MAX as usize || !b.iter().any(|c| matches!(c, b'\\' | b'%' | b'&')) {
             return None;
         }
-        let mut out = Layer {
-            bytes: Vec::with_capacity(b.len()),
-            start: Vec::with_capacity(b.len()),
-            end: Vec::with_capacity(b.len()),
-        };
+        let mut bytes = Vec::with_capacity(b.len());
+        let mut spans = Vec::with_capacity(b.len());
         let mut changed = false;
         let mut i = 0;
         while i < b.len() {
@@ -457,25 +462,26 @@ impl Layer {
                 _ => (None, 1),
             };
             match decoded {
-                Some(bytes) => {
+                Some(decoded_bytes) => {
                     changed = true;
-                    let (s, e) = (self.start[i], self.end[i + used - 1]);
-                    for byte in bytes {
-                        out.bytes.push(byte);
-                        out.start.push(s);
-                        out.end.push(e);
+                    let span = (self.start(i) as u32, self.end(i + used - 1) as u32);
+                    for byte in decoded_bytes {
+                        bytes.push(byte);
+                        spans.push(span);
                     }
                     i += used;
                 }
                 None => {
-                    out.bytes.push(b[i]);
-                    out.start.push(self.start[i]);
-                    out.end.push(self.end[i]);
+                    bytes.push(b[i]);
+                    spans.push((self.start(i) as u32, self.end(i) as u32));
                     i += 1;
                 }
             }
         }
-        changed.then_some(out)
+        changed.then_some(Layer {
+            bytes: std::borrow::Cow::Owned(bytes),
+            spans: Some(spans),
+        })
     }
 }
 
@@ -490,13 +496,14 @@ fn variants(value: &[u8]) -> Vec<Vec<u8>> {
     let mut out = vec![value.to_vec()];
     let mut i = 0;
     while i < out.len() && out.len() < 32 {
-        let layer = Layer::of(&out[i]);
+        let current = out[i].clone();
+        let layer = Layer::of(&current);
         for kinds in 1..=(JSON | PERCENT | HTML) {
             if let Some(d) = layer.decoded_only(kinds)
                 && String::from_utf8_lossy(&d.bytes).trim().chars().count() >= MIN_FREE_TEXT_CHARS
-                && !out.contains(&d.bytes)
+                && !out.iter().any(|o| o.as_slice() == &*d.bytes)
             {
-                out.push(d.bytes);
+                out.push(d.bytes.into_owned());
             }
         }
         i += 1;
