@@ -644,15 +644,24 @@ mod tests {
         r.add_secret(key);
         let cases = [
             ("json", r#"{"echo":"K\\q\"7 %&<Tz\/Rw2]Lp8"}"#.to_string()),
-            ("json twice", r#"{"log":"{\"k\":\"K\\\\q\\\"7 %&<Tz/Rw2]Lp8\"}"}"#.to_string()),
+            (
+                "json twice",
+                r#"{"log":"{\"k\":\"K\\\\q\\\"7 %&<Tz/Rw2]Lp8\"}"}"#.to_string(),
+            ),
             ("html", "<p>K\\q&quot;7 %&amp;&lt;Tz/Rw2]Lp8</p>".to_string()),
             ("html numeric", "K&#92;q&#x22;7&#32;%&#38;&#60;Tz/Rw2]Lp8".to_string()),
             ("rfc 3986", "c=K%5Cq%227%20%25%26%3CTz%2FRw2%5DLp8;".to_string()),
             ("rfc 3986 lower", "c=K%5cq%227%20%25%26%3cTz%2fRw2%5dLp8;".to_string()),
             ("form", "apiKey=K%5Cq%227+%25%26%3CTz%2FRw2%5DLp8&x=1".to_string()),
-            ("url twice", "K%255Cq%25227%2520%2525%2526%253CTz%252FRw2%255DLp8".to_string()),
+            (
+                "url twice",
+                "K%255Cq%25227%2520%2525%2526%253CTz%252FRw2%255DLp8".to_string(),
+            ),
             ("base64", base64::engine::general_purpose::STANDARD.encode(key)),
-            ("base64 url", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)),
+            (
+                "base64 url",
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key),
+            ),
             (
                 "basic auth",
                 format!(
@@ -673,13 +682,19 @@ mod tests {
         let mut r = Redactor::new();
         r.add_secret("x");
         let body = r#"{"username":"alex","password":"x"}"#;
-        assert_eq!(r.redact(body), r#"{"username":"alex","password":"<redacted: 1 chars>"}"#);
+        assert_eq!(
+            r.redact(body),
+            r#"{"username":"alex","password":"<redacted: 1 chars>"}"#
+        );
         assert_eq!(r.redact("x"), "<redacted: 1 chars>");
         // Ordinary words are left alone.
         assert_eq!(r.redact("max exit"), "max exit");
         let mut r = Redactor::new();
         r.add_secret("\"");
-        assert_eq!(r.redact(r#"{"password":"\""}"#), r#"{"password":"<redacted: 1 chars>"}"#);
+        assert_eq!(
+            r.redact(r#"{"password":"\""}"#),
+            r#"{"password":"<redacted: 1 chars>"}"#
+        );
     }
 
     #[test]

@@ -157,6 +157,17 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
         if prepared.secret.expose() != plan.secret.expose() {
             redactor.add_secret(prepared.secret.expose());
         }
+        // A proxy password travels in every request (`Proxy-Authorization`), and a proxy that
+        // refuses it may echo it back.
+        if let Some(pw) = proxy.and_then(|p| p.url.password()) {
+            // Percent-decoding (RFC 3986): a `+` stays a `+`.
+            let decoded = url::form_urlencoded::parse(format!("p={}", pw.replace('+', "%2B")).as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            redactor.add_secret(&decoded);
+            redactor.add_secret(pw);
+        }
         Ok(Wire {
             client,
             phases,

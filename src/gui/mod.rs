@@ -51,6 +51,9 @@ pub struct Launch {
     pub demo: bool,
     /// Fill the form with this (e.g. a profile); otherwise the last non-secret fields are restored.
     pub form: Option<FormState>,
+    /// "Save report…" writes here (a directory or a file name) instead of asking with a file
+    /// dialog: for scripted runs and the window tests, which have no file dialog.
+    pub save_reports_to: Option<PathBuf>,
 }
 
 /// Messages from background tasks to the UI thread.
@@ -81,6 +84,7 @@ pub struct App {
     dialog_open: bool,
     last_copy: Option<String>,
     profiles: profiles_panel::ProfilesState,
+    save_reports_to: Option<PathBuf>,
 }
 
 impl App {
@@ -137,6 +141,7 @@ impl App {
             dialog_open: false,
             last_copy: None,
             profiles,
+            save_reports_to: launch.save_reports_to.clone(),
         }
     }
 
@@ -264,17 +269,21 @@ impl App {
         let file_name = format!("{}.json", crate::report_markdown::default_file_stem(&report));
         let tx = self.tx.clone();
         let wake = self.wake.clone();
+        let given = self.save_reports_to.clone();
         self.rt.spawn(async move {
-            let picked = rfd::AsyncFileDialog::new()
-                .set_title("Save the report (JSON and Markdown)")
-                .set_file_name(file_name)
-                .add_filter("JSON report", &["json"])
-                .save_file()
-                .await;
+            let picked = match given {
+                Some(p) => Some(p),
+                None => rfd::AsyncFileDialog::new()
+                    .set_title("Save the report (JSON and Markdown)")
+                    .set_file_name(file_name)
+                    .add_filter("JSON report", &["json"])
+                    .save_file()
+                    .await
+                    .map(|f| f.path().to_path_buf()),
+            };
             let result = match picked {
                 None => Ok(None),
-                Some(f) => {
-                    let path = f.path().to_path_buf();
+                Some(path) => {
                     // Writes x.json and x.md next to each other, atomically.
                     match tokio::task::spawn_blocking(move || crate::report_markdown::save_report(&path, &report)).await
                     {

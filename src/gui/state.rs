@@ -119,19 +119,38 @@ impl FormState {
         }
     }
 
-    /// What may be remembered between runs: everything but the secret.
+    /// What may be remembered between runs: everything but the secret, and no credentials
+    /// written into the Control Room or proxy address (`http://user:password@proxy:3128`).
     pub fn saved(&self) -> SavedForm {
+        let mut options = self.options();
+        options.proxy = options.proxy.as_deref().map(without_userinfo);
         SavedForm {
-            url: self.url.clone(),
+            url: without_userinfo(&self.url),
             auth: self.auth,
             username: self.username.clone(),
-            options: self.options(),
+            options,
         }
     }
 
     pub fn from_saved(s: &SavedForm) -> Self {
         Self::from_options(s.url.clone(), s.auth, s.username.clone(), &s.options)
     }
+}
+
+/// `address` without the `user:password@` part, if it has one.
+fn without_userinfo(address: &str) -> String {
+    let Some(at) = address.rfind('@') else {
+        return address.to_string();
+    };
+    let start = address.find("://").map_or(0, |i| i + 3);
+    // Only an `@` before the path is userinfo.
+    let host_end = address[start..]
+        .find(['/', '?', '#'])
+        .map_or(address.len(), |i| start + i);
+    if at < start || at >= host_end {
+        return address.to_string();
+    }
+    format!("{}{}", &address[..start], &address[at + 1..])
 }
 
 /// The non-secret part of the form, persisted with the window (no secret field exists here).
@@ -378,5 +397,25 @@ mod tests {
         let back = FormState::from_plan(&p);
         assert_eq!(back.secret, "k");
         assert_eq!(back.url, f.url);
+    }
+}
+
+#[cfg(test)]
+mod userinfo_tests {
+    use super::without_userinfo;
+
+    #[test]
+    fn credentials_in_addresses_are_never_remembered() {
+        assert_eq!(without_userinfo("http://alice:s3cret@proxy:3128"), "http://proxy:3128");
+        assert_eq!(without_userinfo("alice:p@ss@proxy:3128"), "proxy:3128");
+        assert_eq!(
+            without_userinfo("https://u:p@cr.example.com/#/login"),
+            "https://cr.example.com/#/login"
+        );
+        assert_eq!(
+            without_userinfo("https://cr.example.com/#/a@b"),
+            "https://cr.example.com/#/a@b"
+        );
+        assert_eq!(without_userinfo("proxy.corp:8080"), "proxy.corp:8080");
     }
 }

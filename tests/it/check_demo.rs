@@ -224,7 +224,10 @@ async fn cancel_during_a_slow_login_ends_the_check_promptly() {
     // Cancel once the login is at the server, not after a guessed delay.
     let waited = Instant::now();
     while s.login_attempts() == 0 {
-        assert!(waited.elapsed() < Duration::from_secs(20), "the login never reached the server");
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "the login never reached the server"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let start = Instant::now();
@@ -234,10 +237,17 @@ async fn cancel_during_a_slow_login_ends_the_check_promptly() {
     assert_eq!(r.transcript.outcome, Outcome::Cancelled);
     let login = r.transcript.step(StepName::Authenticate).unwrap();
     assert_eq!(login.error, Some(StepError::Cancelled), "{login:?}");
-    assert_eq!(r.transcript.step(StepName::Validate).unwrap().status, StepStatus::Skipped);
+    assert_eq!(
+        r.transcript.step(StepName::Validate).unwrap().status,
+        StepStatus::Skipped
+    );
     // From the worker's own timestamps: the login step lasted until the cancel, not 30 s.
     let waited_ms = waited.elapsed().as_secs_f64() * 1000.0;
-    assert!(login.duration_ms <= waited_ms + 50.0, "login step {} ms, check {waited_ms} ms", login.duration_ms);
+    assert!(
+        login.duration_ms <= waited_ms + 50.0,
+        "login step {} ms, check {waited_ms} ms",
+        login.duration_ms
+    );
     let limit = crate::support::time_limit(Duration::from_secs(1));
     assert!(took < limit, "cancelled after {took:?} (limit {limit:?})");
 }

@@ -516,7 +516,10 @@ async fn reset_garbage_and_slow_break_the_transport() {
     assert!(slow_at >= slow_timeout, "the login was held until the client gave up");
     assert_eq!(other_status, 200);
     // Served while the login waits: answered before the slow login ended, not after it.
-    assert!(other_at < slow_at, "other answered at {other_at:?}, the slow login ended at {slow_at:?}");
+    assert!(
+        other_at < slow_at,
+        "other answered at {other_at:?}, the slow login ended at {slow_at:?}"
+    );
     let t = Instant::now();
     s.shutdown().await;
     let limit = crate::support::time_limit(Duration::from_secs(3));

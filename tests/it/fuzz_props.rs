@@ -128,7 +128,14 @@ mod diagnosis {
 
     /// A login that failed, whose recorded request and answer hold the secret (as a server that
     /// echoes it would send it, before any redaction), with a validate step as given.
-    fn transcript(status: u16, content_type: String, body: String, echo: &str, secret: &str, valid: Option<bool>) -> Transcript {
+    fn transcript(
+        status: u16,
+        content_type: String,
+        body: String,
+        echo: &str,
+        secret: &str,
+        valid: Option<bool>,
+    ) -> Transcript {
         let mut login = StepRecord::new(StepName::Authenticate);
         login.status = StepStatus::Failed;
         login.request = Some(RecordedRequest {
@@ -148,7 +155,9 @@ mod diagnosis {
             body,
             ..Default::default()
         });
-        login.error = Some(StepError::Answer { detail: format!("x {echo}") });
+        login.error = Some(StepError::Answer {
+            detail: format!("x {echo}"),
+        });
         let mut validate = StepRecord::new(StepName::Validate);
         validate.status = if valid.is_some() {
             StepStatus::Failed
@@ -251,10 +260,19 @@ pub(crate) mod redaction {
     /// The contexts a form is found in.
     pub fn contexts(form: &str) -> Vec<(&'static str, String)> {
         vec![
-            ("a JSON body", format!(r#"{{"code":"UM1110","message":"{form}","details":null}}"#)),
-            ("an HTML page", format!("<html><title>Blocked</title><p>Your input {form} was refused</p></html>")),
+            (
+                "a JSON body",
+                format!(r#"{{"code":"UM1110","message":"{form}","details":null}}"#),
+            ),
+            (
+                "an HTML page",
+                format!("<html><title>Blocked</title><p>Your input {form} was refused</p></html>"),
+            ),
             ("a header", format!("AA_SESSION={form}; Path=/; HttpOnly")),
-            ("an error message", format!("error sending request for url (http://cr.example.test/?k={form}): connection closed")),
+            (
+                "an error message",
+                format!("error sending request for url (http://cr.example.test/?k={form}): connection closed"),
+            ),
             ("the whole text", form.to_string()),
         ]
     }

@@ -169,7 +169,10 @@ fn body_of_100_mb_keeps_memory_bounded() {
     assert!(before > 1024, "a real measurement: {line}");
     let grew_mb = (after - before) / 1024;
     eprintln!("peak memory of the check of a 100 MB body: +{grew_mb} MB ({line})");
-    assert!(grew_mb < 40, "the check of a 100 MB body grew the peak by {grew_mb} MB ({line})");
+    assert!(
+        grew_mb < 40,
+        "the check of a 100 MB body grew the peak by {grew_mb} MB ({line})"
+    );
 }
 
 #[tokio::test]
@@ -287,10 +290,18 @@ async fn gzip_bomb_is_not_inflated() {
             .any(|(k, _)| k.eq_ignore_ascii_case("accept-encoding"))
     );
     let resp = step.response.as_ref().unwrap();
-    assert_eq!(resp.body_bytes, GZIP_BOMB.len(), "exactly the compressed bytes were read");
+    assert_eq!(
+        resp.body_bytes,
+        GZIP_BOMB.len(),
+        "exactly the compressed bytes were read"
+    );
     assert!(!resp.truncated, "not inflated up to the cap");
     assert!(resp.invalid_utf8, "kept as the binary it is");
-    assert!(resp.body.starts_with('\u{1f}'), "{:?}", resp.body.chars().take(8).collect::<String>());
+    assert!(
+        resp.body.starts_with('\u{1f}'),
+        "{:?}",
+        resp.body.chars().take(8).collect::<String>()
+    );
 }
 
 #[tokio::test]

@@ -5,10 +5,10 @@
 
 use crate::profiles_support;
 
-use aa_conntest::profiles::{KeyringStore, ProfileStore, SecretStore};
-use aa_conntest::secret::Secret;
 use crate::support::leaky::LeakyControlRoom;
 use crate::support::secret_forms::{HOSTILE_API_KEY, HOSTILE_PASSWORD, LeakScanner};
+use aa_conntest::profiles::{KeyringStore, ProfileStore, SecretStore};
+use aa_conntest::secret::Secret;
 use profiles_support::{Sandbox, count_files, files_containing, require_real_keyring, text};
 use std::cell::RefCell;
 
@@ -55,7 +55,9 @@ fn scripted_cli_session_leaves_no_secret_in_any_file() {
     let printed = RefCell::new(String::new());
     let run = |args: &[&str], stdin: &str| {
         let out = sb.run(args, stdin);
-        printed.borrow_mut().push_str(&format!("$ {}\n{}", args.join(" "), text(&out)));
+        printed
+            .borrow_mut()
+            .push_str(&format!("$ {}\n{}", args.join(" "), text(&out)));
         out
     };
 
@@ -122,7 +124,11 @@ fn scripted_cli_session_leaves_no_secret_in_any_file() {
         "",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(cr.received.lock().unwrap().as_slice(), [API_KEY], "the keyring secret was sent");
+    assert_eq!(
+        cr.received.lock().unwrap().as_slice(),
+        [API_KEY],
+        "the keyring secret was sent"
+    );
     let out = run(&["check", "--profile", "Prod svc", "--json"], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON report");

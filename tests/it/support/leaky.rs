@@ -157,7 +157,11 @@ fn serve(
         ("GET", "/v1/authentication/token") => {
             let token = target
                 .split_once("token=")
-                .map(|(_, t)| url::form_urlencoded::parse(format!("t={t}").as_bytes()).next().map(|(_, v)| v.into_owned()))
+                .map(|(_, t)| {
+                    url::form_urlencoded::parse(format!("t={t}").as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned())
+                })
                 .flatten()
                 .unwrap_or(xauth.clone());
             headers.push(("Set-Cookie".into(), format!("AA_SESSION={token}; Path=/")));
@@ -182,7 +186,10 @@ fn serve(
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", answer.len()));
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        answer.len()
+    ));
     let mut out = stream;
     out.write_all(head.as_bytes())?;
     out.write_all(answer.as_bytes())?;

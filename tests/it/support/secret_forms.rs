@@ -47,7 +47,10 @@ pub fn forms(secret: &str) -> Vec<(&'static str, String)> {
         (FORM_NAMES[2], json.replace('/', "\\/")),
         (FORM_NAMES[3], json_ascii(secret)),
         (FORM_NAMES[4], self::json(&json)),
-        (FORM_NAMES[5], url::form_urlencoded::byte_serialize(secret.as_bytes()).collect()),
+        (
+            FORM_NAMES[5],
+            url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+        ),
         (FORM_NAMES[6], rfc3986(secret, true)),
         (FORM_NAMES[7], rfc3986(secret, false)),
         (FORM_NAMES[8], rfc3986(&rfc3986(secret, true), true)),
@@ -69,7 +72,10 @@ pub fn forms(secret: &str) -> Vec<(&'static str, String)> {
             }
         }
     }
-    out.push((FORM_NAMES[17], self::json(&url::form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>())));
+    out.push((
+        FORM_NAMES[17],
+        self::json(&url::form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>()),
+    ));
     out
 }
 
@@ -160,7 +166,9 @@ impl LeakScanner {
                 self.short.push((what.to_string(), form, bytes));
             } else {
                 for w in bytes.windows(WINDOW) {
-                    self.windows.entry(w.to_vec()).or_insert_with(|| (what.to_string(), form));
+                    self.windows
+                        .entry(w.to_vec())
+                        .or_insert_with(|| (what.to_string(), form));
                 }
             }
         }
