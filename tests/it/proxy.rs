@@ -13,7 +13,7 @@ use tokio::net::{TcpListener, TcpStream};
 const KEY: &str = "Vie;Z:IvtAhY0-1RAD[SWl{NU7baRLYEeIYUJSKO";
 
 /// A CONNECT proxy on loopback. With `require_auth`, every tunnel request gets 407.
-async fn proxy(require_auth: bool) -> (u16, Arc<Mutex<Vec<String>>>) {
+pub(crate) async fn proxy(require_auth: bool) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
