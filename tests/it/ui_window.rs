@@ -552,3 +552,133 @@ fn ui_demo_slow_scenario_cancelled_promptly() {
         Some(Outcome::Cancelled)
     );
 }
+
+// ---- keyboard and screen readers: every control has a label and is reached with Tab ----
+
+fn is_interactive(role: egui::accesskit::Role) -> bool {
+    use egui::accesskit::Role;
+    matches!(
+        role,
+        Role::Button
+            | Role::CheckBox
+            | Role::RadioButton
+            | Role::TextInput
+            | Role::MultilineTextInput
+            | Role::PasswordInput
+            | Role::SearchInput
+            | Role::SpinButton
+            | Role::Slider
+            | Role::ComboBox
+            | Role::Link
+            | Role::Tab
+            | Role::Switch
+            | Role::ListBoxOption
+            | Role::MenuItem
+            | Role::DisclosureTriangle
+    )
+}
+
+/// (role, label) of every enabled interactive control in the accessibility tree.
+fn controls(h: &Harness<'_, App>) -> Vec<(String, String, String)> {
+    use egui_kittest::kittest::NodeT;
+    h.root()
+        .children_recursive()
+        .filter(|n| is_interactive(n.accesskit_node().role()) && !n.accesskit_node().is_disabled())
+        .map(|n| {
+            let a = n.accesskit_node();
+            (
+                format!("{:?}", a.id()),
+                format!("{:?}", a.role()),
+                a.label().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn focused(h: &Harness<'_, App>) -> Option<String> {
+    use egui_kittest::kittest::NodeT;
+    h.root()
+        .children_recursive()
+        .find(|n| n.accesskit_node().is_focused())
+        .map(|n| format!("{:?}", n.accesskit_node().id()))
+}
+
+#[test]
+fn ui_every_control_has_a_label_and_is_reached_with_tab() {
+    use aa_conntest::profiles::{History, KeyringStore, ProfileStore, SecretStore};
+    let rt = runtime();
+    let url = rt.block_on(start_server(Mode::ControlRoom));
+    // The whole window: with the profiles sidebar (temporary directories, the keyring crate's
+    // mock store) and one saved profile.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secrets: std::sync::Arc<dyn SecretStore> = std::sync::Arc::new(KeyringStore::with_store(
+        keyring_core::mock::Store::new().expect("mock keyring"),
+        "aa-conntest-ui-keyboard",
+    ));
+    let mut store = ProfileStore::open(&dir.path().join("config")).expect("store").0;
+    let p = aa_conntest::profiles::Profile::new(
+        "Prod svc",
+        url.clone(),
+        aa_conntest::plan::AuthMode::ApiKey,
+        USER,
+        aa_conntest::plan::CheckOptions::default(),
+    );
+    store.upsert(p).expect("upsert");
+    store.save().expect("save");
+    let source = aa_conntest::gui::ProfilesSource::Given {
+        store,
+        secrets,
+        history: Some(History::open(&dir.path().join("data"))),
+    };
+    let handle = rt.handle().clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(24)
+        .build_eframe(move |cc| App::with_profiles(cc, handle, Launch::default(), source));
+    assert!(step_until(&mut h, Duration::from_secs(10), |h| has_label_containing(
+        h, "Prod svc"
+    )));
+    h.run();
+    fill_form(&mut h, &url, KEY);
+    h.get_by_label("Test connection").click();
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| has_label_containing(
+        h, "It works"
+    )));
+    h.run();
+    // The options too.
+    h.get_by_label("Options (timeout, certificates, proxy)").click();
+    h.run();
+    // Start from nothing focused.
+    h.key_press(egui::Key::Escape);
+    h.run();
+
+    let all = controls(&h);
+    assert!(all.len() >= 20, "a window with controls: {all:?}");
+    eprintln!(
+        "{} controls: {:?}",
+        all.len(),
+        all.iter().map(|c| c.2.as_str()).collect::<Vec<_>>()
+    );
+    let unlabelled: Vec<_> = all.iter().filter(|(_, _, l)| l.trim().is_empty()).collect();
+    assert!(unlabelled.is_empty(), "controls without a label: {unlabelled:?}");
+
+    let mut reached = std::collections::BTreeSet::new();
+    let mut order = Vec::new();
+    for _ in 0..(all.len() * 2 + 10) {
+        h.key_press(egui::Key::Tab);
+        h.run();
+        if let Some(id) = focused(&h) {
+            if !reached.insert(id.clone()) && reached.len() >= all.len() {
+                break;
+            }
+            order.push(id);
+        }
+    }
+    let missed: Vec<_> = all.iter().filter(|(id, _, _)| !reached.contains(id)).collect();
+    assert!(
+        missed.is_empty(),
+        "not reachable with Tab ({} of {}): {missed:?}",
+        missed.len(),
+        all.len()
+    );
+}
