@@ -4,8 +4,8 @@
 //! which keeps only what helps a diagnosis: the length, and for tokens their first 4 characters.
 //!
 //! A server, a proxy or an error message may echo a secret in another form than it was sent, so
-//! the redactor finds every form of it (docs/profiles.md, "Secrets"): raw; JSON-escaped (`\"`,
-//! `\\`, `\/`, `\uXXXX`); URL-encoded (form `+` and RFC 3986 `%XX`, upper or lower case);
+//! the redactor finds every form of it: raw; JSON-escaped (`\"`, `\\`, `\/`, `\uXXXX`);
+//! URL-encoded (form `+` and RFC 3986 `%XX`, upper or lower case);
 //! HTML-escaped (named and numeric entities); any mix and nesting of those (each layer of
 //! escaping is undone in turn, up to five); and base64 (standard and URL-safe, with or without
 //! padding, also inside a longer base64 text such as `Basic user:password`).
@@ -115,7 +115,7 @@ impl Redactor {
     /// The account summary is read from the login answer, which a hostile server may fill with
     /// what it was sent.
     pub fn redact_account(&self, a: &mut AccountSummary) {
-        for f in [
+        for v in [
             &mut a.username,
             &mut a.id,
             &mut a.email,
@@ -124,10 +124,11 @@ impl Redactor {
             &mut a.last_name,
             &mut a.tenant,
             &mut a.token_expires_at,
-        ] {
-            if let Some(v) = f {
-                *v = self.redact(v);
-            }
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *v = self.redact(v);
         }
         for v in a.roles.iter_mut().chain(a.license_features.iter_mut()) {
             *v = self.redact(v);

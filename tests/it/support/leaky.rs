@@ -157,12 +157,11 @@ fn serve(
         ("GET", "/v1/authentication/token") => {
             let token = target
                 .split_once("token=")
-                .map(|(_, t)| {
+                .and_then(|(_, t)| {
                     url::form_urlencoded::parse(format!("t={t}").as_bytes())
                         .next()
                         .map(|(_, v)| v.into_owned())
                 })
-                .flatten()
                 .unwrap_or(xauth.clone());
             headers.push(("Set-Cookie".into(), format!("AA_SESSION={token}; Path=/")));
             headers.extend(echo_headers("token", &token));
