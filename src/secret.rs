@@ -172,9 +172,9 @@ impl Redactor {
     }
 }
 
-/// Below this many characters a secret is hidden only where it stands alone (a whole JSON string,
-/// a whole header value): hiding every `ab` in free text would hide ordinary words instead.
-const MIN_FREE_TEXT_CHARS: usize = 3;
+/// Below this many bytes a secret is hidden only where it stands alone (a whole JSON string, a
+/// whole header value): hiding every `ab` in free text would hide ordinary words instead.
+const MIN_FREE_TEXT_BYTES: usize = 3;
 /// A base64 run that encodes at least this many bytes of a secret (inside a longer base64 text)
 /// is hidden; shorter runs are too likely to be something else.
 const MIN_BASE64_CORE_BYTES: usize = 6;
@@ -248,7 +248,7 @@ impl Redactor {
         if value.is_empty() {
             return;
         }
-        if value.trim().chars().count() < MIN_FREE_TEXT_CHARS {
+        if value.trim().len() < MIN_FREE_TEXT_BYTES {
             self.push(Pattern::Standalone(value.as_bytes().to_vec()), marker);
             return;
         }
@@ -501,7 +501,7 @@ fn variants(value: &[u8]) -> Vec<Vec<u8>> {
         let layer = Layer::of(&current);
         for kinds in 1..=(JSON | PERCENT | HTML) {
             if let Some(d) = layer.decoded_only(kinds)
-                && String::from_utf8_lossy(&d.bytes).trim().chars().count() >= MIN_FREE_TEXT_CHARS
+                && String::from_utf8_lossy(&d.bytes).trim().len() >= MIN_FREE_TEXT_BYTES
                 && !out.iter().any(|o| o.as_slice() == &*d.bytes)
             {
                 out.push(d.bytes.into_owned());
