@@ -1,11 +1,19 @@
-//! Secret-leak audit (issue 7 item 4): a full session with known secrets through the command line
-//! and the window, against the demo Control Room, with the config, data and cache directories in a
-//! temporary directory. Then every file under it, every exported or saved file, the captured
-//! stdout/stderr, the copied text and the window's accessibility tree are searched for the API
-//! key, the password and every token the server handed out: 0 hits.
-//!
-//! The CLI children run without a D-Bus session (no keyring: secrets are kept for the session
-//! only) and the window uses the keyring crate's mock store, so no real keyring is touched.
+//! Secret-leak audit (issue 7 item 4, issue 16): every form of every secret
+//! (`support::secret_forms`: raw, JSON-escaped, URL-encoded both ways, HTML-escaped, base64 in
+//! four alphabets/paddings and inside longer base64 text, and any 12-byte window of those) is
+//! searched in every channel a secret could leave by:
+//! - a full session with the demo's secrets through the command line and the window;
+//! - checks against a hostile Control Room (`support::leaky`) that echoes every form of what it
+//!   receives and of its tokens in bodies, `Set-Cookie`, `X-Authorization` and the user's fields,
+//!   with secrets holding `\`, `"`, `%`, `&`, `<` and spaces: the engine's reports, each step's
+//!   record, curl and PowerShell (and a property test with random secrets);
+//! - the window: each step's panes, Copy as curl / PowerShell, its own "Save report…" button, and
+//!   what `eframe::App::save` writes to storage (kittest never calls it);
+//! - the command line: text and JSON output, saved reports, and a proxy that echoes the
+//!   credentials it was sent.
+//! The real-keyring session with `check --all-profiles` is in `keyring_secret_service.rs` (run by
+//! `scripts/test.sh`). CLI children run without a D-Bus session (secrets kept for the session
+//! only) and the window uses the keyring crate's mock store, so no real keyring is touched here.
 
 use crate::profiles_support;
 
