@@ -11,6 +11,7 @@
 //!   what `eframe::App::save` writes to storage (kittest never calls it);
 //! - the command line: text and JSON output, saved reports, and a proxy that echoes the
 //!   credentials it was sent.
+//!
 //! The real-keyring session with `check --all-profiles` is in `keyring_secret_service.rs` (run by
 //! `scripts/test.sh`). CLI children run without a D-Bus session (secrets kept for the session
 //! only) and the window uses the keyring crate's mock store, so no real keyring is touched here.
