@@ -2,7 +2,9 @@
 # The test command of README.md: the whole suite. The keyring tests run against a throwaway
 # Secret Service (gnome-keyring in its own D-Bus session, with a scratch HOME), never the
 # developer's own keyring; the window tests are headless (egui_kittest, no display).
-#   bash scripts/test.sh [cargo test arguments...]
+#   bash scripts/test.sh [cargo test arguments...] [-- test binary arguments...]
+# The tests marked #[ignore = "needs …"] (real keyring; helper child processes) run here too
+# (--include-ignored); a plain `cargo test` reports them as ignored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -17,5 +19,10 @@ exec env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
   HOME="$scratch/home" XDG_RUNTIME_DIR="$scratch/run" \
   dbus-run-session -- sh -c '
     echo -n ci-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
-    cargo test --locked "$@"
+    # Tests that need a real service (the keyring) are #[ignore = "needs …"]: a plain cargo test
+    # lists them as ignored; here they run.
+    case " $* " in
+      *" -- "*) cargo test --locked "$@" --include-ignored ;;
+      *) cargo test --locked "$@" -- --include-ignored ;;
+    esac
   ' sh "$@"

@@ -24,6 +24,10 @@ pub fn demo_server(args: DemoServerArgs) -> Result<Exit, CliError> {
         .await
         .map_err(|e| CliError::CannotStart(format!("demo-server: cannot listen on port {}: {e}", args.port)))?;
         let url = server.url();
+        // Written with errors ignored: a script that reads the first line and closes the pipe
+        // (`demo-server --json | head -1`) must not kill the server (println! panics on EPIPE).
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
         if args.json {
             let line = serde_json::json!({
                 "url": url,
@@ -32,17 +36,26 @@ pub fn demo_server(args: DemoServerArgs) -> Result<Exit, CliError> {
                 "scenario": scenario.id(),
                 "ca_file": server.ca_file().map(|p| p.display().to_string()),
             });
-            println!("{line}");
+            let _ = writeln!(out, "{line}");
         }
-        println!("Demo Control Room listening at {url} (scenario: {})", scenario.id());
-        println!("  API key user:  {}  key: {}", demo::API_KEY_USER, demo::API_KEY);
-        println!("  Password user: {}  password: {}", demo::PASSWORD_USER, demo::PASSWORD);
+        let _ = writeln!(
+            out,
+            "Demo Control Room listening at {url} (scenario: {})",
+            scenario.id()
+        );
+        let _ = writeln!(out, "  API key user:  {}  key: {}", demo::API_KEY_USER, demo::API_KEY);
+        let _ = writeln!(
+            out,
+            "  Password user: {}  password: {}",
+            demo::PASSWORD_USER,
+            demo::PASSWORD
+        );
         if let Some(ca) = server.ca_file() {
-            println!("  CA certificate (for --ca-file): {}", ca.display());
+            let _ = writeln!(out, "  CA certificate (for --ca-file): {}", ca.display());
         }
-        println!("These are demo credentials, not secrets. Press Ctrl-C to stop.");
-        use std::io::Write;
-        let _ = std::io::stdout().flush();
+        let _ = writeln!(out, "These are demo credentials, not secrets. Press Ctrl-C to stop.");
+        let _ = out.flush();
+        drop(out);
         let _ = tokio::signal::ctrl_c().await;
         server.shutdown().await;
         Ok(Exit::Done)

@@ -41,6 +41,11 @@ use crate::transcript::Transcript;
 
 /// Ordered: most likely root cause first (errors before warnings before info, then highest weight).
 pub fn diagnose(plan: &Plan, t: &Transcript) -> Vec<Hint> {
+    // Hints quote server text cut to a length: hide the secret in every form before anything is
+    // quoted, so a cut never leaves part of one (the engine's records are redacted already).
+    let mut redactor = crate::secret::Redactor::new();
+    redactor.add_secret(plan.secret.expose());
+    let t = &redactor.redact_transcript(t);
     let cx = facts::Ctx::new(plan, t);
     let mut hints = Vec::new();
     url::check(&cx, &mut hints);

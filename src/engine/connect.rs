@@ -313,8 +313,9 @@ async fn open_tunnel(stream: &mut TcpStream, proxy: &ProxyChoice, host: &str, po
     }
 }
 
+/// RFC 3986 percent-decoding of a URL's user or password (a `+` stays a `+`, as reqwest sends it).
 fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default()

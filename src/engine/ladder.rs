@@ -155,9 +155,23 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             }
         };
         let mut redactor = Redactor::new();
-        redactor.add_secret(prepared.secret.expose());
-        // The untrimmed form too, should a server echo what was typed.
+        // The untrimmed form too, should a server echo what was typed (`add_secret` also adds
+        // the trimmed one).
         redactor.add_secret(plan.secret.expose());
+        if prepared.secret.expose() != plan.secret.expose() {
+            redactor.add_secret(prepared.secret.expose());
+        }
+        // A proxy password travels in every request (`Proxy-Authorization`), and a proxy that
+        // refuses it may echo it back.
+        if let Some(pw) = proxy.and_then(|p| p.url.password()) {
+            // Percent-decoding (RFC 3986): a `+` stays a `+`.
+            let decoded = url::form_urlencoded::parse(format!("p={}", pw.replace('+', "%2B")).as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            redactor.add_secret(&decoded);
+            redactor.add_secret(pw);
+        }
         Ok(Wire {
             client,
             phases,
@@ -213,9 +227,11 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             .map(str::to_string);
         if let Some(tok) = &token {
             wire.redactor.add_token(tok);
-            // The body was recorded before the token was known.
-            if let Some(r) = rec.response.as_mut() {
-                r.body = wire.redactor.redact(&r.body);
+            // The answer was recorded before the token was known: its body and its headers
+            // (`Set-Cookie`, `X-Authorization`, …) may carry the token in any form.
+            if let (Some(r), Some(raw)) = (rec.response.as_mut(), raw.as_deref()) {
+                r.body = wire.redactor.redact(&String::from_utf8_lossy(raw));
+                wire.redactor.redact_headers(&mut r.headers);
             }
         }
         let status = rec.response.as_ref().map(|r| r.status);
@@ -238,10 +254,16 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                 return Err(self.fail(rec, started, StepError::Answer { detail }, outcome));
             }
         };
-        let info = account::token_info(&token);
+        let mut info = account::token_info(&token);
+        if let Some(claims) = info.claims.as_mut() {
+            wire.redactor.redact_json(claims);
+        }
         self.t.token_received_at = Some(time::OffsetDateTime::now_utc().unix_timestamp());
         if let Some(a) = &answer {
-            self.t.account = Some(account::account_summary(a, &info));
+            // A hostile server may echo the key or the token in the user's fields.
+            let mut summary = account::account_summary(a, &info);
+            wire.redactor.redact_account(&mut summary);
+            self.t.account = Some(summary);
         }
         if let Some(exp) = self.t.account.as_ref().and_then(|a| a.token_expires_at.clone()) {
             rec.notes.push(format!("token expires {exp}"));

@@ -85,4 +85,6 @@ impl Outbox {
 pub struct Background {
     pub rt: tokio::runtime::Handle,
     pub out: Outbox,
+    /// Where "Save report…" writes without asking (see [`super::Launch::save_reports_to`]).
+    pub save_reports_to: Option<std::path::PathBuf>,
 }

@@ -50,6 +50,9 @@ pub struct Launch {
     pub demo: bool,
     /// Fill the form with this (e.g. a profile); otherwise the last non-secret fields are restored.
     pub form: Option<FormState>,
+    /// "Save report…" writes here (a directory or a file name) instead of asking with a file
+    /// dialog: for scripted runs and the window tests, which have no file dialog.
+    pub save_reports_to: Option<std::path::PathBuf>,
 }
 
 const STORAGE_KEY_FORM: &str = "aa-conntest.form";
@@ -83,6 +86,7 @@ impl App {
         let bg = Background {
             rt,
             out: Outbox::new(tx, wake),
+            save_reports_to: launch.save_reports_to.clone(),
         };
         let form = match (&launch.form, launch.demo) {
             (Some(f), _) => f.clone(),

@@ -97,9 +97,13 @@ impl FormState {
         Plan::new(self.checked_target(), Secret::new(self.secret.clone()))
     }
 
-    /// What may be remembered between runs: everything but the secret.
+    /// What may be remembered between runs: everything but the secret, and no credentials
+    /// written into the Control Room or proxy address (`http://user:password@proxy:3128`).
     pub fn saved(&self) -> SavedForm {
-        self.checked_target()
+        let mut t = self.checked_target();
+        t.url = without_userinfo(&t.url);
+        t.options.proxy = t.options.proxy.as_deref().map(without_userinfo);
+        t
     }
 
     pub fn from_saved(s: &SavedForm) -> Self {
@@ -110,6 +114,22 @@ impl FormState {
     pub fn is_blank(&self) -> bool {
         self.target.url.trim().is_empty() && self.target.username.is_empty() && self.secret.is_empty()
     }
+}
+
+/// `address` without the `user:password@` part, if it has one.
+fn without_userinfo(address: &str) -> String {
+    let Some(at) = address.rfind('@') else {
+        return address.to_string();
+    };
+    let start = address.find("://").map_or(0, |i| i + 3);
+    // Only an `@` before the path is userinfo.
+    let host_end = address[start..]
+        .find(['/', '?', '#'])
+        .map_or(address.len(), |i| start + i);
+    if at < start || at >= host_end {
+        return address.to_string();
+    }
+    format!("{}{}", &address[..start], &address[at + 1..])
 }
 
 /// The non-secret part of the form, persisted with the window: a [`Target`] has no secret field.
@@ -466,5 +486,25 @@ mod tests {
         let back = FormState::from_plan(&p);
         assert_eq!(back.secret, "k");
         assert_eq!(back.target.url, f.target.url);
+    }
+}
+
+#[cfg(test)]
+mod userinfo_tests {
+    use super::without_userinfo;
+
+    #[test]
+    fn credentials_in_addresses_are_never_remembered() {
+        assert_eq!(without_userinfo("http://alice:s3cret@proxy:3128"), "http://proxy:3128");
+        assert_eq!(without_userinfo("alice:p@ss@proxy:3128"), "proxy:3128");
+        assert_eq!(
+            without_userinfo("https://u:p@cr.example.com/#/login"),
+            "https://cr.example.com/#/login"
+        );
+        assert_eq!(
+            without_userinfo("https://cr.example.com/#/a@b"),
+            "https://cr.example.com/#/a@b"
+        );
+        assert_eq!(without_userinfo("proxy.corp:8080"), "proxy.corp:8080");
     }
 }

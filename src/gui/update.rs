@@ -215,17 +215,21 @@ fn save_report(state: &mut State, bg: &Background) {
     let report = crate::report::build(&run.plan, &result.transcript, &result.hints);
     let file_name = format!("{}.json", crate::report_markdown::default_file_stem(&report));
     let out = bg.out.clone();
+    let given = bg.save_reports_to.clone();
     bg.rt.spawn(async move {
-        let picked = rfd::AsyncFileDialog::new()
-            .set_title("Save the report (JSON and Markdown)")
-            .set_file_name(file_name)
-            .add_filter("JSON report", &["json"])
-            .save_file()
-            .await;
+        let picked = match given {
+            Some(p) => Some(p),
+            None => rfd::AsyncFileDialog::new()
+                .set_title("Save the report (JSON and Markdown)")
+                .set_file_name(file_name)
+                .add_filter("JSON report", &["json"])
+                .save_file()
+                .await
+                .map(|f| f.path().to_path_buf()),
+        };
         let result = match picked {
             None => Ok(None),
-            Some(f) => {
-                let path = f.path().to_path_buf();
+            Some(path) => {
                 // Writes x.json and x.md next to each other, atomically.
                 match tokio::task::spawn_blocking(move || crate::report_markdown::save_report(&path, &report)).await {
                     Ok(Ok((json, _md))) => Ok(Some(json)),

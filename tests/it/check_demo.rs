@@ -187,9 +187,6 @@ async fn report_holds_no_secret_and_no_full_token() {
     let p = plan(&s.url(), demo::API_KEY_USER, AuthMode::ApiKey, demo::API_KEY);
     let r = worker::check(&p, CancelToken::never()).await;
     let json = report::build(&p, &r.transcript, &r.hints).to_json();
-    assert!(!json.contains(demo::API_KEY));
-    let escaped = serde_json::to_string(demo::API_KEY).unwrap();
-    assert!(!json.contains(escaped.trim_matches('"')));
     // The token the server issued: find it in the server's log and make sure the report lacks it.
     let got = s.received();
     let validate = got.iter().find(|q| q.path == "/v1/authentication/token").unwrap();
@@ -198,6 +195,11 @@ async fn report_holds_no_secret_and_no_full_token() {
     let signature = token.rsplit('.').next().unwrap();
     assert!(!json.contains(token));
     assert!(!json.contains(signature));
+    // Every form of the key and the token, whole or any 12-byte part of it.
+    use crate::support::secret_forms::{LeakScanner, without_markers};
+    let scanner = LeakScanner::new([("the API key", demo::API_KEY), ("the token", token)]);
+    let hits = scanner.scan_str("the report", &without_markers(&json));
+    assert!(hits.is_empty(), "{hits:?}");
     assert!(json.contains("<redacted token eyJh"));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["schema"], "aa-conntest.report/1");
@@ -205,20 +207,44 @@ async fn report_holds_no_secret_and_no_full_token() {
     assert_eq!(v["steps"].as_array().unwrap().len(), 5);
 }
 
+// The slow scenario never answers the login (30 s). Cancelling ends the check at once: the worker's
+// own record shows the login step ended long before any answer could have come, and the wall
+// clock agrees within a generous limit (the 200 ms target is measured by scripts/bench.sh).
 #[tokio::test]
-async fn cancel_during_a_slow_login_ends_the_check_quickly() {
+async fn cancel_during_a_slow_login_ends_the_check_promptly() {
+    use aa_conntest::transcript::StepError;
+    use std::time::{Duration, Instant};
     let s = server(Scenario::Slow).await;
     let p = plan(&s.url(), demo::API_KEY_USER, AuthMode::ApiKey, demo::API_KEY);
     let (handle, token) = aa_conntest::engine::cancel_pair();
     let task = tokio::spawn(async move { worker::check(&p, token).await });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let start = std::time::Instant::now();
+    // Cancel once the login is at the server, not after a guessed delay.
+    let waited = Instant::now();
+    while s.login_attempts() == 0 {
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "the login never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let start = Instant::now();
     handle.cancel();
     let r = task.await.unwrap();
-    assert!(
-        start.elapsed() < std::time::Duration::from_millis(200),
-        "{:?}",
-        start.elapsed()
-    );
+    let took = start.elapsed();
     assert_eq!(r.transcript.outcome, Outcome::Cancelled);
+    let login = r.transcript.step(StepName::Authenticate).unwrap();
+    assert_eq!(login.error, Some(StepError::Cancelled), "{login:?}");
+    assert_eq!(
+        r.transcript.step(StepName::Validate).unwrap().status,
+        StepStatus::Skipped
+    );
+    // From the worker's own timestamps: the login step lasted until the cancel, not 30 s.
+    let waited_ms = waited.elapsed().as_secs_f64() * 1000.0;
+    assert!(
+        login.duration_ms <= waited_ms + 50.0,
+        "login step {} ms, check {waited_ms} ms",
+        login.duration_ms
+    );
+    let limit = crate::support::time_limit(Duration::from_secs(1));
+    assert!(took < limit, "cancelled after {took:?} (limit {limit:?})");
 }

@@ -54,6 +54,49 @@ fn check(args: &[&str], key: &str) -> (i32, String, String) {
     )
 }
 
+// Regression: `demo-server --json` printed with println!, which panics on a closed pipe; a script
+// that read the first line and closed the pipe (`| head -1`) killed the server mid-check.
+#[test]
+fn demo_server_keeps_serving_when_its_stdout_is_closed() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut child = Command::new(BIN)
+        .args(["demo-server", "--port", &port.to_string(), "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("demo-server starts");
+    drop(child.stdout.take()); // closed before the server writes a byte
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "the demo server never listened");
+        assert!(child.try_wait().unwrap().is_none(), "the demo server died");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let demo = Demo {
+        child,
+        url,
+        user: aa_conntest::demo::API_KEY_USER.into(),
+        key: aa_conntest::demo::API_KEY.into(),
+    };
+    let (code, out, err) = check(
+        &[
+            "--url",
+            &demo.url,
+            "--username",
+            &demo.user,
+            "--api-key-env",
+            "AA_TEST_KEY",
+        ],
+        &demo.key,
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+}
+
 #[test]
 fn demo_server_json_then_check_json_succeeds_with_exit_0() {
     let d = demo_server();
@@ -221,4 +264,187 @@ fn unset_secret_variable_is_a_missing_secret_in_the_report() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["hints"][0]["id"], "input.secret-missing");
     assert!(String::from_utf8_lossy(&out.stderr).contains("AA_TEST_SURELY_UNSET is not set"));
+}
+
+// ---- README promises, through the `check` binary against a real local server ----
+
+mod promises {
+    use super::BIN;
+    use aa_conntest::demo::{self, DemoOptions, DemoServer};
+    use std::process::Command;
+
+    async fn demo(tls: bool) -> DemoServer {
+        DemoServer::start(DemoOptions {
+            tls,
+            ..Default::default()
+        })
+        .await
+        .expect("demo server")
+    }
+
+    /// `check` against the demo's API-key user, with `extra` arguments and environment; the child
+    /// starts with no proxy variables unless given.
+    async fn check(url: &str, extra: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+        let mut c = Command::new(BIN);
+        c.args([
+            "check",
+            "--url",
+            url,
+            "--username",
+            demo::API_KEY_USER,
+            "--api-key-env",
+            "AA_TEST_KEY",
+        ])
+        .args(extra)
+        .env("AA_TEST_KEY", demo::API_KEY);
+        for v in [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "NO_PROXY",
+            "no_proxy",
+        ] {
+            c.env_remove(v);
+        }
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = tokio::task::spawn_blocking(move || c.output().expect("run check"))
+            .await
+            .expect("join");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code().unwrap_or(-1), text)
+    }
+
+    fn paths(s: &DemoServer) -> Vec<String> {
+        s.received()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_logout_leaves_the_session_open_and_logout_is_the_default() {
+        let s = demo(false).await;
+        let (code, out) = check(&s.url(), &[], &[]).await;
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            paths(&s).contains(&"POST /v1/authentication/logout".to_string()),
+            "{:?}",
+            paths(&s)
+        );
+        let before = s.received().len();
+        let (code, out) = check(&s.url(), &["--no-logout"], &[]).await;
+        assert_eq!(code, 0, "{out}");
+        let after: Vec<String> = paths(&s)[before..].to_vec();
+        assert!(after.contains(&"POST /v2/authentication".to_string()), "{after:?}");
+        assert!(
+            !after.iter().any(|p| p.contains("logout")),
+            "--no-logout still logged out: {after:?}"
+        );
+        assert!(out.contains("Logout"), "{out}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn multiple_login_is_sent_only_with_the_flag() {
+        let s = demo(false).await;
+        let login_body = |s: &DemoServer| -> serde_json::Value {
+            let r = s.received();
+            let last = r
+                .iter()
+                .rev()
+                .find(|q| q.path == "/v2/authentication")
+                .expect("a login");
+            serde_json::from_str(&last.body).expect("JSON body")
+        };
+        let (code, out) = check(&s.url(), &[], &[]).await;
+        assert_eq!(code, 0, "{out}");
+        assert!(login_body(&s).get("multipleLogin").is_none(), "{}", login_body(&s));
+        let (code, out) = check(&s.url(), &["--multiple-login"], &[]).await;
+        assert_eq!(code, 0, "{out}");
+        assert_eq!(login_body(&s)["multipleLogin"], serde_json::json!(true));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ca_file_trusts_a_private_ca_and_insecure_accepts_an_untrusted_one_with_a_warning() {
+        let s = demo(true).await;
+        let ca = s.ca_file().expect("the TLS demo's CA").to_str().unwrap().to_string();
+        // Untrusted by default: exit 2, and nothing was sent.
+        let (code, out) = check(&s.url(), &["--json"], &[]).await;
+        assert_eq!(code, 2, "{out}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert!(
+            v["hints"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["id"] == "tls.untrusted"),
+            "{out}"
+        );
+        assert_eq!(s.login_attempts(), 0);
+        // --ca-file: trusted, works.
+        let (code, out) = check(&s.url(), &["--ca-file", &ca], &[]).await;
+        assert_eq!(code, 0, "{out}");
+        assert_eq!(s.login_attempts(), 1);
+        // --insecure: works too, and says loudly that certificate checks were off.
+        let (code, out) = check(&s.url(), &["--insecure", "--json"], &[]).await;
+        assert_eq!(code, 0, "{out}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert!(
+            v["hints"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["id"] == "input.insecure"),
+            "{out}"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn proxy_flag_and_https_proxy_go_through_the_proxy_and_no_proxy_bypasses_it() {
+        let s = demo(true).await;
+        let ca = s.ca_file().expect("CA").to_str().unwrap().to_string();
+        let (port, seen) = crate::proxy::proxy(false).await;
+        let proxy = format!("http://127.0.0.1:{port}");
+        let tunnels = |seen: &std::sync::Mutex<Vec<String>>| seen.lock().unwrap().len();
+
+        let (code, out) = check(&s.url(), &["--ca-file", &ca, "--proxy", &proxy], &[]).await;
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains(&format!("through the proxy {proxy}")), "{out}");
+        let after_flag = tunnels(&seen);
+        assert!(after_flag >= 1, "the proxy saw no tunnel");
+        assert!(
+            seen.lock()
+                .unwrap()
+                .iter()
+                .all(|l| l.starts_with(&format!("CONNECT localhost:{}", s.port()))),
+            "{:?}",
+            seen.lock().unwrap()
+        );
+
+        // The system's variable, set on the child process only.
+        let (code, out) = check(&s.url(), &["--ca-file", &ca], &[("HTTPS_PROXY", &proxy)]).await;
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("HTTPS_PROXY"), "the source of the proxy is named: {out}");
+        let after_env = tunnels(&seen);
+        assert!(after_env > after_flag, "HTTPS_PROXY was not used");
+
+        // NO_PROXY for the host: a direct connection, the proxy sees nothing.
+        let (code, out) = check(
+            &s.url(),
+            &["--ca-file", &ca],
+            &[("HTTPS_PROXY", &proxy), ("NO_PROXY", "localhost")],
+        )
+        .await;
+        assert_eq!(code, 0, "{out}");
+        assert_eq!(tunnels(&seen), after_env, "NO_PROXY was not honoured");
+        assert!(!out.contains("through the proxy"), "{out}");
+    }
 }

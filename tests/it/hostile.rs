@@ -57,7 +57,8 @@ async fn check(port: u16) -> (Transcript, Duration) {
     let start = Instant::now();
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
     let took = start.elapsed();
-    assert!(took < Duration::from_secs_f64(TIMEOUT_SECS + 1.0), "took {took:?}");
+    let limit = Duration::from_secs_f64(TIMEOUT_SECS) + support::time_limit(Duration::from_secs(1));
+    assert!(took < limit, "took {took:?} (limit {limit:?})");
     assert_ne!(t.outcome, Outcome::Ok);
     (t, took)
 }
@@ -66,20 +67,9 @@ fn login_error(t: &Transcript) -> Option<&StepError> {
     t.step(StepName::Authenticate)?.error.as_ref()
 }
 
-fn peak_rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0))
-        })
-        .unwrap_or(0)
-}
-
-#[tokio::test]
-async fn body_of_100_mb_is_capped_and_memory_stays_bounded() {
-    let port = raw_server(|mut s| async move {
+/// A server that sends a 100 MB body.
+async fn huge_body_server() -> u16 {
+    raw_server(|mut s| async move {
         let total: usize = 100 * 1024 * 1024;
         let head = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {total}\r\n\r\n<html>");
         if s.write_all(head.as_bytes()).await.is_err() {
@@ -94,15 +84,95 @@ async fn body_of_100_mb_is_capped_and_memory_stays_bounded() {
             sent += chunk.len();
         }
     })
-    .await;
+    .await
+}
+
+async fn check_huge_body() {
+    let port = huge_body_server().await;
     let (t, _) = check(port).await;
     let resp = t.step(StepName::Authenticate).unwrap().response.as_ref().unwrap();
     assert!(resp.truncated);
     assert_eq!(resp.body_bytes, BODY_CAP);
-    // Had the 100 MB been buffered, the peak would be far above this.
-    if cfg!(target_os = "linux") {
-        assert!(peak_rss_kb() < 90 * 1024, "peak RSS {} kB", peak_rss_kb());
+}
+
+#[tokio::test]
+async fn body_of_100_mb_is_capped() {
+    check_huge_body().await;
+}
+
+const MEMORY_CHILD_ENV: &str = "AA_CONNTEST_TEST_MEMORY_CHILD";
+
+/// This process' peak resident memory (`VmHWM`) in kB, from `/proc/self/status`.
+fn peak_rss_kb() -> Result<u64, String> {
+    let status = std::fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .ok_or("no VmHWM line in /proc/self/status")?;
+    line.split_whitespace()
+        .nth(1)
+        .ok_or_else(|| format!("no value in {line:?}"))?
+        .parse()
+        .map_err(|e| format!("{line:?}: {e}"))
+}
+
+/// Not a test on its own: the child process of the memory test, so the peak it reports is the
+/// check's own and not that of the other tests running in parallel in the parent.
+#[test]
+#[ignore = "needs its parent test: the child process of body_of_100_mb_keeps_memory_bounded"]
+fn memory_child_checks_a_100_mb_body() {
+    if std::env::var_os(MEMORY_CHILD_ENV).is_none() {
+        return;
     }
+    let before = peak_rss_kb().expect("peak before");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(check_huge_body());
+    let after = peak_rss_kb().expect("peak after");
+    println!("AA_PEAK_RSS_KB before={before} after={after}");
+}
+
+// Had the 100 MB been buffered, the child's peak would have grown by far more than this.
+#[cfg(target_os = "linux")]
+#[test]
+fn body_of_100_mb_keeps_memory_bounded() {
+    let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "hostile::memory_child_checks_a_100_mb_body",
+            "--include-ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(MEMORY_CHILD_ENV, "1")
+        .output()
+        .expect("run the child");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "child failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout
+        .lines()
+        .find_map(|l| l.split_once("AA_PEAK_RSS_KB ").map(|(_, v)| v))
+        .unwrap_or_else(|| panic!("the child reported no peak:\n{stdout}"));
+    let field = |name: &str| -> u64 {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(name))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {line:?}"))
+    };
+    let (before, after) = (field("before="), field("after="));
+    assert!(before > 1024, "a real measurement: {line}");
+    let grew_mb = (after - before) / 1024;
+    eprintln!("peak memory of the check of a 100 MB body: +{grew_mb} MB ({line})");
+    assert!(
+        grew_mb < 40,
+        "the check of a 100 MB body grew the peak by {grew_mb} MB ({line})"
+    );
 }
 
 #[tokio::test]
@@ -178,17 +248,36 @@ async fn invalid_utf8_body_is_shown_not_fatal() {
     assert_eq!(t.outcome, Outcome::Unreachable);
 }
 
-// We never ask for compression, so a gzip "bomb" is read as opaque capped bytes, not inflated.
+/// 64 MiB of zeros, gzip-compressed to 64 KB (made with Python's `gzip.compress(..., mtime=0)`).
+const GZIP_BOMB: &[u8] = include_bytes!("data/gzip-bomb-64MiB-zeros.gz");
+
+#[test]
+fn the_gzip_bomb_is_real_gzip_that_inflates_far_beyond_the_body_cap() {
+    use std::io::Read;
+    assert_eq!(&GZIP_BOMB[..2], &[0x1f, 0x8b], "gzip magic");
+    let mut inflated = 0usize;
+    let mut d = flate2::read::GzDecoder::new(GZIP_BOMB);
+    let mut buf = vec![0u8; 64 * 1024];
+    // Only as far as needed: past 8 times the cap.
+    while inflated <= 8 * BODY_CAP {
+        let n = d.read(&mut buf).expect("valid gzip");
+        assert!(n > 0, "inflates to only {inflated} bytes");
+        inflated += n;
+    }
+    assert!(GZIP_BOMB.len() < BODY_CAP / 8);
+}
+
+// We never ask for compression, so a gzip bomb is read as the opaque bytes that were sent (64 KB),
+// never inflated (64 MiB).
 #[tokio::test]
 async fn gzip_bomb_is_not_inflated() {
     let port = raw_server(|mut s| async move {
-        let body = vec![0x1f_u8; 2 * 1024 * 1024];
         let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
-            body.len()
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+            GZIP_BOMB.len()
         );
         let _ = s.write_all(head.as_bytes()).await;
-        let _ = s.write_all(&body).await;
+        let _ = s.write_all(GZIP_BOMB).await;
     })
     .await;
     let (t, _) = check(port).await;
@@ -200,7 +289,19 @@ async fn gzip_bomb_is_not_inflated() {
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case("accept-encoding"))
     );
-    assert!(step.response.as_ref().unwrap().body_bytes <= BODY_CAP);
+    let resp = step.response.as_ref().unwrap();
+    assert_eq!(
+        resp.body_bytes,
+        GZIP_BOMB.len(),
+        "exactly the compressed bytes were read"
+    );
+    assert!(!resp.truncated, "not inflated up to the cap");
+    assert!(resp.invalid_utf8, "kept as the binary it is");
+    assert!(
+        resp.body.starts_with('\u{1f}'),
+        "{:?}",
+        resp.body.chars().take(8).collect::<String>()
+    );
 }
 
 #[tokio::test]
@@ -255,7 +356,8 @@ async fn tls_port_sending_garbage_fails_the_handshake() {
     plan.target.options.timeout_secs = TIMEOUT_SECS;
     let start = Instant::now();
     let t = run_check(&plan, CancelToken::never(), |_| {}).await;
-    assert!(start.elapsed() < Duration::from_secs(3));
+    let limit = support::time_limit(Duration::from_secs(3));
+    assert!(start.elapsed() < limit, "{:?} (limit {limit:?})", start.elapsed());
     assert!(
         matches!(
             t.step(StepName::Connect).unwrap().error,
@@ -283,22 +385,38 @@ async fn server_that_never_answers_times_out() {
 }
 
 #[tokio::test]
-async fn cancel_stops_a_hanging_login_quickly() {
+async fn cancel_stops_a_hanging_login_promptly() {
     let port = raw_server(|s| async move {
         tokio::time::sleep(Duration::from_secs(30)).await;
         drop(s);
     })
     .await;
-    let plan = support::api_key_plan(&format!("http://127.0.0.1:{port}"), "svc", KEY);
+    let mut plan = support::api_key_plan(&format!("http://127.0.0.1:{port}"), "svc", KEY);
+    plan.target.options.timeout_secs = 20.0;
     let (handle, token) = aa_conntest::engine::cancel_pair();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(300)).await;
+    // Cancel once the login step is running (from the engine's own events), and note when.
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let mut started_tx = Some(started_tx);
+    let cancelled_at = tokio::spawn(async move {
+        let _ = started_rx.await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let at = Instant::now();
         handle.cancel();
-        // keep the handle alive until cancelled
-        tokio::time::sleep(Duration::from_secs(5)).await;
+        at
     });
-    let start = Instant::now();
-    let t = run_check(&plan, token, |_| {}).await;
+    let t = run_check(&plan, token, move |e| {
+        if matches!(e, aa_conntest::engine::Event::StepStarted(StepName::Authenticate))
+            && let Some(tx) = started_tx.take()
+        {
+            let _ = tx.send(());
+        }
+    })
+    .await;
+    let ended = Instant::now();
+    let cancelled_at = cancelled_at.await.unwrap();
     assert_eq!(t.outcome, Outcome::Cancelled);
-    assert!(start.elapsed() < Duration::from_millis(500), "{:?}", start.elapsed());
+    assert_eq!(login_error(&t), Some(&StepError::Cancelled));
+    let took = ended - cancelled_at;
+    let limit = support::time_limit(Duration::from_secs(1));
+    assert!(took < limit, "ended {took:?} after the cancel (limit {limit:?})");
 }

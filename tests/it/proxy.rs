@@ -13,7 +13,7 @@ use tokio::net::{TcpListener, TcpStream};
 const KEY: &str = "Vie;Z:IvtAhY0-1RAD[SWl{NU7baRLYEeIYUJSKO";
 
 /// A CONNECT proxy on loopback. With `require_auth`, every tunnel request gets 407.
-async fn proxy(require_auth: bool) -> (u16, Arc<Mutex<Vec<String>>>) {
+pub(crate) async fn proxy(require_auth: bool) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -111,12 +111,27 @@ async fn proxy_that_is_not_there_is_a_proxy_failure() {
     }
 }
 
+// The proxy's password, in any form, is in nothing the check records or reports (searched in the
+// serialised report and each step as written, not in their `{:?}` form).
 #[tokio::test]
 async fn proxy_credentials_never_reach_the_transcript() {
+    use support::secret_forms::{LeakScanner, without_markers};
     let (proxy_port, _) = proxy(true).await;
     let mut plan = support::api_key_plan("https://cr.example.test", "svc", KEY);
-    plan.target.options.proxy = Some(format!("http://alice:pr0xy-s3cret@127.0.0.1:{proxy_port}"));
-    let t = run_check(&plan, CancelToken::never(), |_| {}).await;
-    let text = format!("{:?}", t);
-    assert!(!text.contains("pr0xy-s3cret"));
+    plan.target.options.proxy = Some(format!("http://alice:pr0xy-s3cret%25%26@127.0.0.1:{proxy_port}"));
+    let r = aa_conntest::worker::check(&plan, CancelToken::never()).await;
+    assert_eq!(r.transcript.outcome, Outcome::Unreachable);
+    let report = aa_conntest::report::build(&plan, &r.transcript, &r.hints);
+    let mut texts = vec![report.to_json(), aa_conntest::report_markdown::render(&report)];
+    texts.extend(r.transcript.steps.iter().map(|s| serde_json::to_string(s).unwrap()));
+    let scanner = LeakScanner::new([("the proxy password", "pr0xy-s3cret%&")]);
+    let hits: Vec<String> = texts
+        .iter()
+        .flat_map(|t| scanner.scan_str("the check's records", &without_markers(t)))
+        .collect();
+    assert!(hits.is_empty(), "{hits:?}");
+    assert!(
+        texts[0].contains(&format!("127.0.0.1:{proxy_port}")),
+        "the proxy is named, without credentials"
+    );
 }

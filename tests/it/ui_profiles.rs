@@ -5,7 +5,6 @@
 use crate::ui_support;
 use aa_conntest::demo::{self, DemoOptions, DemoServer};
 use aa_conntest::gui::profiles_panel::{ProfilesCmd, SecretState};
-use aa_conntest::gui::test_all::TestAllRowState;
 use aa_conntest::gui::{App, Command, Launch, ProfilesSource};
 use aa_conntest::plan::{AuthMode, CheckOptions};
 use aa_conntest::profiles::{History, KeyringStore, Profile, ProfileStore, SecretStore, SessionStore};
@@ -224,7 +223,13 @@ fn save_select_check_and_delete_a_profile() {
     let shown = all_text(&h);
     assert!(!shown.contains(demo::API_KEY), "the secret is never shown");
     assert!(!shown.contains(demo::PASSWORD), "the secret is never shown");
-    assert!(h.query_by_label("not tested yet").is_none() || h.query_all_by_label("not tested yet").count() == 2);
+    // Neither profile has been tested: both say so in the sidebar.
+    assert_eq!(
+        h.query_all_by_label_contains("not tested yet").count(),
+        2,
+        "{}",
+        all_text(&h)
+    );
 
     // An edit shows the unsaved-changes marker; undoing it clears it.
     fill(&mut h, "Username", "x");
@@ -337,46 +342,46 @@ fn test_all_fills_the_table_with_one_login_per_profile() {
     let before = server.login_attempts();
 
     click(&mut h, "Test all");
+    // What a person sees: the summary line, then the table, row by row.
     assert!(
-        step_until(&mut h, Duration::from_secs(30), |h| !h
-            .state()
-            .profiles()
-            .test_all_running()),
-        "Test all did not finish"
+        step_until(&mut h, Duration::from_secs(30), |h| h
+            .query_all_by_label_contains("of 3 profiles work.")
+            .next()
+            .is_some()),
+        "Test all did not finish:\n{}",
+        all_text(&h)
     );
     settle(&mut h);
-    let rows = h.state().profiles().test_all_rows().to_vec();
-    assert_eq!(rows.len(), 3);
-    let outcome = |i: usize| match &rows[i].state {
-        TestAllRowState::Done(s) => s.clone(),
-        other => panic!("row {i} not done: {other:?}"),
-    };
-    assert_eq!(outcome(0).outcome, Outcome::Ok);
-    assert_eq!(outcome(0).logins_sent, 1);
-    assert_eq!(
-        outcome(1).outcome,
-        Outcome::InvalidInput,
-        "no secret: stops at preflight"
-    );
-    assert_eq!(outcome(1).logins_sent, 0);
-    assert!(
-        outcome(1).main_hint.contains("no API key saved"),
-        "{}",
-        outcome(1).main_hint
-    );
-    assert_eq!(outcome(2).outcome, Outcome::Ok);
+    assert!(h.query_by_label("Test all profiles").is_some(), "the table's window");
+    assert!(h.query_by_label("2 of 3 profiles work.").is_some(), "{}", all_text(&h));
+    let rows = table_rows(&h);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0][..2], ["A key", "ok"], "{rows:?}");
+    assert_eq!(rows[1][..2], ["B no secret", "not sent (form incomplete)"], "{rows:?}");
+    assert!(rows[1][2].contains("no API key saved"), "{rows:?}");
+    assert_eq!(rows[2][..2], ["C password", "ok"], "{rows:?}");
+    for row in &rows {
+        assert!(row[3].ends_with("ms") || row[3].ends_with(" s"), "a time: {row:?}");
+    }
     assert_eq!(
         server.login_attempts() - before,
         2,
         "one login per profile with a secret"
     );
 
-    // The table is on screen, and every profile got a badge.
-    assert!(h.query_by_label("Test all profiles").is_some());
-    assert!(h.query_by_label("2 of 3 profiles work.").is_some());
-    for p in h.state().profiles().list() {
-        assert!(h.state().profiles().latest(&p.id).is_some(), "{} has no result", p.name);
-    }
+    // Every profile got a badge in the sidebar: none is "not tested yet" any more.
+    assert_eq!(
+        h.query_all_by_label_contains("not tested yet").count(),
+        0,
+        "{}",
+        all_text(&h)
+    );
+    assert_eq!(
+        h.query_all_by_label_contains("ok · just now").count(),
+        2,
+        "{}",
+        all_text(&h)
+    );
     no_secret_in_dir(&env.data, &[demo::API_KEY, demo::PASSWORD]);
 }
 
@@ -628,4 +633,39 @@ fn the_name_dialog_has_the_keyboard_and_enter_saves() {
     assert!(!h.state().profiles().dialog_open(), "Enter saved and closed the dialog");
     let names: Vec<&str> = h.state().profiles().list().iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Keyed in"]);
+}
+
+/// The rows of the Test all table as shown: the labels after its header (Profile, Outcome, Main
+/// hint, Time), four to a row.
+fn table_rows(h: &Harness<'_, App>) -> Vec<Vec<String>> {
+    use egui_kittest::kittest::NodeT;
+    let labels: Vec<String> = h
+        .root()
+        .children_recursive()
+        .filter(|n| {
+            use egui::accesskit::Role;
+            matches!(
+                n.accesskit_node().role(),
+                Role::Label | Role::Paragraph | Role::GenericContainer
+            )
+        })
+        .filter_map(|n| n.accesskit_node().label().or_else(|| n.accesskit_node().value()))
+        .collect();
+    let start = labels
+        .windows(4)
+        .position(|w| w == ["Profile", "Outcome", "Main hint", "Time"])
+        .unwrap_or_else(|| {
+            let roles: Vec<String> = h
+                .root()
+                .children_recursive()
+                .map(|n| format!("{:?} {:?}", n.accesskit_node().role(), n.accesskit_node().label()))
+                .collect();
+            panic!("no table header in {labels:?}\n{roles:?}")
+        })
+        + 4;
+    labels[start..]
+        .chunks(4)
+        .take_while(|row| row.len() == 4 && !row[0].is_empty() && !row[0].starts_with("One sign-in"))
+        .map(<[String]>::to_vec)
+        .collect()
 }

@@ -205,15 +205,17 @@ fn ui_rejected_key_shows_the_failed_step_and_its_answer() {
     assert!(has_label_containing(&h, "Validate: skipped"), "{}", all_text(&h));
     assert!(has_label_containing(&h, "401 Unauthorized"), "{}", all_text(&h));
     assert!(has_label_containing(&h, "UM1110"), "{}", all_text(&h));
-    assert!(has_label_containing(&h, "refused these credentials"));
-    let hints = &h.state().result().map(|r| r.hints.clone()).unwrap_or_default();
-    for hint in hints {
-        assert!(has_label_containing(&h, &hint.title), "hint '{}' not shown", hint.title);
-    }
+    let hints = h.state().result().map(|r| r.hints.clone()).unwrap_or_default();
+    // The headline and the hints agree: refused, and the most likely cause is the credentials.
+    ui_support::assert_hints_on_screen(&h, &hints, "The Control Room answered, but refused these credentials.");
+    // The key typed has 41 characters: that is named first.
+    assert!(hints[0].title.contains("41 characters"), "{hints:?}");
 }
 
+// The window's Cancel ends a hanging check at once. The wall-clock limit is generous (1 s, scaled
+// by AA_CONNTEST_TEST_TIME_SCALE); the design's 200 ms target is measured by scripts/bench.sh.
 #[test]
-fn ui_cancel_stops_a_slow_check_within_200_ms() {
+fn ui_cancel_stops_a_slow_check_promptly() {
     let rt = runtime();
     let url = rt.block_on(start_server(Mode::Silent));
     let mut h = harness(&rt, Launch::default());
@@ -235,16 +237,14 @@ fn ui_cancel_stops_a_slow_check_within_200_ms() {
 
     let clicked = Instant::now();
     h.get_by_label("Cancel").click();
+    let limit = crate::support::time_limit(Duration::from_secs(1));
     assert!(
-        step_until(&mut h, Duration::from_millis(200), |h| has_label_containing(
-            h,
-            "Cancelled"
-        )),
-        "no 'Cancelled' within 200 ms:\n{}",
+        step_until(&mut h, limit, |h| has_label_containing(h, "Cancelled")),
+        "no 'Cancelled' within {limit:?}:\n{}",
         all_text(&h)
     );
     let took = clicked.elapsed();
-    assert!(took < Duration::from_millis(200), "took {took:?}");
+    assert!(took < limit, "took {took:?}");
     assert!(!h.state().is_running());
     // The worker itself stops promptly too, and the final outcome is Cancelled.
     assert!(step_until(&mut h, Duration::from_secs(2), |h| h
@@ -489,10 +489,8 @@ fn ui_demo_picker_runs_a_mistake_and_shows_its_hints() {
         "{:?}",
         hints.iter().map(|x| x.id).collect::<Vec<_>>()
     );
-    assert!(has_label_containing(&h, "Most likely cause"));
-    for hint in &hints {
-        assert!(has_label_containing(&h, &hint.title), "hint '{}' not shown", hint.title);
-    }
+    ui_support::assert_hints_on_screen(&h, &hints, "The Control Room answered, but refused these credentials.");
+    assert_eq!(hints[0].id, "auth.bad-credentials", "most likely cause first");
     // A hint points at its step: select another step, then follow the hint back.
     h.get_by_label_contains("Preflight: ").click();
     h.run();
@@ -516,7 +514,7 @@ fn ui_demo_picker_runs_a_mistake_and_shows_its_hints() {
 }
 
 #[test]
-fn ui_demo_slow_scenario_cancelled_within_200_ms() {
+fn ui_demo_slow_scenario_cancelled_promptly() {
     let rt = runtime();
     let mut h = demo_harness(&rt);
     let case = aa_conntest::demo::cases()
@@ -536,12 +534,13 @@ fn ui_demo_slow_scenario_cancelled_within_200_ms() {
     h.step();
     let clicked = Instant::now();
     h.get_by_label("Cancel").click();
-    assert!(step_until(
-        &mut h,
-        Duration::from_millis(200),
-        |h| has_label_containing(h, "Cancelled")
-    ));
-    assert!(clicked.elapsed() < Duration::from_millis(200));
+    let limit = crate::support::time_limit(Duration::from_secs(1));
+    assert!(
+        step_until(&mut h, limit, |h| has_label_containing(h, "Cancelled")),
+        "no 'Cancelled' within {limit:?}:\n{}",
+        all_text(&h)
+    );
+    assert!(clicked.elapsed() < limit, "took {:?}", clicked.elapsed());
     assert!(step_until(&mut h, Duration::from_secs(2), |h| h
         .state()
         .result()
@@ -550,4 +549,207 @@ fn ui_demo_slow_scenario_cancelled_within_200_ms() {
         h.state().result().map(|r| r.transcript.outcome),
         Some(Outcome::Cancelled)
     );
+}
+
+// ---- keyboard and screen readers: every control has a label and is reached with Tab ----
+
+fn is_interactive(role: egui::accesskit::Role) -> bool {
+    use egui::accesskit::Role;
+    matches!(
+        role,
+        Role::Button
+            | Role::CheckBox
+            | Role::RadioButton
+            | Role::TextInput
+            | Role::MultilineTextInput
+            | Role::PasswordInput
+            | Role::SearchInput
+            | Role::SpinButton
+            | Role::Slider
+            | Role::ComboBox
+            | Role::Link
+            | Role::Tab
+            | Role::Switch
+            | Role::ListBoxOption
+            | Role::MenuItem
+            | Role::DisclosureTriangle
+    )
+}
+
+/// (role, label) of every enabled interactive control in the accessibility tree.
+fn controls(h: &Harness<'_, App>) -> Vec<(String, String, String)> {
+    use egui_kittest::kittest::NodeT;
+    h.root()
+        .children_recursive()
+        .filter(|n| is_interactive(n.accesskit_node().role()) && !n.accesskit_node().is_disabled())
+        .map(|n| {
+            let a = n.accesskit_node();
+            (
+                format!("{:?}", a.id()),
+                format!("{:?}", a.role()),
+                a.label().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn focused(h: &Harness<'_, App>) -> Option<String> {
+    use egui_kittest::kittest::NodeT;
+    h.root()
+        .children_recursive()
+        .find(|n| n.accesskit_node().is_focused())
+        .map(|n| format!("{:?}", n.accesskit_node().id()))
+}
+
+#[test]
+fn ui_every_control_has_a_label_and_is_reached_with_tab() {
+    use aa_conntest::profiles::{History, KeyringStore, ProfileStore, SecretStore};
+    let rt = runtime();
+    let url = rt.block_on(start_server(Mode::ControlRoom));
+    // The whole window: with the profiles sidebar (temporary directories, the keyring crate's
+    // mock store) and one saved profile.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secrets: std::sync::Arc<dyn SecretStore> = std::sync::Arc::new(KeyringStore::with_store(
+        keyring_core::mock::Store::new().expect("mock keyring"),
+        "aa-conntest-ui-keyboard",
+    ));
+    let mut store = ProfileStore::open(&dir.path().join("config")).expect("store").0;
+    let p = aa_conntest::profiles::Profile::new(
+        "Prod svc",
+        url.clone(),
+        aa_conntest::plan::AuthMode::ApiKey,
+        USER,
+        aa_conntest::plan::CheckOptions::default(),
+    );
+    store.upsert(p).expect("upsert");
+    store.save().expect("save");
+    let source = aa_conntest::gui::ProfilesSource::Given {
+        store,
+        secrets,
+        history: Some(History::open(&dir.path().join("data"))),
+    };
+    let handle = rt.handle().clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(24)
+        .build_eframe(move |cc| App::with_profiles(cc, handle, Launch::default(), source));
+    assert!(step_until(&mut h, Duration::from_secs(10), |h| has_label_containing(
+        h, "Prod svc"
+    )));
+    h.run();
+    fill_form(&mut h, &url, KEY);
+    h.get_by_label("Test connection").click();
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| has_label_containing(
+        h, "It works"
+    )));
+    h.run();
+    // The options too.
+    h.get_by_label("Options (timeout, certificates, proxy)").click();
+    h.run();
+    // Start from nothing focused.
+    h.key_press(egui::Key::Escape);
+    h.run();
+
+    let all = controls(&h);
+    assert!(all.len() >= 20, "a window with controls: {all:?}");
+    eprintln!(
+        "{} controls: {:?}",
+        all.len(),
+        all.iter().map(|c| c.2.as_str()).collect::<Vec<_>>()
+    );
+    let unlabelled: Vec<_> = all.iter().filter(|(_, _, l)| l.trim().is_empty()).collect();
+    assert!(unlabelled.is_empty(), "controls without a label: {unlabelled:?}");
+
+    let mut reached = std::collections::BTreeSet::new();
+    let mut order = Vec::new();
+    for _ in 0..(all.len() * 2 + 10) {
+        h.key_press(egui::Key::Tab);
+        h.run();
+        if let Some(id) = focused(&h) {
+            if !reached.insert(id.clone()) && reached.len() >= all.len() {
+                break;
+            }
+            order.push(id);
+        }
+    }
+    let missed: Vec<_> = all.iter().filter(|(id, _, _)| !reached.contains(id)).collect();
+    assert!(
+        missed.is_empty(),
+        "not reachable with Tab ({} of {}): {missed:?}",
+        missed.len(),
+        all.len()
+    );
+}
+
+// ---- the Options panel, against the demo Control Room over TLS ----
+
+#[test]
+fn ui_options_panel_ca_file_session_and_certificate_switches_take_effect() {
+    use aa_conntest::demo::{self, DemoOptions, DemoServer};
+    let rt = runtime();
+    let server = rt
+        .block_on(DemoServer::start(DemoOptions {
+            tls: true,
+            ..DemoOptions::default()
+        }))
+        .expect("demo server");
+    let ca = server.ca_file().expect("CA file").to_str().expect("utf-8").to_string();
+    let mut h = harness(&rt, Launch::default());
+    h.run();
+    fill(&mut h, "Control Room URL", &server.url());
+    fill(&mut h, "Username", demo::API_KEY_USER);
+    fill(&mut h, "API key", demo::API_KEY);
+    let run_check = |h: &mut Harness<'_, App>, done: &str| {
+        h.get_by_label("Test connection").click();
+        assert!(
+            step_until(h, Duration::from_secs(20), |h| has_label_containing(h, done)
+                && !has_label_containing(h, "Testing…")),
+            "no '{done}':\n{}",
+            all_text(h)
+        );
+        h.run_steps(3);
+        assert!(!has_label_containing(h, ": running"), "{}", all_text(h));
+    };
+
+    // Without options: the demo's private CA is not trusted, and nothing is sent.
+    run_check(&mut h, "Connect: failed");
+    assert_eq!(server.login_attempts(), 0);
+
+    // The CA file, no logout, multiple login: all three change what happens.
+    h.get_by_label("Options (timeout, certificates, proxy)").click();
+    h.run();
+    fill(&mut h, "CA file (PEM)", &ca);
+    h.get_by_label("Log out after the test").click();
+    h.get_by_label("Multiple login").click();
+    h.run();
+    run_check(&mut h, "Validate: ok");
+    assert!(has_label_containing(&h, "It works"), "{}", all_text(&h));
+    assert!(has_label_containing(&h, "Logout: skipped"), "{}", all_text(&h));
+    let got = server.received();
+    assert!(!got.iter().any(|r| r.path.contains("logout")), "logged out anyway");
+    let login = got
+        .iter()
+        .rev()
+        .find(|r| r.path == "/v2/authentication")
+        .expect("a login");
+    let body: serde_json::Value = serde_json::from_str(&login.body).expect("JSON");
+    assert_eq!(body["multipleLogin"], serde_json::json!(true), "{body}");
+
+    // "Accept invalid certificates" instead of the CA file: works, and says so on screen.
+    h.get_by_label("CA file (PEM)").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.get_by_label("Accept invalid certificates").click();
+    h.run();
+    assert!(
+        has_label_containing(&h, "Certificate checks are off"),
+        "{}",
+        all_text(&h)
+    );
+    // (The hint about the switch is new on screen: it shows this check has finished.)
+    run_check(&mut h, "invalid certificates is on");
+    assert!(has_label_containing(&h, "It works"), "{}", all_text(&h));
+    assert_eq!(server.login_attempts(), 2);
 }

@@ -9,27 +9,23 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 
-/// Real-keyring tests run under `scripts/test.sh` (throwaway gnome-keyring in its own D-Bus
-/// session, marked by `AA_CONNTEST_TEST_HOME`), or when asked with `AA_CONNTEST_KEYRING_TESTS=1`.
-/// A plain `cargo test` skips them with a message, so it never touches a developer's keyring.
-pub fn real_keyring_available(test: &str) -> bool {
+/// Real-keyring tests are `#[ignore = "needs …"]`: a plain `cargo test` reports them as ignored,
+/// and `scripts/test.sh` runs them with `--include-ignored` against a throwaway gnome-keyring in its
+/// own D-Bus session (marked by `AA_CONNTEST_TEST_HOME`). Run any other way they fail with the
+/// reason, rather than pass without testing: a developer's own keyring is used only when asked
+/// with `AA_CONNTEST_KEYRING_TESTS=1`.
+pub fn require_real_keyring(test: &str) {
     let wanted = std::env::var_os("AA_CONNTEST_TEST_HOME").is_some()
         || std::env::var("AA_CONNTEST_KEYRING_TESTS").is_ok_and(|v| v == "1");
-    if !wanted {
-        eprintln!(
-            "SKIPPED {test}: real-keyring tests run under scripts/test.sh (a throwaway Secret Service); \
-             plain `cargo test` never touches your keyring"
-        );
-        return false;
-    }
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-        if std::env::var_os("AA_CONNTEST_TEST_HOME").is_some() {
-            panic!("{test}: scripts/test.sh should provide a D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset)");
-        }
-        eprintln!("SKIPPED {test}: DBUS_SESSION_BUS_ADDRESS is unset (no Secret Service to test against)");
-        return false;
-    }
-    true
+    assert!(
+        wanted,
+        "{test} needs a Secret Service: run `bash scripts/test.sh` (a throwaway keyring), or set \
+         AA_CONNTEST_KEYRING_TESTS=1 to use this session's own keyring"
+    );
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "{test} needs a D-Bus session with a Secret Service (DBUS_SESSION_BUS_ADDRESS is unset)"
+    );
 }
 
 /// A unique keyring service name for one test.

@@ -1,6 +1,8 @@
 //! Shared test helpers.
 #![allow(dead_code)]
 
+pub mod leaky;
+pub mod secret_forms;
 pub mod tls;
 
 use aa_conntest::plan::{AuthMode, CheckOptions, Plan, Target};
@@ -31,4 +33,16 @@ pub fn write_temp(contents: &str) -> tempfile::NamedTempFile {
     let mut f = tempfile::NamedTempFile::new().unwrap();
     f.write_all(contents.as_bytes()).unwrap();
     f
+}
+
+/// A wall-clock limit for a test on a shared, loaded machine: at least 1 s, multiplied by
+/// `AA_CONNTEST_TEST_TIME_SCALE` (e.g. `3` on a slow CI machine). Speed targets (such as "cancel
+/// within 200 ms") are measured by `scripts/bench.sh`, not by tests.
+pub fn time_limit(wanted: std::time::Duration) -> std::time::Duration {
+    let scale: f64 = std::env::var("AA_CONNTEST_TEST_TIME_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|s: &f64| s.is_finite() && *s >= 1.0)
+        .unwrap_or(1.0);
+    wanted.max(std::time::Duration::from_secs(1)).mul_f64(scale)
 }

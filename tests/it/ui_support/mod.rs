@@ -52,3 +52,43 @@ pub fn all_text(h: &Harness<'_, App>) -> String {
     }
     out
 }
+
+/// The labels of the accessibility tree, in the order they are drawn.
+pub fn labels_in_order(h: &Harness<'_, App>) -> Vec<String> {
+    h.root()
+        .children_recursive()
+        .filter_map(|n| n.accesskit_node().label().or_else(|| n.accesskit_node().value()))
+        .collect()
+}
+
+/// The title shown under "Most likely cause" (the top hint), as on screen.
+pub fn top_hint_on_screen(h: &Harness<'_, App>) -> Option<String> {
+    let labels = labels_in_order(h);
+    let at = labels.iter().position(|l| l == "Most likely cause")?;
+    // The severity icon's word comes first when it has one; the title is the next label with words.
+    labels[at + 1..]
+        .iter()
+        .find(|l| {
+            !matches!(
+                l.as_str(),
+                "Most likely cause" | "error" | "warning" | "info" | "Error" | "Warning" | "Info" | ""
+            )
+        })
+        .cloned()
+}
+
+/// The hints of the last result are non-empty, all on screen, and the first is the one under
+/// "Most likely cause"; the headline above them is `headline`.
+pub fn assert_hints_on_screen(h: &Harness<'_, App>, hints: &[aa_conntest::diagnose::Hint], headline: &str) {
+    assert!(!hints.is_empty(), "the check produced no hint");
+    let text = all_text(h);
+    assert!(text.contains(headline), "headline {headline:?} not shown:\n{text}");
+    for hint in hints {
+        assert!(text.contains(&hint.title), "hint {:?} not shown:\n{text}", hint.title);
+    }
+    assert_eq!(
+        top_hint_on_screen(h).as_deref(),
+        Some(hints[0].title.as_str()),
+        "the most likely cause on screen is not the first hint:\n{text}"
+    );
+}
