@@ -7,6 +7,7 @@
 
 use eframe::egui;
 
+pub mod about;
 pub mod account;
 pub mod demo_picker;
 pub mod exchange;
@@ -81,6 +82,7 @@ pub struct App {
     dialog_open: bool,
     last_copy: Option<String>,
     profiles: profiles_panel::ProfilesState,
+    about: about::AboutState,
 }
 
 impl App {
@@ -137,6 +139,7 @@ impl App {
             dialog_open: false,
             last_copy: None,
             profiles,
+            about: Default::default(),
         }
     }
 
@@ -176,6 +179,11 @@ impl App {
     /// The last text put on the clipboard by a copy button (never a secret: snippets and redacted text only).
     pub fn last_copied(&self) -> Option<&str> {
         self.last_copy.as_deref()
+    }
+
+    /// The About window (tests point it at scratch folders and a stand-in file manager).
+    pub fn about_mut(&mut self) -> &mut about::AboutState {
+        &mut self.about
     }
 
     /// Apply a command, as if a view had sent it.
@@ -485,6 +493,7 @@ impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain();
         self.profiles_logic();
+        self.about.logic();
         self.keyboard(ctx);
     }
 
@@ -511,7 +520,13 @@ impl eframe::App for App {
             self.text_ids = form::show(ui, &mut self.form, &cx, &mut cmds);
             ui.add_space(4.0);
         });
-        egui::Panel::bottom("status_panel").show(ui, |ui| status::show(ui, &self.status));
+        egui::Panel::bottom("status_panel").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                about::button(ui, &mut self.about);
+                status::show(ui, &self.status);
+            });
+        });
+        about::show(ui.ctx(), &mut self.about);
         let h = ui.available_height();
         egui::Panel::bottom("hints_panel")
             .resizable(true)
@@ -575,7 +590,7 @@ pub fn run(demo: bool) -> i32 {
         }
     };
     let mut viewport = egui::ViewportBuilder::default()
-        .with_title("aa-conntest · Control Room connection test")
+        .with_title(crate::build_info::window_title())
         .with_app_id("aa-conntest")
         .with_inner_size([1100.0, 760.0])
         .with_min_inner_size([720.0, 520.0]);
