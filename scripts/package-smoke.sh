@@ -137,7 +137,7 @@ exec_line=$(sed -n 's/^Exec=//p' /usr/share/applications/aa-conntest.desktop | s
 echo "        Exec=$exec_line"
 $exec_line > "$work/app.out" 2>&1 &
 app=$!
-pids+=($app)
+pids+=("$app")
 win=$(timeout 20 xdotool search --sync --onlyvisible --pid "$app" 2>/dev/null | head -1 || true)
 check "the window opens" test -n "$win"
 if [ -n "$win" ]; then
