@@ -19,7 +19,7 @@ say() { echo "package-linux: $* ($(( $(date +%s) - step_start )) s)"; }
 # ---- tools ----
 bash scripts/deps.sh
 need=()
-for p in help2man desktop-file-utils dpkg-dev; do
+for p in help2man man-db desktop-file-utils dpkg-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -35,7 +35,7 @@ say "tools ready"
 
 # ---- the release binary ----
 cargo build --release --locked
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 bin="$target_dir/release/aa-conntest"
 version=$("$bin" --version | awk '{print $2}')
 triple=$(rustc -vV | awk '/^host:/ {print $2}')
