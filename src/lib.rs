@@ -3,8 +3,10 @@
 //!
 //! Data flows one way: form or command line -> [`plan::Plan`] -> [`engine`] (a ladder of steps)
 //! -> [`transcript::Transcript`] -> [`diagnose`] (hints) -> views ([`report`], the CLI, the window).
-#![forbid(unsafe_code)]
+// Unsafe code is denied everywhere; the one exception is a single Win32 call in `platform`.
+#![deny(unsafe_code)]
 
+pub mod build_info;
 pub mod cli;
 pub mod demo;
 pub mod diagnose;
@@ -12,6 +14,7 @@ pub mod engine;
 pub mod gui;
 pub mod jwt;
 pub mod plan;
+pub mod platform;
 pub mod profiles;
 pub mod report;
 pub mod report_markdown;

@@ -253,7 +253,7 @@ impl Redactor {
             return;
         }
         self.push(Pattern::Value(variants(value.as_bytes())), marker);
-        for lit in base64_forms(value.as_bytes()) {
+        for lit in base64_forms(value.as_bytes()).into_iter().chain(escaped_forms(value)) {
             self.push(Pattern::Literal(lit.into_bytes()), marker);
         }
     }
@@ -613,9 +613,75 @@ fn base64_forms(value: &[u8]) -> Vec<String> {
     out
 }
 
+/// The value escaped as servers echo it, one to three times over (JSON, RFC 3986 and HTML), as
+/// literals. Unescaping the text finds most of these already, but a stray escape character just
+/// before the value (a `\` before `b\\A…`) makes the decoder read `\b` and miss the rest.
+fn escaped_forms(value: &str) -> Vec<String> {
+    fn json(s: &str) -> String {
+        let quoted = serde_json::to_string(s).unwrap_or_default();
+        quoted[1..quoted.len().saturating_sub(1).max(1)].to_string()
+    }
+    fn percent(s: &str, upper: bool) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+                _ if upper => format!("%{b:02X}"),
+                _ => format!("%{b:02x}"),
+            })
+            .collect()
+    }
+    fn html(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;")
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |f: String| {
+        if f != value && f.len() >= MIN_FREE_TEXT_BYTES && !out.contains(&f) {
+            out.push(f);
+        }
+    };
+    let (mut j, mut pu, mut pl) = (value.to_string(), value.to_string(), value.to_string());
+    for _ in 0..3 {
+        j = json(&j);
+        push(j.clone());
+        push(j.replace('/', "\\/"));
+        pu = percent(&pu, true);
+        push(pu.clone());
+        pl = percent(&pl, false);
+        push(pl.clone());
+    }
+    push(html(value));
+    push(html(&json(value)));
+    push(json(&html(value)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Regression (found by the diagnosis property test): a `\` just before a JSON-escaped-twice
+    // secret made the unescaping read `\b` and miss the secret.
+    #[test]
+    fn a_stray_backslash_before_an_escaped_secret_does_not_hide_it() {
+        let secret = r"b\A!aaaa!!!a";
+        let mut r = Redactor::new();
+        r.add_secret(secret);
+        let twice = json_twice(secret);
+        let text = format!("body \\{twice}\\\"");
+        let out = r.redact(&text);
+        assert!(!out.contains("aaaa"), "{out}");
+    }
+
+    fn json_twice(s: &str) -> String {
+        let once = serde_json::to_string(s).unwrap();
+        let once = &once[1..once.len() - 1];
+        let twice = serde_json::to_string(once).unwrap();
+        twice[1..twice.len() - 1].to_string()
+    }
 
     #[test]
     fn debug_and_display_never_show_the_value() {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "aa-conntest",
-    version,
+    version = crate::build_info::LONG_VERSION,
     about = "Tests Automation Anywhere Control Room credentials and explains what is wrong"
 )]
 pub struct Cli {

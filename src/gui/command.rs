@@ -33,6 +33,8 @@ pub enum Command {
     DemoReset,
     /// The profiles sidebar, its dialogs and the Test all table.
     Profiles(ProfilesCmd),
+    /// The About window.
+    About(super::about::AboutCmd),
 }
 
 /// What background work sends back. One channel for all of it, drained in `App::logic`; every
@@ -50,6 +52,8 @@ pub enum Msg {
         new_tls_server: Option<Arc<DemoServer>>,
     },
     Profiles(ProfilesMsg),
+    /// "Open data folder" of the About window finished.
+    DataFolderOpened(Result<PathBuf, String>),
 }
 
 impl From<ProfilesMsg> for Msg {

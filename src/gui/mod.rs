@@ -8,6 +8,7 @@
 
 use eframe::egui;
 
+pub mod about;
 pub mod account;
 pub mod command;
 pub mod demo_picker;
@@ -121,6 +122,7 @@ impl App {
                 file_dialog_open: false,
                 last_copy: None,
                 profiles,
+                about: Default::default(),
             },
             bg,
             rx,
@@ -203,6 +205,11 @@ impl App {
         self.state.last_copy.as_deref()
     }
 
+    /// The About window (tests point it at scratch folders and a stand-in file manager).
+    pub fn about_mut(&mut self) -> &mut about::AboutState {
+        &mut self.state.about
+    }
+
     /// The sidebar's state.
     pub fn profiles(&self) -> &profiles_panel::ProfilesState {
         &self.state.profiles
@@ -272,7 +279,13 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> Vec<egui::
         text_ids = form::show(ui, &state.form, &cx, cmds);
         ui.add_space(4.0);
     });
-    egui::Panel::bottom("status_panel").show(ui, |ui| status::show(ui, &state.status));
+    egui::Panel::bottom("status_panel").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            about::button(ui, cmds);
+            status::show(ui, &state.status);
+        });
+    });
+    about::show(ui.ctx(), &state.about, cmds);
     let h = ui.available_height();
     egui::Panel::bottom("hints_panel")
         .resizable(true)
@@ -317,7 +330,7 @@ pub fn run(demo: bool) -> Result<(), String> {
         Err(e) => return Err(format!("could not start the background runtime: {e}")),
     };
     let mut viewport = egui::ViewportBuilder::default()
-        .with_title("aa-conntest · Control Room connection test")
+        .with_title(crate::build_info::window_title())
         .with_app_id("aa-conntest")
         .with_inner_size([1100.0, 760.0])
         .with_min_inner_size([720.0, 520.0]);

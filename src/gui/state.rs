@@ -30,6 +30,7 @@ pub struct State {
     /// The last text a copy button put on the clipboard (never a secret).
     pub(crate) last_copy: Option<String>,
     pub(crate) profiles: ProfilesState,
+    pub(crate) about: super::about::AboutState,
 }
 
 impl State {

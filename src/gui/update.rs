@@ -41,6 +41,7 @@ pub fn apply(state: &mut State, bg: &Background, ctx: &egui::Context, cmd: Comma
             }
         }
         Command::Profiles(c) => profiles_panel::update::apply(state, bg, c),
+        Command::About(c) => state.about.apply(bg, c),
     }
 }
 
@@ -48,6 +49,7 @@ pub fn apply(state: &mut State, bg: &Background, ctx: &egui::Context, cmd: Comma
 pub fn on_msg(state: &mut State, bg: &Background, msg: Msg) {
     match msg {
         Msg::Check(id, event) => on_check_event(state, bg, id, event),
+        Msg::DataFolderOpened(r) => state.about.on_opened(r),
         Msg::CaFilePicked(p) => {
             state.file_dialog_open = false;
             match p {

@@ -4,6 +4,7 @@ mod profiles_support;
 mod support;
 mod ui_support;
 
+mod about;
 mod check_demo;
 mod cli;
 mod demo_server;
