@@ -2,6 +2,7 @@
 //! and the history together. All block: run them off the UI thread.
 
 use super::Profile;
+use super::guard::CredentialTag;
 use super::history::{History, HistoryEntry};
 use super::secrets::{SecretError, SecretStore};
 use super::store::{ProfileStore, StoreError, StoreWarning};
@@ -103,11 +104,13 @@ pub fn duplicate_with_secret(
     Ok((copy, err))
 }
 
-/// Record a finished check of a profile in its history (outcome, time, duration, main hint).
+/// Record a finished check of a profile in its history (outcome, time, duration, main hint, and
+/// the tag of the login it sent: what keeps a refused secret from being sent again).
 pub fn record_result(
     history: &History,
     profile_id: &str,
     result: &CheckResult,
+    tag: Option<CredentialTag>,
 ) -> Result<Vec<StoreWarning>, StoreError> {
-    history.record(profile_id, HistoryEntry::from_result(result))
+    history.record(profile_id, HistoryEntry::from_result(result, tag))
 }

@@ -86,6 +86,7 @@ fn removing_a_profile_deletes_its_secret_and_history() {
         base_url: None,
         hint_id: None,
         hint_title: None,
+        login: None,
     };
     h.record(&gone.id, entry.clone()).unwrap();
     h.record(&keep.id, entry).unwrap();
