@@ -128,7 +128,7 @@ pub fn initial_text(purpose: PathPurpose, folders: &Folders, file_name: Option<&
     }
 }
 
-/// The dialog, as a modal. Enter uses the path; Esc or "Cancel" closes.
+/// The dialog, as a modal. Enter uses the path; Esc or "Go back" closes.
 pub fn show(ctx: &egui::Context, dialog: &PathDialog, folders: &Folders, form: &FormState, cmds: &mut Vec<Command>) {
     let mut close = false;
     let modal = egui::Modal::new(egui::Id::unique("path_dialog")).show(ctx, |ui| {
@@ -164,7 +164,7 @@ pub fn show(ctx: &egui::Context, dialog: &PathDialog, folders: &Folders, form: &
         ui.horizontal(|ui| {
             let use_it = ui.add_enabled(resolved.is_some(), egui::Button::new(dialog.purpose.action()));
             go |= use_it.clicked();
-            let cancel = ui.button("Cancel");
+            let cancel = ui.button("Go back");
             close |= cancel.clicked();
             if !field.has_focus() && !use_it.has_focus() && !cancel.has_focus() {
                 field.request_focus();

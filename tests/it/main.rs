@@ -18,6 +18,7 @@ mod profiles_store;
 mod profiles_transfer;
 mod proxy;
 mod tls_truth;
+mod ui_files;
 mod ui_guards;
 mod ui_profiles;
 mod ui_window;
