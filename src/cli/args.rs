@@ -32,6 +32,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("saved").args(["profile", "all_profiles"])))]
+// A flag's default value counts as given for `requires`; a group counts only what was typed.
+#[command(group(clap::ArgGroup::new("all").args(["all_profiles"])))]
 pub struct CheckArgs {
     /// Use a saved profile; its secret comes from the keyring (or from a secret flag, if given).
     #[arg(long, value_name = "NAME", conflicts_with_all = ["url", "username", "all_profiles"])]
@@ -46,7 +48,7 @@ pub struct CheckArgs {
     pub force: bool,
     /// With --all-profiles: also write the outcomes as a JUnit XML file (one test case per profile;
     /// not tested profiles are skipped; no secret in it).
-    #[arg(long, value_name = "FILE", requires = "all_profiles")]
+    #[arg(long, value_name = "FILE", requires = "all")]
     pub junit: Option<PathBuf>,
     /// Also save the report as JSON and Markdown: a directory, or a file name (x.json and x.md).
     #[arg(long, value_name = "PATH")]

@@ -6,6 +6,7 @@ mod ui_support;
 
 mod check_demo;
 mod cli;
+mod cli_scheduled;
 mod demo_server;
 mod fuzz_props;
 mod hints_real;
