@@ -150,6 +150,9 @@ mod tests {
                 case("c", CaseResult::Skipped { message: "why".into() }),
             ],
         );
-        assert!(x.contains("tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" time=\"1.500\""), "{x}");
+        assert!(
+            x.contains("tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" time=\"1.500\""),
+            "{x}"
+        );
     }
 }

@@ -414,14 +414,10 @@ fn print_table(rows: &[(Profile, Row)]) {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut line = format!("\n{ok} of {} profile{} OK", rows.len(), plural(rows.len()));
     if untested > 0 {
-        line.push_str(&format!(
-            "; {untested} not tested (no secret on this computer)"
-        ));
+        line.push_str(&format!("; {untested} not tested (no secret on this computer)"));
     }
     if guarded > 0 {
-        line.push_str(&format!(
-            "; {guarded} not sent (refused before; --force sends it)"
-        ));
+        line.push_str(&format!("; {guarded} not sent (refused before; --force sends it)"));
     }
     println!("{line}.");
 }

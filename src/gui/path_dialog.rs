@@ -209,10 +209,7 @@ mod tests {
         assert_eq!(f.resolve("x.json"), Some(PathBuf::from("/home/ann/Documents/x.json")));
         assert_eq!(f.resolve(" /tmp/y.json "), Some(PathBuf::from("/tmp/y.json")));
         assert_eq!(f.resolve("  "), None);
-        let no_docs = Folders {
-            documents: None,
-            ..f
-        };
+        let no_docs = Folders { documents: None, ..f };
         assert_eq!(initial_text(PathPurpose::CaFile, &no_docs, None), "/home/ann/");
     }
 }

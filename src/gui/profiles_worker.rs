@@ -329,7 +329,11 @@ pub fn delete(bg: &Background, backend: &Backend, ticket: Ticket, id: String) {
         let name = removed.profile.map(|p| p.name).unwrap_or_default();
         let mut problems = Vec::new();
         if let Some(e) = removed.secret_error {
-            problems.push(format!("its secret could not be deleted from the keyring: {e}"));
+            problems.push(format!(
+                "its secret could not be deleted from the keyring: {} (Technical details: {})",
+                e.sentence(),
+                e.technical()
+            ));
         }
         if let Some(e) = removed.history_error {
             problems.push(format!("its history could not be deleted: {e}"));

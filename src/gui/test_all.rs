@@ -164,9 +164,7 @@ impl TestAllState {
         let mut line = format!("{} of {} profiles work.", self.ok_count(), self.rows.len());
         let untested = self.not_tested_count();
         if untested > 0 {
-            line.push_str(&format!(
-                " {untested} not tested (no secret on this computer)."
-            ));
+            line.push_str(&format!(" {untested} not tested (no secret on this computer)."));
         }
         let guarded = self.guarded().count();
         if guarded > 0 {

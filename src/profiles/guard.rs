@@ -28,7 +28,7 @@ use crate::transcript::{StepName, StepStatus};
 use crate::worker::CheckResult;
 use aws_lc_rs::hmac;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The key file in the data directory.
 pub const KEY_FILE: &str = "credential-tag.key";
@@ -53,7 +53,7 @@ impl CredentialTag {
 /// session only ([`Tagger::ephemeral`]).
 #[derive(Clone)]
 pub struct Tagger {
-    key: hmac::Key,
+    key: std::sync::Arc<hmac::Key>,
 }
 
 impl std::fmt::Debug for Tagger {
@@ -81,7 +81,7 @@ impl Tagger {
 
     fn from_key(key: &[u8]) -> Self {
         Self {
-            key: hmac::Key::new(hmac::HMAC_SHA256, key),
+            key: std::sync::Arc::new(hmac::Key::new(hmac::HMAC_SHA256, key)),
         }
     }
 
@@ -111,7 +111,7 @@ impl Tagger {
         }
     }
 
-    fn from_file(path: &PathBuf, bytes: &[u8]) -> std::io::Result<Self> {
+    fn from_file(path: &Path, bytes: &[u8]) -> std::io::Result<Self> {
         if bytes.len() < 16 {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
@@ -346,7 +346,10 @@ mod tests {
         assert_eq!(t.tag(&target(" https://CR.example.com/#/login ", " SVC_api "), &key), a);
         assert_eq!(t.tag(&target("https://cr.example.com:443", "svc_api"), &key), a);
         // Another secret, user, Control Room or sign-in mode: another tag.
-        assert_ne!(t.tag(&target("https://cr.example.com", "svc_api"), &Secret::new("x")), a);
+        assert_ne!(
+            t.tag(&target("https://cr.example.com", "svc_api"), &Secret::new("x")),
+            a
+        );
         assert_ne!(t.tag(&target("https://cr.example.com", "svc_bot"), &key), a);
         assert_ne!(t.tag(&target("https://cr2.example.com", "svc_api"), &key), a);
         assert_ne!(t.tag(&target("https://cr.example.com:8443", "svc_api"), &key), a);
@@ -354,7 +357,10 @@ mod tests {
         pw.auth = AuthMode::Password;
         assert_ne!(t.tag(&pw, &key), a);
         // Another installation's key: another tag for the same login.
-        assert_ne!(Tagger::from_key(&[8u8; 32]).tag(&target("https://cr.example.com", "svc_api"), &key), a);
+        assert_ne!(
+            Tagger::from_key(&[8u8; 32]).tag(&target("https://cr.example.com", "svc_api"), &key),
+            a
+        );
     }
 
     #[test]
@@ -370,11 +376,17 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(KEY_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o077, 0, "readable by the user only: {mode:o}");
         }
         std::fs::write(dir.path().join(KEY_FILE), b"short").unwrap();
-        assert!(Tagger::open(dir.path()).is_err(), "a damaged key is an error, not a silent new key");
+        assert!(
+            Tagger::open(dir.path()).is_err(),
+            "a damaged key is an error, not a silent new key"
+        );
     }
 
     #[test]
@@ -411,7 +423,11 @@ mod tests {
             r.seen(AuthMode::ApiKey, "svc_api"),
             "The Control Room refused svc_api with this API key twice (the last time 2026-11-27 15:00 UTC)."
         );
-        assert!(r.risk().starts_with("One more failed login may disable the account"), "{}", r.risk());
+        assert!(
+            r.risk().starts_with("One more failed login may disable the account"),
+            "{}",
+            r.risk()
+        );
         assert!(r.risk().contains("after 3 failed logins"));
         let once = Refusals {
             count: 1,

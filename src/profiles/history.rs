@@ -58,7 +58,9 @@ impl HistoryEntry {
             base_url: t.base_url.clone(),
             hint_id: main.map(|h| h.id.to_string()),
             hint_title: main.map(|h| h.title.clone()),
-            login: tag.zip(super::guard::login_answer(result)).map(|(tag, answer)| LoginTry { tag, answer }),
+            login: tag
+                .zip(super::guard::login_answer(result))
+                .map(|(tag, answer)| LoginTry { tag, answer }),
         }
     }
 

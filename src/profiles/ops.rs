@@ -13,8 +13,8 @@ use crate::worker::CheckResult;
 #[derive(Debug, Default)]
 pub struct Removed {
     pub profile: Option<Profile>,
-    /// The keyring entry could not be deleted (the words why).
-    pub secret_error: Option<String>,
+    /// The keyring entry could not be deleted.
+    pub secret_error: Option<SecretError>,
     /// The history could not be updated.
     pub history_error: Option<String>,
 }
@@ -38,7 +38,7 @@ pub fn remove_profile(
         ..Default::default()
     };
     if let Err(e) = secrets.delete(id) {
-        removed.secret_error = Some(e.to_string());
+        removed.secret_error = Some(e);
     }
     if let Some(h) = history
         && let Err(e) = h.remove_profile(id)

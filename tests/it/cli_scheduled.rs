@@ -49,14 +49,18 @@ fn read_junit(xml: &str) -> Suite {
                 let a = a.expect("a well-formed attribute");
                 (
                     String::from_utf8(a.key.as_ref().to_vec()).expect("utf-8 name"),
-                    a.unescape_value().expect("a valid attribute value").to_string(),
+                    a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                        .expect("a valid attribute value")
+                        .to_string(),
                 )
             })
             .collect()
     };
     let get = |a: &[(String, String)], k: &str| a.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     loop {
-        let ev = r.read_event().unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{xml}"));
+        let ev = r
+            .read_event()
+            .unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{xml}"));
         let (start, empty) = match &ev {
             Event::Start(e) => (Some(e.clone()), false),
             Event::Empty(e) => (Some(e.clone()), true),
@@ -88,7 +92,8 @@ fn read_junit(xml: &str) -> Suite {
                     ));
                 }
                 "skipped" => {
-                    suite.cases.last_mut().expect("in a testcase").skipped = Some(get(&a, "message").unwrap_or_default());
+                    suite.cases.last_mut().expect("in a testcase").skipped =
+                        Some(get(&a, "message").unwrap_or_default());
                 }
                 _ => {}
             }
@@ -229,9 +234,23 @@ fn check_profile_does_not_send_a_refused_key_again_until_it_changes_or_force() {
     }
 
     // --force and --junit only where they mean something.
-    let out = sb.run(&["check", "--url", &cr.url, "--username", "svc_api", "--api-key-stdin", "--force"], KEY);
+    let out = sb.run(
+        &[
+            "check",
+            "--url",
+            &cr.url,
+            "--username",
+            "svc_api",
+            "--api-key-stdin",
+            "--force",
+        ],
+        KEY,
+    );
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
-    let out = sb.run(&["check", "--profile", "Prod", "--api-key-stdin", "--junit", "x.xml"], KEY);
+    let out = sb.run(
+        &["check", "--profile", "Prod", "--api-key-stdin", "--junit", "x.xml"],
+        KEY,
+    );
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
 }
 
@@ -292,7 +311,16 @@ fn scheduled_all_profiles_with_junit_skips_a_refused_profile_until_its_key_chang
     let cr = MiniControlRoom::start("svc_api", KEY);
     let add = |name: &str, secret: &str| {
         let out = sb.run(
-            &["profiles", "add", name, "--url", &cr.url, "--username", "svc_api", "--api-key-stdin"],
+            &[
+                "profiles",
+                "add",
+                name,
+                "--url",
+                &cr.url,
+                "--username",
+                "svc_api",
+                "--api-key-stdin",
+            ],
             secret,
         );
         assert!(out.status.success(), "{}", text(&out));
@@ -329,7 +357,10 @@ fn scheduled_all_profiles_with_junit_skips_a_refused_profile_until_its_key_chang
     let (message, kind, body) = by_name(&suite, "Refused").failure.expect("a failure");
     assert_eq!(message, refused_report["hints"][0]["title"].as_str().unwrap());
     assert_eq!(kind, "rejected");
-    assert!(body.contains("REFUSED") && body.contains("auth.bad-credentials"), "{body}");
+    assert!(
+        body.contains("REFUSED") && body.contains("auth.bad-credentials"),
+        "{body}"
+    );
     assert_eq!(
         by_name(&suite, "No secret").skipped.as_deref(),
         Some("Key not stored on this computer")
@@ -338,7 +369,12 @@ fn scheduled_all_profiles_with_junit_skips_a_refused_profile_until_its_key_chang
     // Run 2: the refused key is not sent again; the file says so; still exit 1.
     let (out, suite) = run(&[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!((logins_with(&cr, KEY), logins_with(&cr, WRONG)), (2, 1), "{}", text(&out));
+    assert_eq!(
+        (logins_with(&cr, KEY), logins_with(&cr, WRONG)),
+        (2, 1),
+        "{}",
+        text(&out)
+    );
     assert_eq!((suite.tests, suite.failures, suite.skipped), (3, 0, 2));
     assert_eq!(
         by_name(&suite, "Refused").skipped.as_deref(),
@@ -355,7 +391,11 @@ fn scheduled_all_profiles_with_junit_skips_a_refused_profile_until_its_key_chang
     let (out, suite) = run(&["--force"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(logins_with(&cr, WRONG), 2);
-    assert!(stderr(&out).contains("warning: --force: sending the login for \"Refused\""), "{}", text(&out));
+    assert!(
+        stderr(&out).contains("warning: --force: sending the login for \"Refused\""),
+        "{}",
+        text(&out)
+    );
     assert!(by_name(&suite, "Refused").failure.is_some());
 
     // The key changed: sent again, works; "No secret" does not count: exit 0.

@@ -9,7 +9,7 @@ use aa_conntest::demo::{self, DemoOptions, DemoServer};
 use aa_conntest::gui::path_dialog::{EXPORT_FILE_NAME, Folders, PathPurpose};
 use aa_conntest::gui::{App, Command, Launch};
 use aa_conntest::plan::{AuthMode, CheckOptions};
-use aa_conntest::profiles::{Profile, SecretStore};
+use aa_conntest::profiles::Profile;
 use aa_conntest::secret::Secret;
 use eframe::egui;
 use egui_kittest::Harness;
@@ -20,7 +20,10 @@ const SECRET: &str = "files-test-secret-0123456789abcdefghij";
 
 fn with_two_profiles(env: &Env) {
     let mut store = env.store();
-    for (name, url) in [("Prod svc", "https://prod.example.com"), ("Dev", "https://dev.example.com")] {
+    for (name, url) in [
+        ("Prod svc", "https://prod.example.com"),
+        ("Dev", "https://dev.example.com"),
+    ] {
         let p = Profile::new(name, url, AuthMode::ApiKey, "svc_api", CheckOptions::default());
         store.upsert(p.clone()).unwrap();
         env.secrets.set(&p.id, &Secret::new(SECRET)).unwrap();
@@ -69,7 +72,12 @@ fn export_and_import_work_through_the_path_field_and_export_leaves_the_list_as_i
 
     // Export: the field starts in Documents (else home) with a file name.
     click(&mut h, "Export…");
-    let d = h.state().profiles().path_dialog().expect("the path field is offered").clone();
+    let d = h
+        .state()
+        .profiles()
+        .path_dialog()
+        .expect("the path field is offered")
+        .clone();
     assert_eq!(d.purpose, PathPurpose::Export);
     assert!(!d.after_native);
     let folders = Folders::read();
@@ -85,7 +93,11 @@ fn export_and_import_work_through_the_path_field_and_export_leaves_the_list_as_i
     let text = std::fs::read_to_string(&export).expect("exported");
     assert!(text.contains("Prod svc") && text.contains("Dev"), "{text}");
     assert!(!text.contains(SECRET), "no secret in an export");
-    assert!(h.state().status_text().starts_with("Exported 2 profiles"), "{}", h.state().status_text());
+    assert!(
+        h.state().status_text().starts_with("Exported 2 profiles"),
+        "{}",
+        h.state().status_text()
+    );
     assert_eq!(names(&h), before, "Export leaves the list as it was");
     assert!(h.query_by_label_contains("No saved profiles yet").is_none());
 
@@ -118,7 +130,9 @@ fn export_and_import_work_through_the_path_field_and_export_leaves_the_list_as_i
     h.key_press(egui::Key::Enter);
     h.run();
     assert!(
-        step_until(&mut h, Duration::from_secs(5), |h| h.query_by_label("Import them").is_some()),
+        step_until(&mut h, Duration::from_secs(5), |h| h
+            .query_by_label("Import them")
+            .is_some()),
         "the import plan is shown:\n{}",
         all_text(&h)
     );
@@ -211,7 +225,11 @@ fn export_with_no_file_dialog_available_leaves_the_profile_list_as_it_was() {
     let before = names(&h);
     click(&mut h, "Export…");
     assert!(
-        step_until(&mut h, Duration::from_secs(20), |h| h.state().profiles().path_dialog().is_some()),
+        step_until(&mut h, Duration::from_secs(20), |h| h
+            .state()
+            .profiles()
+            .path_dialog()
+            .is_some()),
         "the path field was not offered after the native dialog returned nothing; status: {}",
         h.state().status_text()
     );
@@ -225,7 +243,11 @@ fn export_with_no_file_dialog_available_leaves_the_profile_list_as_it_was() {
         all_text(&h)
     );
     assert_eq!(names(&h), before, "the list is as it was");
-    assert!(h.query_by_label_contains("No saved profiles yet").is_none(), "{}", all_text(&h));
+    assert!(
+        h.query_by_label_contains("No saved profiles yet").is_none(),
+        "{}",
+        all_text(&h)
+    );
     assert!(h.query_by_label("Prod svc").is_some() && h.query_by_label("Dev").is_some());
     click(&mut h, "Go back");
     assert_eq!(names(&h), before);

@@ -10,7 +10,7 @@ use aa_conntest::gui::App;
 use aa_conntest::gui::profiles_panel::SecretState;
 use aa_conntest::gui::profiles_panel::guard::GuardDialog;
 use aa_conntest::plan::{AuthMode, CheckOptions};
-use aa_conntest::profiles::{Profile, SecretStore, SessionStore};
+use aa_conntest::profiles::{Profile, SessionStore};
 use aa_conntest::secret::Secret;
 use aa_conntest::transcript::Outcome;
 use egui_kittest::Harness;
@@ -179,7 +179,11 @@ fn a_refusal_in_the_history_asks_before_the_first_login_of_a_new_session() {
         step_until(&mut h, Duration::from_secs(5), |h| matches!(
             h.state().profiles().secret_state(),
             SecretState::Loaded(Some(_))
-        ) && !h.state().profiles().history().is_empty()),
+        ) && !h
+            .state()
+            .profiles()
+            .history()
+            .is_empty()),
         "the secret and the history were not loaded"
     );
     h.run();
@@ -254,7 +258,8 @@ fn test_all_skips_a_refused_profile_until_asked_and_sends_it_again_once_its_key_
     assert_eq!(rows[1][..2], ["Refused", "not sent"], "{rows:?}");
     assert_eq!(rows[1][2], "Refused before (once): not sent again", "{rows:?}");
     assert!(
-        h.query_by_label("1 of 2 profiles work. 1 not sent (refused before).").is_some(),
+        h.query_by_label("1 of 2 profiles work. 1 not sent (refused before).")
+            .is_some(),
         "{}",
         all_text(&h)
     );
@@ -285,10 +290,7 @@ fn test_all_skips_a_refused_profile_until_asked_and_sends_it_again_once_its_key_
     assert_eq!(server.login_attempts(), 6);
     let rows = table_rows(&h);
     assert_eq!(rows[1][..2], ["Refused", "ok"], "{rows:?}");
-    assert_eq!(
-        h.state().profiles().latest(&good).map(|e| e.outcome),
-        Some(Outcome::Ok)
-    );
+    assert_eq!(h.state().profiles().latest(&good).map(|e| e.outcome), Some(Outcome::Ok));
 }
 
 #[test]
@@ -321,7 +323,8 @@ fn a_profile_whose_key_is_not_on_this_computer_asks_for_it_and_sends_nothing() {
     );
     h.run();
     assert!(
-        h.query_by_label("Key not stored on this computer: paste it to test").is_some(),
+        h.query_by_label("Key not stored on this computer: paste it to test")
+            .is_some(),
         "the sidebar says so:\n{}",
         all_text(&h)
     );
@@ -338,7 +341,10 @@ fn a_profile_whose_key_is_not_on_this_computer_asks_for_it_and_sends_nothing() {
     assert!(h.state().result().is_none(), "no check ran");
     assert_eq!(server.login_attempts(), 0);
     let text = all_text(&h);
-    assert!(text.contains("No keyring service is running on this computer"), "{text}");
+    assert!(
+        text.contains("No keyring service is running on this computer"),
+        "{text}"
+    );
     assert!(text.contains("Paste the API key you already have"), "{text}");
     let lower = text.to_lowercase();
     assert!(

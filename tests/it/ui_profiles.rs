@@ -373,7 +373,10 @@ fn test_all_fills_the_table_with_one_login_per_profile() {
     assert_eq!(rows[0][..2], ["A key", "ok"], "{rows:?}");
     // Without a secret nothing is sent: "not tested", never "failed", never "generate a key".
     assert_eq!(rows[1][..2], ["B no secret", "not tested"], "{rows:?}");
-    assert_eq!(rows[1][2], "Key not stored on this computer: paste it to test", "{rows:?}");
+    assert_eq!(
+        rows[1][2], "Key not stored on this computer: paste it to test",
+        "{rows:?}"
+    );
     assert_eq!(rows[2][..2], ["C password", "ok"], "{rows:?}");
     for row in [&rows[0], &rows[2]] {
         assert!(row[3].ends_with("ms") || row[3].ends_with(" s"), "a time: {row:?}");
@@ -401,7 +404,10 @@ fn test_all_fills_the_table_with_one_login_per_profile() {
     );
     let shown = all_text(&h).to_lowercase();
     assert_eq!(h.query_all_by_label_contains("failed ·").count(), 0, "{shown}");
-    assert!(!shown.contains("no api key was given") && !shown.contains("generate a new"), "{shown}");
+    assert!(
+        !shown.contains("no api key was given") && !shown.contains("generate a new"),
+        "{shown}"
+    );
     let b = h.state().profiles().list()[1].id.clone();
     assert!(
         env.history().entries(&b).expect("history").is_empty(),

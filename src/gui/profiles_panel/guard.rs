@@ -78,10 +78,7 @@ pub fn allows_check(state: &mut State) -> bool {
                 why: why.why(),
                 technical: why.technical(),
             });
-            state.status = Status::bad(format!(
-                "{}: paste it to test. No login was sent.",
-                why.headline(auth)
-            ));
+            state.status = Status::bad(format!("{}: paste it to test. No login was sent.", why.headline(auth)));
             return false;
         }
     }

@@ -7,8 +7,8 @@ use super::super::state::FormState;
 use super::super::test_all::TestAllState;
 use super::guard::GuardState;
 use crate::profiles::{Availability, ConflictPolicy, HistoryEntry, ImportPlan, Profile, SecretError, model};
-use std::collections::BTreeMap;
 use crate::secret::Secret;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// What the sidebar (and its dialogs and the Test all table) ask for.

@@ -22,7 +22,8 @@ pub fn start(bg: &Background, source: ProfilesSource) -> ProfilesState {
     }
     // The path field's default folder (reading it is file I/O on Linux).
     let out = bg.out.clone();
-    bg.rt.spawn_blocking(move || out.send(ProfilesMsg::Folders(Folders::read())));
+    bg.rt
+        .spawn_blocking(move || out.send(ProfilesMsg::Folders(Folders::read())));
     p
 }
 
@@ -196,7 +197,11 @@ pub fn apply(state: &mut State, bg: &Background, cmd: ProfilesCmd) {
             let items: Vec<TestAllItem> = p
                 .test_all
                 .guarded()
-                .filter_map(|(row, r)| p.find(&r.profile_id).cloned().map(|profile| TestAllItem { row, profile }))
+                .filter_map(|(row, r)| {
+                    p.find(&r.profile_id)
+                        .cloned()
+                        .map(|profile| TestAllItem { row, profile })
+                })
                 .collect();
             if items.is_empty() {
                 return;
