@@ -36,7 +36,7 @@ pub fn show(ctx: &egui::Context, dialog: Option<&GuardDialog>, cmds: &mut Vec<Co
                 ui.horizontal(|ui| {
                     let back = ui.button("Go back");
                     close |= back.clicked();
-                    let anyway = ui.button(RichText::new("Send the login anyway").color(theme::error(ui)));
+                    let anyway = ui.button("Send the login anyway");
                     if anyway.clicked() {
                         cmds.push(Command::RunCheckAnyway);
                     }

@@ -191,6 +191,21 @@ pub fn login_answer(result: &CheckResult) -> Option<LoginAnswer> {
     })
 }
 
+/// "just now", "3 min ago", "2 h ago", "4 days ago", from an RFC 3339 time.
+fn ago(at: &str) -> Option<String> {
+    let t = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()?;
+    let secs = (time::OffsetDateTime::now_utc() - t).whole_seconds().max(0);
+    Some(match secs {
+        0..60 => "just now".into(),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86_400 => format!("{} h ago", secs / 3600),
+        _ => {
+            let days = secs / 86_400;
+            format!("{days} day{} ago", if days == 1 { "" } else { "s" })
+        }
+    })
+}
+
 /// The refusals of one secret that are still in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusals {
@@ -211,15 +226,13 @@ impl Refusals {
     }
 
     /// The sentence that says what was seen: "The Control Room refused svc_api with this API key
-    /// twice (the last time 2026-11-27 14:00 UTC)."
+    /// twice (the last time 3 min ago)."
     pub fn seen(&self, auth: AuthMode, username: &str) -> String {
         let when = self
             .last_at
             .as_deref()
-            .map(|at| {
-                let t: String = at.replace('T', " ").chars().take(16).collect();
-                format!(" (the last time {t} UTC)")
-            })
+            .and_then(ago)
+            .map(|a| format!(" (the last time {a})"))
             .unwrap_or_default();
         format!(
             "The Control Room refused {} with this {} {}{when}.",
@@ -419,9 +432,19 @@ mod tests {
             count: 2,
             last_at: Some("2026-11-27T15:00:00Z".into()),
         };
+        let seen = r.seen(AuthMode::ApiKey, "svc_api");
+        assert!(
+            seen.starts_with("The Control Room refused svc_api with this API key twice (the last time ")
+                && seen.ends_with(" days ago)."),
+            "{seen}"
+        );
+        let now = Refusals {
+            count: 1,
+            last_at: Some(crate::profiles::now_rfc3339()),
+        };
         assert_eq!(
-            r.seen(AuthMode::ApiKey, "svc_api"),
-            "The Control Room refused svc_api with this API key twice (the last time 2026-11-27 15:00 UTC)."
+            now.seen(AuthMode::Password, "ann"),
+            "The Control Room refused ann with this password once (the last time just now)."
         );
         assert!(
             r.risk().starts_with("One more failed login may disable the account"),

@@ -97,8 +97,8 @@ pub fn allows_check(state: &mut State) -> bool {
     };
     if let Some(refusals) = refused {
         state.status = Status::bad(format!(
-            "{} Nothing was sent.",
-            refusals.seen(target.auth, &target.username)
+            "Not sent: this {} was refused before.",
+            target.auth.secret_label()
         ));
         p.guard.dialog = Some(GuardDialog::RefusedBefore {
             refusals,
