@@ -1,7 +1,8 @@
 //! Safe scheduled checks, through the real binary: a secret the Control Room refused is not sent
 //! again by later runs until it changes (`--force` sends it, saying what it risks); a profile
 //! without a secret here is "not tested", never a failure; `check --all-profiles --junit FILE`
-//! writes JUnit XML that a real XML parser (quick-xml, strict) reads, with no secret in it, and
+//! writes JUnit XML that real parsers read (quick-xml, and xmllint against tests/fixtures/junit.xsd),
+//! with no secret in it, and
 //! `--json` an array of reports.
 
 use crate::profiles_support::{MiniControlRoom, Sandbox, require_real_keyring, text};
@@ -130,6 +131,32 @@ fn read_junit(xml: &str) -> Suite {
     }
     assert!(stack.is_empty(), "unclosed elements: {stack:?}");
     suite
+}
+
+/// Validate a JUnit file with xmllint (libxml2's strict parser) against tests/fixtures/junit.xsd.
+/// scripts/deps.sh installs it, and under scripts/test.sh it is required; a plain `cargo test`
+/// without it still reads the file with quick-xml above.
+fn xmllint_validates(path: &std::path::Path) {
+    let xsd = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/junit.xsd");
+    match std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", xsd])
+        .arg(path)
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "xmllint: the JUnit file does not validate:\n{}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(path).unwrap_or_default()
+        ),
+        Err(e) => {
+            assert!(
+                std::env::var_os("AA_CONNTEST_TEST_HOME").is_none(),
+                "xmllint is needed (scripts/deps.sh installs libxml2-utils): {e}"
+            );
+            eprintln!("xmllint not found ({e}): the JUnit file was read with quick-xml only");
+        }
+    }
 }
 
 fn save_profiles(sb: &Sandbox, profiles: &[Profile]) {
@@ -290,6 +317,7 @@ fn all_profiles_without_a_keyring_are_not_tested_and_nothing_is_sent() {
     let err = stderr(&out);
     assert!(err.contains("no profile could be tested"), "{err}");
     assert!(!err.to_lowercase().contains("generate"), "{err}");
+    xmllint_validates(&junit);
     let suite = read_junit(&std::fs::read_to_string(&junit).expect("junit"));
     assert_eq!((suite.tests, suite.failures, suite.skipped), (2, 0, 2));
     assert_eq!(suite.cases[1].name, "B <&> \"quoted\"", "names survive escaping");
@@ -335,6 +363,7 @@ fn scheduled_all_profiles_with_junit_skips_a_refused_profile_until_its_key_chang
         args.extend_from_slice(extra);
         let out = sb.run(&args, "");
         let xml = std::fs::read_to_string(&junit).expect("the JUnit file");
+        xmllint_validates(&junit);
         (out, read_junit(&xml))
     };
     let by_name = |s: &Suite, n: &str| s.cases.iter().find(|c| c.name == n).cloned().expect(n);
