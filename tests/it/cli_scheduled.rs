@@ -1,9 +1,8 @@
 //! Safe scheduled checks, through the real binary: a secret the Control Room refused is not sent
 //! again by later runs until it changes (`--force` sends it, saying what it risks); a profile
 //! without a secret here is "not tested", never a failure; `check --all-profiles --junit FILE`
-//! writes JUnit XML that real parsers read (quick-xml, and xmllint against tests/fixtures/junit.xsd),
-//! with no secret in it, and
-//! `--json` an array of reports.
+//! writes JUnit XML that real parsers read (quick-xml, and xmllint against
+//! tests/fixtures/junit.xsd), with no secret in it, and `--json` an array of reports.
 
 use crate::profiles_support::{MiniControlRoom, Sandbox, require_real_keyring, text};
 use crate::support::secret_forms::LeakScanner;
