@@ -180,8 +180,12 @@ pub fn show(ctx: &egui::Context, state: &TestAllState, cmds: &mut Vec<Command>) 
         return;
     }
     let mut open = true;
+    // At the right, below the top: the form and its Test button stay visible beside it.
+    let area = ctx.content_rect();
     egui::Window::new("Test all profiles")
         .id(egui::Id::unique("test_all_window"))
+        .pivot(egui::Align2::RIGHT_TOP)
+        .default_pos(area.right_top() + egui::vec2(-16.0, 180.0))
         .open(&mut open)
         .resizable(true)
         .default_width(620.0)

@@ -244,11 +244,35 @@ fn test_all_skips_a_refused_profile_until_asked_and_sends_it_again_once_its_key_
         settle(h);
     };
 
+    // "Refused" is selected in the sidebar while Test all runs.
+    click(&mut h, "Refused");
+    assert!(
+        step_until(&mut h, Duration::from_secs(5), |h| matches!(
+            h.state().profiles().secret_state(),
+            SecretState::Loaded(Some(_))
+        )),
+        "the secret was not loaded"
+    );
+    settle(&mut h);
+
     // First run: both sent; the password is refused.
     run_test_all(&mut h, "Test all");
     assert_eq!(server.login_attempts(), 2);
     let rows = table_rows(&h);
     assert_eq!(rows[1][..2], ["Refused", "refused"], "{rows:?}");
+    // Test connection on the selected profile now knows it too.
+    assert!(
+        step_until(&mut h, Duration::from_secs(5), |h| !h
+            .state()
+            .profiles()
+            .history()
+            .is_empty()),
+        "the history of the selected profile was not read again"
+    );
+    click(&mut h, "Test connection");
+    assert_eq!(refused_dialog(&h), Some(1), "{}", all_text(&h));
+    assert_eq!(server.login_attempts(), 2);
+    click(&mut h, "Go back");
 
     // Second run: the refused one is not sent again.
     run_test_all(&mut h, "Test all");

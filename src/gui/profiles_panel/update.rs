@@ -394,6 +394,10 @@ pub fn on_msg(state: &mut State, bg: &Background, msg: ProfilesMsg) {
         ProfilesMsg::TestAllFinished(snapshot) => {
             set_snapshot(p, snapshot);
             p.test_all.finish();
+            // Test all may have added a refusal of the selected profile: the guard reads it there.
+            if let (Some(id), Some(b)) = (p.selected.clone(), p.backend.as_ref()) {
+                pw::load_history(bg, b, id);
+            }
             state.status = Status::normal(format!("Test all: {}", p.test_all.summary_line()));
         }
     }
