@@ -31,6 +31,9 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("saved").args(["profile", "all_profiles"])))]
+// A flag's default value counts as given for `requires`; a group counts only what was typed.
+#[command(group(clap::ArgGroup::new("all").args(["all_profiles"])))]
 pub struct CheckArgs {
     /// Use a saved profile; its secret comes from the keyring (or from a secret flag, if given).
     #[arg(long, value_name = "NAME", conflicts_with_all = ["url", "username", "all_profiles"])]
@@ -38,6 +41,15 @@ pub struct CheckArgs {
     /// Test every saved profile in turn (one login attempt each); exit code = the worst outcome.
     #[arg(long, conflicts_with_all = ["url", "username", "secret"])]
     pub all_profiles: bool,
+    /// With --profile or --all-profiles: send the login even for a profile whose secret the Control
+    /// Room refused before (each refusal counts towards disabling the account: three in a row by
+    /// default).
+    #[arg(long, requires = "saved")]
+    pub force: bool,
+    /// With --all-profiles: also write the outcomes as a JUnit XML file (one test case per profile;
+    /// not tested profiles are skipped; no secret in it).
+    #[arg(long, value_name = "FILE", requires = "all")]
+    pub junit: Option<PathBuf>,
     /// Also save the report as JSON and Markdown: a directory, or a file name (x.json and x.md).
     #[arg(long, value_name = "PATH")]
     pub save_report: Option<PathBuf>,

@@ -5,6 +5,7 @@
 mod args;
 mod check;
 pub mod exit;
+mod junit;
 mod launch;
 mod profiles;
 mod saved;

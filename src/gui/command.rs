@@ -14,7 +14,11 @@ use std::sync::mpsc::Sender;
 /// What a view asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
+    /// Test connection: asks first when the secret was refused before or is not here
+    /// (`profiles_panel::guard`).
     RunCheck,
+    /// "Send the login anyway": the person answered the guard's question.
+    RunCheckAnyway,
     Cancel,
     /// The form's widgets changed it (typing, a radio button, an option).
     EditForm(Box<FormState>),
@@ -27,6 +31,8 @@ pub enum Command {
     Copy(String, &'static str),
     /// Save the report of the last check (file dialog off the UI thread).
     SaveReport,
+    /// Save the report of the last check to this path (the path field).
+    SaveReportTo(PathBuf),
     /// `--demo`: run one of the demo's common mistakes.
     RunDemoCase(usize),
     /// `--demo`: back to the healthy server and the working login.
@@ -91,4 +97,6 @@ pub struct Background {
     pub out: Outbox,
     /// Where "Save report…" writes without asking (see [`super::Launch::save_reports_to`]).
     pub save_reports_to: Option<std::path::PathBuf>,
+    /// Try the native file dialogs (rfd) before the path field; `false`: the path field at once.
+    pub native_file_dialogs: bool,
 }

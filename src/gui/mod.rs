@@ -14,9 +14,11 @@ pub mod command;
 pub mod demo_picker;
 pub mod exchange;
 pub mod form;
+pub mod guard_dialog;
 pub mod hints;
 pub mod json_view;
 pub mod ladder;
+pub mod path_dialog;
 pub mod profiles_panel;
 pub mod profiles_worker;
 pub mod state;
@@ -54,6 +56,9 @@ pub struct Launch {
     /// "Save report…" writes here (a directory or a file name) instead of asking with a file
     /// dialog: for scripted runs and the window tests, which have no file dialog.
     pub save_reports_to: Option<std::path::PathBuf>,
+    /// Never open a native file dialog: Save report, Import, Export and CA file ask with the
+    /// path field at once (tests, and desktops whose dialog is broken).
+    pub no_file_dialogs: bool,
 }
 
 const STORAGE_KEY_FORM: &str = "aa-conntest.form";
@@ -88,6 +93,7 @@ impl App {
             rt,
             out: Outbox::new(tx, wake),
             save_reports_to: launch.save_reports_to.clone(),
+            native_file_dialogs: !launch.no_file_dialogs,
         };
         let form = match (&launch.form, launch.demo) {
             (Some(f), _) => f.clone(),

@@ -10,9 +10,10 @@
 use super::command::{Background, Outbox};
 use super::profiles_panel::{Selection, Ticket};
 use super::test_all::{TestAllRow, TestAllRowState};
+use crate::profiles::guard::Tagger;
 use crate::profiles::{
-    self, ConflictPolicy, History, HistoryEntry, ImportPlan, NoSecret, Profile, ProfileStore, SecretFrom, SecretSaved,
-    SecretStore, StoreError, transfer,
+    self, Availability, ConflictPolicy, History, HistoryEntry, ImportPlan, NotTested, Profile, ProfileStore,
+    SavedCheck, SecretError, SecretFrom, SecretSaved, SecretStore, StoreError, transfer,
 };
 use crate::secret::Secret;
 use std::collections::BTreeMap;
@@ -41,14 +42,20 @@ pub struct Backend {
     pub store: Arc<Mutex<ProfileStore>>,
     pub secrets: Arc<dyn SecretStore>,
     pub history: Option<History>,
+    /// The installation's login tags (its key read once, off the UI thread), to compare the form's
+    /// secret with the refusals in a profile's history. `None` without a history or its key.
+    pub tagger: Option<Tagger>,
 }
 
 impl Backend {
+    /// Blocking: reads (or makes) the key of the login tags beside the history.
     pub fn new(store: ProfileStore, secrets: Arc<dyn SecretStore>, history: Option<History>) -> Self {
+        let tagger = history.as_ref().and_then(|h| h.tagger().ok());
         Self {
             store: Arc::new(Mutex::new(store)),
             secrets,
             history,
+            tagger,
         }
     }
 
@@ -76,7 +83,10 @@ pub struct Snapshot {
 pub struct OpDone {
     pub ticket: Ticket,
     pub message: Option<Result<String, String>>,
-    pub snapshot: Snapshot,
+    /// The list as the stores hold it after the operation; `None`: the operation did not read
+    /// it, and the list shown stays as it is (an empty default here once made Export without a
+    /// file dialog show "No saved profiles yet").
+    pub snapshot: Option<Snapshot>,
     pub select: Selection,
     /// After a save: the secret now stored for the selected profile (so the form is not "changed").
     pub saved_secret: Option<Secret>,
@@ -95,7 +105,7 @@ impl OpDone {
         Self {
             ticket,
             message: None,
-            snapshot: Snapshot::default(),
+            snapshot: None,
             select: Selection::Keep,
             saved_secret: None,
         }
@@ -108,21 +118,29 @@ pub enum ProfilesMsg {
         ticket: Ticket,
         backend: Result<Backend, String>,
         warnings: Vec<String>,
-        keyring_limited: Option<String>,
+        /// Where secrets go (the sidebar says so when they cannot be saved).
+        keyring: Availability,
     },
     SecretLoaded {
         id: String,
-        result: Result<Option<Secret>, String>,
+        result: Result<Option<Secret>, SecretError>,
+    },
+    /// The folders of the path field (Documents, else home), read once at start-up.
+    Folders(super::path_dialog::Folders),
+    /// No file was chosen (cancelled, or no file dialog on this system): offer the path field.
+    NoFileChosen {
+        ticket: Ticket,
+        purpose: super::path_dialog::PathPurpose,
     },
     History {
         id: String,
         entries: Result<Vec<HistoryEntry>, String>,
     },
     Done(Box<OpDone>),
-    /// A file to import was read and compared with the saved profiles (`None`: no file chosen).
+    /// A file to import was read and compared with the saved profiles.
     ImportPlanned {
         ticket: Ticket,
-        plan: Option<Result<(PathBuf, ImportPlan), String>>,
+        plan: Result<(PathBuf, ImportPlan), String>,
     },
     Row(usize, TestAllRow),
     /// Test all is over; the list with everyone's latest result.
@@ -144,17 +162,17 @@ pub fn open(bg: &Background, ticket: Ticket, source: ProfilesSource) {
                 secrets,
                 history,
             } => {
-                let keyring_limited = secrets.status().message_if_limited();
+                let keyring = secrets.status();
                 ProfilesMsg::Opened {
                     ticket,
                     backend: Ok(Backend::new(store, secrets, history)),
                     warnings: Vec::new(),
-                    keyring_limited,
+                    keyring,
                 }
             }
             ProfilesSource::System => {
                 let secrets = profiles::secrets::open_default();
-                let keyring_limited = secrets.status().message_if_limited();
+                let keyring = secrets.status();
                 let mut warnings = Vec::new();
                 let history = match History::open_default() {
                     Ok(h) => Some(h),
@@ -170,14 +188,14 @@ pub fn open(bg: &Background, ticket: Ticket, source: ProfilesSource) {
                             ticket,
                             backend: Ok(Backend::new(store, secrets, history)),
                             warnings,
-                            keyring_limited,
+                            keyring,
                         }
                     }
                     Err(e) => ProfilesMsg::Opened {
                         ticket,
                         backend: Err(format!("The saved profiles could not be opened: {e}")),
                         warnings,
-                        keyring_limited,
+                        keyring,
                     },
                 }
             }
@@ -200,7 +218,7 @@ pub fn op(
     bg.rt.spawn_blocking(move || {
         let done = match f(&backend) {
             Ok(mut d) => {
-                d.snapshot = backend.snapshot();
+                d.snapshot = Some(backend.snapshot());
                 d
             }
             Err(e) => {
@@ -213,7 +231,7 @@ pub fn op(
                     msg.push_str(&format!(" (Reloading the profiles failed too: {r})"));
                 }
                 OpDone {
-                    snapshot: backend.snapshot(),
+                    snapshot: Some(backend.snapshot()),
                     ..OpDone::new(ticket, Err(msg))
                 }
             }
@@ -249,7 +267,11 @@ pub fn save(
             SecretSaved::Keyring => Ok(format!("{what} \"{name}\"; its secret is in the system keyring.")),
             SecretSaved::Unchanged => Ok(format!("{what} \"{name}\".")),
             SecretSaved::SessionOnly(msg) => Ok(format!("{what} \"{name}\". {msg}")),
-            SecretSaved::Failed(e) => Err(format!("{what} \"{name}\", but its secret was not stored: {e}")),
+            SecretSaved::Failed(e) => Err(format!(
+                "{what} \"{name}\", but its secret was not stored: {} (Technical details: {})",
+                e.sentence(),
+                e.technical()
+            )),
         };
         if !warnings.is_empty()
             && let Ok(m) = &mut message
@@ -288,8 +310,10 @@ pub fn duplicate(bg: &Background, backend: &Backend, ticket: Ticket, id: String)
         let message = match err {
             None => Ok(format!("Made a copy: \"{}\".", copy.name)),
             Some(e) => Err(format!(
-                "Made a copy: \"{}\", but its secret was not copied: {e}",
-                copy.name
+                "Made a copy: \"{}\", but its secret was not copied: {} (Technical details: {})",
+                copy.name,
+                e.sentence(),
+                e.technical()
             )),
         };
         Ok(OpDone {
@@ -305,7 +329,11 @@ pub fn delete(bg: &Background, backend: &Backend, ticket: Ticket, id: String) {
         let name = removed.profile.map(|p| p.name).unwrap_or_default();
         let mut problems = Vec::new();
         if let Some(e) = removed.secret_error {
-            problems.push(format!("its secret could not be deleted from the keyring: {e}"));
+            problems.push(format!(
+                "its secret could not be deleted from the keyring: {} (Technical details: {})",
+                e.sentence(),
+                e.technical()
+            ));
         }
         if let Some(e) = removed.history_error {
             problems.push(format!("its history could not be deleted: {e}"));
@@ -327,7 +355,7 @@ pub fn load_secret(bg: &Background, backend: &Backend, id: String) {
     let secrets = backend.secrets.clone();
     let out = bg.out.clone();
     bg.rt.spawn_blocking(move || {
-        let result = secrets.get(&id).map_err(|e| e.to_string());
+        let result = secrets.get(&id);
         out.send(ProfilesMsg::SecretLoaded { id, result });
     });
 }
@@ -342,15 +370,24 @@ pub fn load_history(bg: &Background, backend: &Backend, id: String) {
     });
 }
 
-/// Record the window's finished check of a profile, then refresh the list and the profile's
-/// history. (Without a history the work ends at once.)
-pub fn record(bg: &Background, backend: &Backend, ticket: Ticket, id: String, result: crate::worker::CheckResult) {
+/// Record the window's finished check of a profile (with the tag of the login it sent, from the
+/// `plan` that ran), then refresh the list and the profile's history. (Without a history the
+/// work ends at once.)
+pub fn record(
+    bg: &Background,
+    backend: &Backend,
+    ticket: Ticket,
+    id: String,
+    plan: crate::plan::Plan,
+    result: crate::worker::CheckResult,
+) {
     let backend = backend.clone();
     let out = bg.out.clone();
     bg.rt.spawn_blocking(move || {
         let mut problem = None;
         if let Some(history) = &backend.history {
-            if let Err(e) = profiles::record_result(history, &id, &result) {
+            let tag = backend.tagger.as_ref().map(|t| t.tag(&plan.target, &plan.secret));
+            if let Err(e) = profiles::record_result(history, &id, &result, tag) {
                 problem = Some(Err(format!("The result could not be added to the history: {e}")));
             }
             let entries = history.entries(&id).map_err(|e| e.to_string());
@@ -358,13 +395,14 @@ pub fn record(bg: &Background, backend: &Backend, ticket: Ticket, id: String, re
         }
         out.send(ProfilesMsg::Done(Box::new(OpDone {
             message: problem,
-            snapshot: backend.snapshot(),
+            snapshot: Some(backend.snapshot()),
             ..OpDone::silent(ticket)
         })));
     });
 }
 
-/// "Import…": the dialog, then read and compare (nothing changes yet).
+/// "Import…": the native file dialog, then read and compare (nothing changes yet). No file
+/// chosen: the path field is offered instead ([`ProfilesMsg::NoFileChosen`]).
 pub fn pick_import(bg: &Background, backend: &Backend, ticket: Ticket) {
     let backend = backend.clone();
     let out = bg.out.clone();
@@ -377,13 +415,16 @@ pub fn pick_import(bg: &Background, backend: &Backend, ticket: Ticket) {
             .await
             .map(|f| f.path().to_path_buf());
         match picked {
-            None => out.send(ProfilesMsg::ImportPlanned { ticket, plan: None }),
+            None => out.send(ProfilesMsg::NoFileChosen {
+                ticket,
+                purpose: super::path_dialog::PathPurpose::Import,
+            }),
             Some(path) => plan_import_file(&backend, &out, ticket, path).await,
         }
     });
 }
 
-/// Read `path` and compare it with the saved profiles (also what tests call, without a dialog).
+/// Read `path` and compare it with the saved profiles (after the file dialog or the path field).
 pub async fn plan_import_file(backend: &Backend, out: &Outbox, ticket: Ticket, path: PathBuf) {
     let b = backend.clone();
     let r = tokio::task::spawn_blocking(move || {
@@ -393,7 +434,7 @@ pub async fn plan_import_file(backend: &Backend, out: &Outbox, ticket: Ticket, p
     })
     .await
     .unwrap_or_else(|e| Err(e.to_string()));
-    out.send(ProfilesMsg::ImportPlanned { ticket, plan: Some(r) });
+    out.send(ProfilesMsg::ImportPlanned { ticket, plan: r });
 }
 
 pub fn apply_import(bg: &Background, backend: &Backend, ticket: Ticket, plan: ImportPlan, policy: ConflictPolicy) {
@@ -424,23 +465,24 @@ pub fn apply_import(bg: &Background, backend: &Backend, ticket: Ticket, plan: Im
     });
 }
 
-/// "Export…": the dialog, then write the profiles (never a secret: profiles have no secret field).
+/// "Export…": the native file dialog, then write the profiles (never a secret: profiles have no
+/// secret field). No file chosen: the path field is offered instead, and the list stays as it is.
 pub fn pick_export(bg: &Background, backend: &Backend, ticket: Ticket) {
     let backend = backend.clone();
     let bg2 = bg.clone();
     bg.rt.spawn(async move {
         let picked = rfd::AsyncFileDialog::new()
             .set_title("Export profiles (no secrets)")
-            .set_file_name("aa-conntest-profiles.json")
+            .set_file_name(super::path_dialog::EXPORT_FILE_NAME)
             .add_filter("aa-conntest profiles", &["json"])
             .save_file()
             .await
             .map(|f| f.path().to_path_buf());
         match picked {
-            None => bg2.out.send(ProfilesMsg::Done(Box::new(OpDone::new(
+            None => bg2.out.send(ProfilesMsg::NoFileChosen {
                 ticket,
-                Ok("Nothing exported (no file chosen, or no file dialog is available on this system).".into()),
-            )))),
+                purpose: super::path_dialog::PathPurpose::Export,
+            }),
             Some(path) => export_to(&bg2, &backend, ticket, path),
         }
     });
@@ -463,32 +505,48 @@ pub fn export_to(bg: &Background, backend: &Backend, ticket: Ticket, path: PathB
     });
 }
 
-/// "Test all": every profile in turn through [`profiles::check_saved`] (one login attempt each;
-/// a profile without a saved secret stops at preflight), recorded in its history. Rows stream
-/// back as they finish.
-pub fn test_all(bg: &Background, backend: &Backend, profiles: Vec<Profile>, cancel: crate::engine::CancelToken) {
+/// How Test all goes about a profile.
+pub struct TestAllItem {
+    /// Its row in the table.
+    pub row: usize,
+    pub profile: Profile,
+}
+
+/// "Test all": the given profiles in turn through [`profiles::check_saved`] (one login attempt
+/// each), recorded in their history. A profile without a secret here is "not tested", and one
+/// whose secret was refused before is not sent unless `force` ("Test them anyway"): nothing is
+/// sent for either, and nothing recorded. Rows stream back as they finish.
+pub fn test_all(
+    bg: &Background,
+    backend: &Backend,
+    items: Vec<TestAllItem>,
+    force: bool,
+    cancel: crate::engine::CancelToken,
+) {
     let backend = backend.clone();
     let out = bg.out.clone();
     bg.rt.spawn(async move {
-        for (i, p) in profiles.into_iter().enumerate() {
+        for TestAllItem { row, profile: p } in items {
             if cancel.is_cancelled() {
                 out.send(ProfilesMsg::Row(
-                    i,
+                    row,
                     TestAllRow::new(&p, TestAllRowState::Skipped("not tested (stopped)".into())),
                 ));
                 continue;
             }
-            out.send(ProfilesMsg::Row(i, TestAllRow::new(&p, TestAllRowState::Running)));
+            out.send(ProfilesMsg::Row(row, TestAllRow::new(&p, TestAllRowState::Running)));
             let secret = SecretFrom::Store(backend.secrets.clone());
-            let done = profiles::check_saved(&p, secret, backend.history.as_ref(), cancel.clone()).await;
-            let note = done.no_secret.map(|why| match why {
-                NoSecret::NotSaved => format!("no {} saved for this profile", p.target.auth.secret_label()),
-                NoSecret::Unreadable(e) => e,
-            });
-            out.send(ProfilesMsg::Row(
-                i,
-                TestAllRow::new(&p, TestAllRowState::Done(TestAllRow::summary(&done.result, note))),
-            ));
+            let done = profiles::check_saved(&p, secret, backend.history.as_ref(), force, cancel.clone()).await;
+            let state = match done {
+                SavedCheck::Checked(c) => TestAllRowState::Done(TestAllRow::summary(&c.result)),
+                SavedCheck::NotTested(NotTested::NoSecret(why)) => TestAllRowState::NotTested {
+                    headline: why.headline(p.target.auth),
+                    why: why.why(),
+                    technical: why.technical(),
+                },
+                SavedCheck::NotTested(NotTested::RefusedBefore(r)) => TestAllRowState::Guarded(r),
+            };
+            out.send(ProfilesMsg::Row(row, TestAllRow::new(&p, state)));
         }
         let b = backend.clone();
         let snapshot = tokio::task::spawn_blocking(move || b.snapshot())

@@ -1,4 +1,7 @@
-//! "Test all": the table of every saved profile's outcome, filling in as each check finishes.
+//! "Test all": the table of every saved profile's outcome, filling in as each check finishes. A
+//! profile without a secret on this computer is "not tested" (never "failed": nothing was sent),
+//! and one whose secret was refused before is "not sent" until its secret changes or the person
+//! presses "Test them anyway".
 
 use eframe::egui;
 
@@ -6,7 +9,7 @@ use super::command::Command;
 use super::profiles_panel::ProfilesCmd;
 use super::state::fmt_ms;
 use super::theme;
-use crate::profiles::Profile;
+use crate::profiles::{Profile, Refusals};
 use crate::transcript::Outcome;
 use crate::worker::CheckResult;
 use egui::{RichText, Ui};
@@ -15,7 +18,7 @@ use egui::{RichText, Ui};
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowSummary {
     pub outcome: Outcome,
-    /// The most likely cause, or why no login was sent (no secret saved).
+    /// The most likely cause.
     pub main_hint: String,
     pub duration_ms: f64,
     pub logins_sent: usize,
@@ -26,7 +29,16 @@ pub enum TestAllRowState {
     Waiting,
     Running,
     Done(RowSummary),
+    /// Stopped before its turn.
     Skipped(String),
+    /// No secret on this computer: nothing was sent. `headline`: "Key not stored on this computer".
+    NotTested {
+        headline: String,
+        why: String,
+        technical: Option<String>,
+    },
+    /// Its secret was refused before and has not changed: not sent again.
+    Guarded(Refusals),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,15 +57,9 @@ impl TestAllRow {
         }
     }
 
-    pub fn summary(result: &CheckResult, note: Option<String>) -> RowSummary {
+    pub fn summary(result: &CheckResult) -> RowSummary {
         let t = &result.transcript;
-        let hint = result.hints.first().map(|h| h.title.clone());
-        let main_hint = match (note, hint) {
-            (Some(n), Some(h)) => format!("{n}: {h}"),
-            (Some(n), None) => n,
-            (None, Some(h)) => h,
-            (None, None) => String::new(),
-        };
+        let main_hint = result.hints.first().map(|h| h.title.clone()).unwrap_or_default();
         let logins_sent = t
             .steps
             .iter()
@@ -122,8 +128,49 @@ impl TestAllState {
     pub fn done_count(&self) -> usize {
         self.rows
             .iter()
-            .filter(|r| matches!(r.state, TestAllRowState::Done(_) | TestAllRowState::Skipped(_)))
+            .filter(|r| !matches!(r.state, TestAllRowState::Waiting | TestAllRowState::Running))
             .count()
+    }
+
+    /// Profiles with no secret on this computer.
+    pub fn not_tested_count(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| matches!(r.state, TestAllRowState::NotTested { .. }))
+            .count()
+    }
+
+    /// The rows not sent because their secret was refused before.
+    pub fn guarded(&self) -> impl Iterator<Item = (usize, &TestAllRow)> {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.state, TestAllRowState::Guarded(_)))
+    }
+
+    /// Start again for some rows only ("Test them anyway"): they wait, the others keep their result.
+    pub fn restart(&mut self, rows: &[usize], cancel: crate::engine::CancelHandle) {
+        for &i in rows {
+            if let Some(r) = self.rows.get_mut(i) {
+                r.state = TestAllRowState::Waiting;
+            }
+        }
+        self.running = Some(cancel);
+        self.open = true;
+    }
+
+    /// The line above the table.
+    pub fn summary_line(&self) -> String {
+        let mut line = format!("{} of {} profiles work.", self.ok_count(), self.rows.len());
+        let untested = self.not_tested_count();
+        if untested > 0 {
+            line.push_str(&format!(" {untested} not tested (no secret on this computer)."));
+        }
+        let guarded = self.guarded().count();
+        if guarded > 0 {
+            line.push_str(&format!(" {guarded} not sent (refused before)."));
+        }
+        line
     }
 }
 
@@ -133,8 +180,12 @@ pub fn show(ctx: &egui::Context, state: &TestAllState, cmds: &mut Vec<Command>) 
         return;
     }
     let mut open = true;
+    // At the right, below the top: the form and its Test button stay visible beside it.
+    let area = ctx.content_rect();
     egui::Window::new("Test all profiles")
         .id(egui::Id::unique("test_all_window"))
+        .pivot(egui::Align2::RIGHT_TOP)
+        .default_pos(area.right_top() + egui::vec2(-16.0, 180.0))
         .open(&mut open)
         .resizable(true)
         .default_width(620.0)
@@ -156,10 +207,34 @@ fn table(ui: &mut Ui, state: &TestAllState, cmds: &mut Vec<Command>) {
                 cmds.push(Command::Profiles(ProfilesCmd::StopTestAll));
             }
         } else {
-            ui.label(format!("{} of {} profiles work.", state.ok_count(), state.rows.len()));
+            ui.label(state.summary_line());
         }
     });
-    ui.weak("One sign-in attempt per profile. A profile without a saved secret stops before anything is sent.");
+    ui.weak(
+        "One sign-in attempt per profile. Nothing is sent for a profile without a secret on this computer, \
+         nor for one whose secret the Control Room refused before.",
+    );
+    let guarded = state.guarded().count();
+    if guarded > 0 && !state.is_running() {
+        ui.horizontal_wrapped(|ui| {
+            let text = if guarded == 1 {
+                "Test it anyway".to_string()
+            } else {
+                format!("Test them anyway ({guarded})")
+            };
+            if ui
+                .button(RichText::new(text).color(theme::warn(ui)))
+                .on_hover_text(
+                    "Send one more login with each secret that was refused before. By default a Control Room \
+                     disables an account after 3 failed logins in a row, and every bot that uses it stops until \
+                     an administrator enables it again.",
+                )
+                .clicked()
+            {
+                cmds.push(Command::Profiles(ProfilesCmd::TestGuardedAnyway));
+            }
+        });
+    }
     ui.add_space(4.0);
     egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
         egui::Grid::new("test_all_grid")
@@ -188,6 +263,25 @@ fn table(ui: &mut Ui, state: &TestAllState, cmds: &mut Vec<Command>) {
                         TestAllRowState::Skipped(why) => {
                             ui.weak("skipped");
                             ui.weak(why);
+                            ui.label("");
+                        }
+                        TestAllRowState::NotTested {
+                            headline,
+                            why,
+                            technical,
+                        } => {
+                            ui.weak("not tested");
+                            let mut hover = why.clone();
+                            if let Some(t) = technical {
+                                hover.push_str(&format!("\n\nTechnical details: {t}"));
+                            }
+                            ui.label(format!("{headline}: paste it to test")).on_hover_text(hover);
+                            ui.label("");
+                        }
+                        TestAllRowState::Guarded(r) => {
+                            ui.label(RichText::new("not sent").color(theme::warn(ui)));
+                            ui.label(format!("Refused before ({}): not sent again", r.times()))
+                                .on_hover_text(r.risk());
                             ui.label("");
                         }
                         TestAllRowState::Done(s) => {

@@ -8,6 +8,7 @@ use eframe::egui;
 
 use super::command::{Background, Command, Msg};
 use super::demo_picker;
+use super::path_dialog::PathPurpose;
 use super::profiles_panel;
 use super::state::{FormState, Run, RunId, State, Status, fmt_duration};
 use crate::transcript::{Outcome, StepStatus};
@@ -17,7 +18,15 @@ use std::time::Instant;
 /// Apply a command, as if a view had sent it.
 pub fn apply(state: &mut State, bg: &Background, ctx: &egui::Context, cmd: Command) {
     match cmd {
-        Command::RunCheck => start_check(state, bg),
+        Command::RunCheck => {
+            if profiles_panel::guard::allows_check(state) {
+                start_check(state, bg)
+            }
+        }
+        Command::RunCheckAnyway => {
+            profiles_panel::guard::close(state);
+            start_check(state, bg)
+        }
         Command::Cancel => cancel(state),
         Command::EditForm(form) => state.form = *form,
         Command::SelectStep(s) => state.selected_step = Some(s),
@@ -28,7 +37,8 @@ pub fn apply(state: &mut State, bg: &Background, ctx: &egui::Context, cmd: Comma
             state.last_copy = Some(text);
             state.status = Status::normal(format!("Copied the {what} to the clipboard."));
         }
-        Command::SaveReport => save_report(state, bg),
+        Command::SaveReport => save_report(state, bg, None),
+        Command::SaveReportTo(path) => save_report(state, bg, Some(path)),
         Command::RunDemoCase(i) => run_demo_case(state, bg, i),
         Command::DemoReset => {
             if let Some(d) = &mut state.demo {
@@ -58,8 +68,8 @@ pub fn on_msg(state: &mut State, bg: &Background, msg: Msg) {
                     state.status = Status::normal("CA file chosen.");
                 }
                 None => {
-                    state.status =
-                        Status::normal("No file chosen (if no dialog appeared, type the path of the CA file instead).")
+                    state.status = Status::normal("No file chosen.");
+                    profiles_panel::update::offer_path(state, PathPurpose::CaFile, true);
                 }
             }
         }
@@ -71,7 +81,10 @@ pub fn on_msg(state: &mut State, bg: &Background, msg: Msg) {
                     p.display(),
                     p.with_extension("md").display()
                 )),
-                Ok(None) => Status::normal("Report not saved (no file chosen, or no file dialog available)."),
+                Ok(None) => {
+                    profiles_panel::update::offer_path(state, PathPurpose::SaveReport, true);
+                    Status::normal("Report not saved yet: no file chosen.")
+                }
                 Err(e) => Status::bad(format!("The report could not be saved: {e}")),
             };
         }
@@ -193,6 +206,9 @@ fn browse_ca_file(state: &mut State, bg: &Background) {
     if state.file_dialog_open {
         return;
     }
+    if !bg.native_file_dialogs {
+        return profiles_panel::update::offer_path(state, PathPurpose::CaFile, false);
+    }
     state.file_dialog_open = true;
     let out = bg.out.clone();
     bg.rt.spawn(async move {
@@ -207,17 +223,22 @@ fn browse_ca_file(state: &mut State, bg: &Background) {
     });
 }
 
-fn save_report(state: &mut State, bg: &Background) {
+/// Save the report of the last check: to `to` (the path field), else where the launch said, else
+/// where the native file dialog says (nothing chosen: the path field is offered).
+fn save_report(state: &mut State, bg: &Background, to: Option<std::path::PathBuf>) {
     let Some(run) = &state.run else { return };
     let Some(result) = run.result() else { return };
     if state.file_dialog_open {
         return;
     }
+    let given = to.or_else(|| bg.save_reports_to.clone());
+    if given.is_none() && !bg.native_file_dialogs {
+        return profiles_panel::update::offer_path(state, PathPurpose::SaveReport, false);
+    }
     state.file_dialog_open = true;
     let report = crate::report::build(&run.plan, &result.transcript, &result.hints);
     let file_name = format!("{}.json", crate::report_markdown::default_file_stem(&report));
     let out = bg.out.clone();
-    let given = bg.save_reports_to.clone();
     bg.rt.spawn(async move {
         let picked = match given {
             Some(p) => Some(p),

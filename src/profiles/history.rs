@@ -5,6 +5,7 @@
 
 use super::StoreError;
 use super::fsutil::{self, LockGuard};
+use super::guard::{CredentialTag, LoginTry, Tagger};
 use super::store::StoreWarning;
 use crate::transcript::Outcome;
 use crate::worker::CheckResult;
@@ -33,11 +34,16 @@ pub struct HistoryEntry {
     pub hint_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint_title: Option<String>,
+    /// The login this check sent, if any: a tag of what was sent (never the secret; see
+    /// [`super::guard`]) and how the Control Room answered. What keeps a refused secret from being
+    /// sent again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<LoginTry>,
 }
 
 impl HistoryEntry {
-    /// From a finished check.
-    pub fn from_result(result: &CheckResult) -> Self {
+    /// From a finished check; `tag` is the [`CredentialTag`] of what it sent (when known).
+    pub fn from_result(result: &CheckResult, tag: Option<CredentialTag>) -> Self {
         let t = &result.transcript;
         let main = result.hints.first();
         Self {
@@ -52,6 +58,9 @@ impl HistoryEntry {
             base_url: t.base_url.clone(),
             hint_id: main.map(|h| h.id.to_string()),
             hint_title: main.map(|h| h.title.clone()),
+            login: tag
+                .zip(super::guard::login_answer(result))
+                .map(|(tag, answer)| LoginTry { tag, answer }),
         }
     }
 
@@ -109,6 +118,11 @@ impl History {
 
     pub fn path(&self) -> PathBuf {
         self.dir.join(HISTORY_FILE)
+    }
+
+    /// The installation's [`Tagger`], whose key lives beside the history (made on first use).
+    pub fn tagger(&self) -> std::io::Result<Tagger> {
+        Tagger::open(&self.dir)
     }
 
     /// Read the file. `Err(reason)` inside when it is unreadable (moved aside at the next write).

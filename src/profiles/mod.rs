@@ -1,7 +1,8 @@
 //! Connection profiles: what to test (name, URL, sign-in mode, username, options), saved as JSON
 //! in the OS config directory; their secrets in the OS keyring ([`secrets`]); the last results of
-//! each profile ([`history`]); import and export without secrets ([`transfer`]); and checking a
-//! saved profile ([`check_saved`]). The command line (`cli::profiles`) and the window's sidebar
+//! each profile ([`history`]); import and export without secrets ([`transfer`]); checking a
+//! saved profile ([`check_saved`]), which never re-sends a secret the Control Room refused
+//! ([`guard`]). The command line (`cli::profiles`) and the window's sidebar
 //! build on this module; it knows nothing of either.
 //!
 //! Nothing here ever writes a secret to a file: [`Profile`] has no secret field at all, so neither
@@ -25,6 +26,7 @@
 
 mod check;
 mod fsutil;
+pub mod guard;
 pub mod history;
 pub mod model;
 mod ops;
@@ -32,11 +34,12 @@ pub mod secrets;
 pub mod store;
 pub mod transfer;
 
-pub use check::{NoSecret, SavedCheck, SecretFrom, check_saved, read_secret};
+pub use check::{Checked, NoSecret, NotTested, SavedCheck, SecretFrom, check_saved, guard_state, read_secret};
+pub use guard::{CredentialTag, Refusals, refused_before};
 pub use history::{History, HistoryEntry};
 pub use model::{PROFILES_SCHEMA, Profile, ProfilesFile};
 pub use ops::{Removed, SecretSaved, duplicate_with_secret, record_result, remove_profile, save_with_secret};
-pub use secrets::{Availability, KeyringStore, SecretError, SecretStore, SessionStore};
+pub use secrets::{Availability, KeyringStore, NoKeyring, SecretError, SecretStore, SessionStore};
 pub use store::{ProfileStore, StoreError, StoreWarning};
 pub use transfer::{ConflictPolicy, ImportConflict, ImportPlan, ImportSummary};
 

@@ -2,6 +2,7 @@
 //! and the history together. All block: run them off the UI thread.
 
 use super::Profile;
+use super::guard::CredentialTag;
 use super::history::{History, HistoryEntry};
 use super::secrets::{SecretError, SecretStore};
 use super::store::{ProfileStore, StoreError, StoreWarning};
@@ -12,8 +13,8 @@ use crate::worker::CheckResult;
 #[derive(Debug, Default)]
 pub struct Removed {
     pub profile: Option<Profile>,
-    /// The keyring entry could not be deleted (the words why).
-    pub secret_error: Option<String>,
+    /// The keyring entry could not be deleted.
+    pub secret_error: Option<SecretError>,
     /// The history could not be updated.
     pub history_error: Option<String>,
 }
@@ -37,7 +38,7 @@ pub fn remove_profile(
         ..Default::default()
     };
     if let Err(e) = secrets.delete(id) {
-        removed.secret_error = Some(e.to_string());
+        removed.secret_error = Some(e);
     }
     if let Some(h) = history
         && let Err(e) = h.remove_profile(id)
@@ -103,11 +104,13 @@ pub fn duplicate_with_secret(
     Ok((copy, err))
 }
 
-/// Record a finished check of a profile in its history (outcome, time, duration, main hint).
+/// Record a finished check of a profile in its history (outcome, time, duration, main hint, and
+/// the tag of the login it sent: what keeps a refused secret from being sent again).
 pub fn record_result(
     history: &History,
     profile_id: &str,
     result: &CheckResult,
+    tag: Option<CredentialTag>,
 ) -> Result<Vec<StoreWarning>, StoreError> {
-    history.record(profile_id, HistoryEntry::from_result(result))
+    history.record(profile_id, HistoryEntry::from_result(result, tag))
 }

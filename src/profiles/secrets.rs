@@ -43,6 +43,27 @@ pub enum SecretError {
     BadData,
 }
 
+impl SecretError {
+    /// The error in one sentence for a person, with no library or OS text (that is
+    /// [`technical`](Self::technical), for a tooltip or "Technical details").
+    pub fn sentence(&self) -> &'static str {
+        match self {
+            SecretError::Unavailable(_) => "No keyring service is running on this computer.",
+            SecretError::NoAccess(_) => {
+                "The keyring on this computer is locked or refused access: unlock it (sign in to the desktop \
+                 again) and try again."
+            }
+            SecretError::Platform(_) => "The keyring on this computer reported an error.",
+            SecretError::BadData => "The secret saved in the keyring for this profile is not readable text.",
+        }
+    }
+
+    /// The raw error, as the keyring library said it.
+    pub fn technical(&self) -> String {
+        self.to_string()
+    }
+}
+
 impl From<KeyringError> for SecretError {
     fn from(e: KeyringError) -> Self {
         match e {
@@ -54,13 +75,25 @@ impl From<KeyringError> for SecretError {
     }
 }
 
+/// Why there is no keyring to keep secrets in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NoKeyring {
+    /// No keyring service answers (no D-Bus session, no Secret Service).
+    #[default]
+    NotRunning,
+    /// It answers but is locked or refused access.
+    Locked,
+    /// It failed in another way.
+    Failed,
+}
+
 /// Where secrets go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Availability {
     /// Saved in the system keyring under this service name.
     Keyring { service: String },
-    /// No keyring: kept in memory for this session only, never saved.
-    SessionOnly { reason: String },
+    /// No keyring: kept in memory for this session only, never saved. `reason` is the raw error.
+    SessionOnly { why: NoKeyring, reason: String },
 }
 
 impl Availability {
@@ -68,15 +101,28 @@ impl Availability {
         matches!(self, Availability::Keyring { .. })
     }
 
-    /// One sentence for the user.
+    /// One sentence for a person (no library or OS text: that is [`technical`](Self::technical)).
     pub fn message(&self) -> String {
         match self {
             Availability::Keyring { service } => {
                 format!("Secrets are kept in the system keyring (service \"{service}\"), never in a file.")
             }
-            Availability::SessionOnly { reason } => format!(
-                "No system keyring is available ({reason}); the secret is kept for this session only and not saved."
-            ),
+            Availability::SessionOnly { why, .. } => {
+                let start = match why {
+                    NoKeyring::NotRunning => "No keyring service is running on this computer",
+                    NoKeyring::Locked => "The keyring on this computer is locked or refused access",
+                    NoKeyring::Failed => "The keyring on this computer could not be used",
+                };
+                format!("{start}, so secrets are kept for this session only and not saved.")
+            }
+        }
+    }
+
+    /// The raw reason when secrets cannot be saved (for a tooltip or "Technical details").
+    pub fn technical(&self) -> Option<&str> {
+        match self {
+            Availability::Keyring { .. } => None,
+            Availability::SessionOnly { reason, .. } => Some(reason),
         }
     }
 
@@ -112,7 +158,8 @@ impl std::fmt::Debug for KeyringStore {
 
 impl KeyringStore {
     /// The platform keyring with the service name of [`service_name`]. Fails with
-    /// [`SecretError::Unavailable`] when it cannot be reached (no D-Bus session, no Secret Service).
+    /// [`SecretError::Unavailable`] when it cannot be reached (no D-Bus session, no Secret Service),
+    /// [`SecretError::NoAccess`] when it is locked.
     ///
     /// Note: the first call installs the platform store as `keyring_core`'s default store; tests
     /// that use the mock store call [`KeyringStore::with_store`] instead and never this.
@@ -131,9 +178,8 @@ impl KeyringStore {
         // Connecting is not enough (e.g. a D-Bus session without a Secret Service): ask once.
         match this.get("aa-conntest-probe") {
             Ok(_) => Ok(this),
-            Err(SecretError::Platform(r) | SecretError::Unavailable(r) | SecretError::NoAccess(r)) => {
-                Err(SecretError::Unavailable(r))
-            }
+            Err(SecretError::Platform(r) | SecretError::Unavailable(r)) => Err(SecretError::Unavailable(r)),
+            Err(SecretError::NoAccess(r)) => Err(SecretError::NoAccess(r)),
             Err(SecretError::BadData) => Ok(this),
         }
     }
@@ -208,14 +254,21 @@ impl SecretStore for KeyringStore {
 /// Secrets in memory for this session only (no keyring available). Never written anywhere.
 #[derive(Debug)]
 pub struct SessionStore {
+    why: NoKeyring,
     reason: String,
     secrets: Mutex<HashMap<String, Secret>>,
 }
 
 impl SessionStore {
-    /// `reason`: why there is no keyring, in the words of the error.
+    /// `reason`: why there is no keyring, in the words of the error (no keyring service runs).
     pub fn new(reason: impl Into<String>) -> Self {
+        Self::because(NoKeyring::NotRunning, reason)
+    }
+
+    /// No keyring for this kind of reason; `reason` is the raw error.
+    pub fn because(why: NoKeyring, reason: impl Into<String>) -> Self {
         Self {
+            why,
             reason: reason.into(),
             secrets: Mutex::new(HashMap::new()),
         }
@@ -243,6 +296,7 @@ impl SecretStore for SessionStore {
 
     fn status(&self) -> Availability {
         Availability::SessionOnly {
+            why: self.why,
             reason: self.reason.clone(),
         }
     }
@@ -254,11 +308,12 @@ pub fn open_default() -> Arc<dyn SecretStore> {
     match KeyringStore::system() {
         Ok(k) => Arc::new(k),
         Err(e) => {
-            let reason = match e {
-                SecretError::Unavailable(r) => r,
-                other => other.to_string(),
+            let (why, reason) = match e {
+                SecretError::Unavailable(r) => (NoKeyring::NotRunning, r),
+                SecretError::NoAccess(r) => (NoKeyring::Locked, r),
+                other => (NoKeyring::Failed, other.to_string()),
             };
-            Arc::new(SessionStore::new(reason))
+            Arc::new(SessionStore::because(why, reason))
         }
     }
 }

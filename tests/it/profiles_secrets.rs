@@ -47,10 +47,12 @@ fn session_store_says_plainly_that_nothing_is_saved() {
     s.delete("p1").unwrap();
     assert!(s.get("p1").unwrap().is_none());
     let msg = s.status().message_if_limited().unwrap();
+    // A sentence for a person; the raw reason only as technical details.
     assert_eq!(
         msg,
-        "No system keyring is available (no D-Bus session); the secret is kept for this session only and not saved."
+        "No keyring service is running on this computer, so secrets are kept for this session only and not saved."
     );
+    assert_eq!(s.status().technical(), Some("no D-Bus session"));
     assert!(!format!("{s:?}").contains(SECRET));
 }
 
@@ -86,6 +88,7 @@ fn removing_a_profile_deletes_its_secret_and_history() {
         base_url: None,
         hint_id: None,
         hint_title: None,
+        login: None,
     };
     h.record(&gone.id, entry.clone()).unwrap();
     h.record(&keep.id, entry).unwrap();
@@ -126,11 +129,12 @@ fn without_a_keyring_the_cli_says_so_and_never_writes_the_secret() {
     assert!(out.status.success(), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("No system keyring is available (")
-            && stdout.contains("the secret is kept for this session only and not saved"),
+        stdout.contains("No keyring service is running on this computer")
+            && stdout.contains("secrets are kept for this session only and not saved"),
         "{}",
         text(&out)
     );
+    assert!(!stdout.contains("zbus"), "no library text in the sentence: {stdout}");
     assert!(stdout.contains("--api-key-stdin"), "tells how to give it: {stdout}");
     assert!(
         ProfileStore::open(&sb.config_dir())
@@ -142,9 +146,17 @@ fn without_a_keyring_the_cli_says_so_and_never_writes_the_secret() {
 
     let out = sb.run(&["check", "--profile", "Prod"], "");
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("No system keyring is available"),
+        stderr.contains("Key not stored on this computer for \"Prod\"")
+            && stderr.contains("No keyring service is running on this computer")
+            && stderr.contains("--api-key-stdin"),
         "{}",
+        text(&out)
+    );
+    assert!(
+        !stderr.to_lowercase().contains("generate"),
+        "never told to generate a new key: {}",
         text(&out)
     );
     assert_eq!(cr.login_count(), 0, "no login without a secret");

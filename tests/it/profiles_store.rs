@@ -250,6 +250,7 @@ fn history_keeps_the_last_results_without_secrets_and_survives_corruption() {
             base_url: Some("https://cr.example.com".into()),
             hint_id: (i == 4).then(|| "auth.bad-credentials".into()),
             hint_title: (i == 4).then(|| "The Control Room did not accept this key".into()),
+            login: None,
         };
         assert!(h.record("p1", e).unwrap().is_empty());
     }
@@ -276,6 +277,7 @@ fn history_keeps_the_last_results_without_secrets_and_survives_corruption() {
         base_url: None,
         hint_id: None,
         hint_title: None,
+        login: None,
     };
     let warnings = h.record("p2", e).unwrap();
     assert!(
@@ -323,6 +325,7 @@ fn child_save_loop() {
             base_url: None,
             hint_id: None,
             hint_title: None,
+            login: None,
         };
         history.record(&p.id, entry).expect("record in child");
     }

@@ -18,22 +18,22 @@ use std::sync::Arc;
 use std::time::Duration;
 use ui_support::{all_text, fill, runtime, step_until};
 
-struct Env {
-    _dir: tempfile::TempDir,
-    config: PathBuf,
-    data: PathBuf,
-    secrets: Arc<dyn SecretStore>,
+pub(crate) struct Env {
+    pub(crate) _dir: tempfile::TempDir,
+    pub(crate) config: PathBuf,
+    pub(crate) data: PathBuf,
+    pub(crate) secrets: Arc<dyn SecretStore>,
 }
 
 impl Env {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::with_secrets(Arc::new(KeyringStore::with_store(
             keyring_core::mock::Store::new().expect("mock keyring"),
             "aa-conntest-ui-test",
         )))
     }
 
-    fn with_secrets(secrets: Arc<dyn SecretStore>) -> Self {
+    pub(crate) fn with_secrets(secrets: Arc<dyn SecretStore>) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = dir.path().join("config");
         let data = dir.path().join("data");
@@ -45,15 +45,15 @@ impl Env {
         }
     }
 
-    fn store(&self) -> ProfileStore {
+    pub(crate) fn store(&self) -> ProfileStore {
         ProfileStore::open(&self.config).expect("open store").0
     }
 
-    fn history(&self) -> History {
+    pub(crate) fn history(&self) -> History {
         History::open(&self.data)
     }
 
-    fn source(&self) -> ProfilesSource {
+    pub(crate) fn source(&self) -> ProfilesSource {
         ProfilesSource::Given {
             store: self.store(),
             secrets: self.secrets.clone(),
@@ -61,18 +61,27 @@ impl Env {
         }
     }
 
-    fn profiles_json(&self) -> String {
+    pub(crate) fn profiles_json(&self) -> String {
         std::fs::read_to_string(self.config.join("profiles.json")).unwrap_or_default()
     }
 }
 
-fn harness(rt: &tokio::runtime::Runtime, source: ProfilesSource) -> Harness<'static, App> {
+pub(crate) fn harness(rt: &tokio::runtime::Runtime, source: ProfilesSource) -> Harness<'static, App> {
+    harness_with(rt, source, Launch::default())
+}
+
+/// The window with the profiles sidebar, launched with `launch`.
+pub(crate) fn harness_with(
+    rt: &tokio::runtime::Runtime,
+    source: ProfilesSource,
+    launch: Launch,
+) -> Harness<'static, App> {
     let handle = rt.handle().clone();
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 860.0))
         // Background results (keyring, files) wake the UI; a modal fades in over a few frames.
         .with_max_steps(24)
-        .build_eframe(move |cc| App::with_profiles(cc, handle, Launch::default(), source));
+        .build_eframe(move |cc| App::with_profiles(cc, handle, launch, source));
     assert!(
         step_until(&mut h, Duration::from_secs(10), |h| h.state().profiles().is_ready()),
         "the profiles did not open"
@@ -82,7 +91,7 @@ fn harness(rt: &tokio::runtime::Runtime, source: ProfilesSource) -> Harness<'sta
 }
 
 /// Wait until no profiles operation is running.
-fn settle(h: &mut Harness<'_, App>) {
+pub(crate) fn settle(h: &mut Harness<'_, App>) {
     assert!(
         step_until(h, Duration::from_secs(10), |h| h.state().profiles().is_ready()),
         "a profiles operation did not finish; status: {}",
@@ -92,7 +101,7 @@ fn settle(h: &mut Harness<'_, App>) {
 }
 
 /// Replace the whole text of a field (select all, then type).
-fn replace(h: &mut Harness<'_, App>, label: &str, text: &str) {
+pub(crate) fn replace(h: &mut Harness<'_, App>, label: &str, text: &str) {
     h.get_by_label(label).click();
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -101,13 +110,13 @@ fn replace(h: &mut Harness<'_, App>, label: &str, text: &str) {
     h.run();
 }
 
-fn click(h: &mut Harness<'_, App>, label: &str) {
+pub(crate) fn click(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_label(label).click();
     h.run();
 }
 
 /// Save the form as a new profile through the name dialog.
-fn save_new(h: &mut Harness<'_, App>, name: &str) {
+pub(crate) fn save_new(h: &mut Harness<'_, App>, name: &str) {
     click(h, "Save");
     assert!(
         h.state().profiles().dialog_open(),
@@ -119,7 +128,7 @@ fn save_new(h: &mut Harness<'_, App>, name: &str) {
     assert!(!h.state().profiles().dialog_open());
 }
 
-fn id_of(h: &Harness<'_, App>, name: &str) -> String {
+pub(crate) fn id_of(h: &Harness<'_, App>, name: &str) -> String {
     h.state()
         .profiles()
         .list()
@@ -129,13 +138,13 @@ fn id_of(h: &Harness<'_, App>, name: &str) -> String {
         .unwrap_or_else(|| panic!("no profile {name}"))
 }
 
-fn apply(h: &mut Harness<'_, App>, cmd: ProfilesCmd) {
+pub(crate) fn apply(h: &mut Harness<'_, App>, cmd: ProfilesCmd) {
     let ctx = h.ctx.clone();
     h.state_mut().apply(&ctx, Command::Profiles(cmd));
     h.run();
 }
 
-fn no_secret_in_dir(dir: &Path, secrets: &[&str]) {
+pub(crate) fn no_secret_in_dir(dir: &Path, secrets: &[&str]) {
     for entry in walk(dir) {
         let bytes = std::fs::read(&entry).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
@@ -353,28 +362,56 @@ fn test_all_fills_the_table_with_one_login_per_profile() {
     );
     settle(&mut h);
     assert!(h.query_by_label("Test all profiles").is_some(), "the table's window");
-    assert!(h.query_by_label("2 of 3 profiles work.").is_some(), "{}", all_text(&h));
+    assert!(
+        h.query_by_label("2 of 3 profiles work. 1 not tested (no secret on this computer).")
+            .is_some(),
+        "{}",
+        all_text(&h)
+    );
     let rows = table_rows(&h);
     assert_eq!(rows.len(), 3, "{rows:?}");
     assert_eq!(rows[0][..2], ["A key", "ok"], "{rows:?}");
-    assert_eq!(rows[1][..2], ["B no secret", "not sent (form incomplete)"], "{rows:?}");
-    assert!(rows[1][2].contains("no API key saved"), "{rows:?}");
+    // Without a secret nothing is sent: "not tested", never "failed", never "generate a key".
+    assert_eq!(rows[1][..2], ["B no secret", "not tested"], "{rows:?}");
+    assert_eq!(
+        rows[1][2], "Key not stored on this computer: paste it to test",
+        "{rows:?}"
+    );
     assert_eq!(rows[2][..2], ["C password", "ok"], "{rows:?}");
-    for row in &rows {
+    for row in [&rows[0], &rows[2]] {
         assert!(row[3].ends_with("ms") || row[3].ends_with(" s"), "a time: {row:?}");
     }
+    assert_eq!(rows[1][3], "", "nothing ran for B: no time");
     assert_eq!(
         server.login_attempts() - before,
         2,
         "one login per profile with a secret"
     );
 
-    // Every profile got a badge in the sidebar: none is "not tested yet" any more.
+    // Every profile got a badge in the sidebar: none is "not tested yet" any more; the one
+    // without a secret says so, and nothing is "failed".
     assert_eq!(
         h.query_all_by_label_contains("not tested yet").count(),
         0,
         "{}",
         all_text(&h)
+    );
+    assert_eq!(
+        h.query_all_by_label_contains("not tested · no secret here").count(),
+        1,
+        "{}",
+        all_text(&h)
+    );
+    let shown = all_text(&h).to_lowercase();
+    assert_eq!(h.query_all_by_label_contains("failed ·").count(), 0, "{shown}");
+    assert!(
+        !shown.contains("no api key was given") && !shown.contains("generate a new"),
+        "{shown}"
+    );
+    let b = h.state().profiles().list()[1].id.clone();
+    assert!(
+        env.history().entries(&b).expect("history").is_empty(),
+        "nothing was sent for B, so nothing is recorded"
     );
     assert_eq!(
         h.query_all_by_label_contains("ok · just now").count(),
@@ -442,8 +479,10 @@ fn without_a_keyring_the_window_says_so_and_keeps_the_secret_for_the_session() {
     let env = Env::with_secrets(Arc::new(SessionStore::new("no Secret Service in this test")));
     let mut h = harness(&rt, env.source());
     let note = h.state().profiles().keyring_note().expect("a note").to_string();
-    assert!(note.contains("No system keyring is available"), "{note}");
-    assert!(note.contains("session only"), "{note}");
+    assert_eq!(
+        note,
+        "No keyring service is running on this computer, so secrets are kept for this session only and not saved."
+    );
     assert!(h.query_by_label(&note).is_some(), "the note is shown in the sidebar");
 
     fill(&mut h, "Control Room URL", "https://cr.example.com");
@@ -637,7 +676,7 @@ fn the_name_dialog_has_the_keyboard_and_enter_saves() {
 
 /// The rows of the Test all table as shown: the labels after its header (Profile, Outcome, Main
 /// hint, Time), four to a row.
-fn table_rows(h: &Harness<'_, App>) -> Vec<Vec<String>> {
+pub(crate) fn table_rows(h: &Harness<'_, App>) -> Vec<Vec<String>> {
     use egui_kittest::kittest::NodeT;
     let labels: Vec<String> = h
         .root()

@@ -7,8 +7,12 @@
 //!
 //! [`state`] is what the sidebar shows, [`update`] the only code that changes it (called by the
 //! window's reducer, `gui::update`), [`view`] draws it and pushes [`ProfilesCmd`]s. All file and
-//! keyring work runs in the background, in [`super::profiles_worker`].
+//! keyring work runs in the background, in [`super::profiles_worker`]. [`guard`] is asked before
+//! the window sends a login (a secret refused before, a profile whose secret is not here); its
+//! state and the path field's (`gui::path_dialog`) live here too, as they need the profiles'
+//! history and the sidebar's file operations.
 
+pub mod guard;
 pub mod state;
 pub mod update;
 pub mod view;

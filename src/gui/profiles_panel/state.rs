@@ -1,11 +1,14 @@
 //! What the profiles sidebar shows and what runs for it in the background. Changed only by
 //! [`super::update`].
 
+use super::super::path_dialog::{Folders, PathDialog};
 use super::super::profiles_worker::{Backend, Snapshot};
 use super::super::state::FormState;
 use super::super::test_all::TestAllState;
-use crate::profiles::{ConflictPolicy, HistoryEntry, ImportPlan, Profile, model};
+use super::guard::GuardState;
+use crate::profiles::{Availability, ConflictPolicy, HistoryEntry, ImportPlan, Profile, SecretError, model};
 use crate::secret::Secret;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// What the sidebar (and its dialogs and the Test all table) ask for.
@@ -34,12 +37,19 @@ pub enum ProfilesCmd {
     /// Export to this file (what Export does after the file dialog).
     ExportTo(PathBuf),
     TestAll,
+    /// Test again the profiles Test all did not send because their secret was refused before.
+    TestGuardedAnyway,
     StopTestAll,
     /// The Test all table was closed.
     CloseTestAll,
     /// The name typed in the open dialog (new profile, rename).
     EditDialogName(String),
     CloseDialog,
+    /// The question before a login (refused before, secret missing) was answered "Go back".
+    CloseGuardDialog,
+    /// The path typed in the path field.
+    EditPath(String),
+    ClosePathDialog,
     /// Do this even though the form has unsaved changes (the user said so).
     DiscardingChanges(Box<ProfilesCmd>),
 }
@@ -52,7 +62,7 @@ pub enum SecretState {
     Loading,
     /// What the keyring holds for it (`None`: nothing saved).
     Loaded(Option<Secret>),
-    Failed(String),
+    Failed(SecretError),
 }
 
 /// An open dialog.
@@ -151,7 +161,8 @@ pub struct ProfilesState {
     pub(crate) enabled: bool,
     pub(crate) backend: Option<Backend>,
     pub(crate) open_error: Option<String>,
-    pub(crate) keyring_note: Option<String>,
+    /// Where secrets go, once the stores are open.
+    pub(crate) keyring: Option<Availability>,
     pub(crate) snapshot: Snapshot,
     pub(crate) selected: Option<String>,
     pub(crate) secret: SecretState,
@@ -160,6 +171,14 @@ pub struct ProfilesState {
     pub(crate) dialog: Option<Dialog>,
     pub(crate) in_flight: InFlight,
     pub(crate) test_all: TestAllState,
+    /// Profiles the last Test all could not test (no secret here), by id: the words why.
+    pub(crate) untested: BTreeMap<String, String>,
+    /// The questions before a login is sent, and this session's refusals.
+    pub(crate) guard: GuardState,
+    /// The path field of Save report, Import, Export and CA file (no native dialog).
+    pub(crate) path_dialog: Option<PathDialog>,
+    /// Home and Documents, for the path field (read off the UI thread at start-up).
+    pub(crate) folders: Folders,
 }
 
 impl ProfilesState {
@@ -169,7 +188,7 @@ impl ProfilesState {
             enabled,
             backend: None,
             open_error: None,
-            keyring_note: None,
+            keyring: None,
             snapshot: Snapshot::default(),
             selected: None,
             secret: SecretState::None,
@@ -177,6 +196,10 @@ impl ProfilesState {
             dialog: None,
             in_flight: InFlight::default(),
             test_all: TestAllState::default(),
+            untested: BTreeMap::new(),
+            guard: GuardState::default(),
+            path_dialog: None,
+            folders: Folders::default(),
         }
     }
 
@@ -185,8 +208,29 @@ impl ProfilesState {
         self.find(self.selected.as_deref()?)
     }
 
+    /// A dialog of the sidebar, the guard or the path field is open (the window's own keys wait).
     pub fn dialog_open(&self) -> bool {
-        self.dialog.is_some()
+        self.dialog.is_some() || self.guard.dialog.is_some() || self.path_dialog.is_some()
+    }
+
+    /// The sentence about the keyring when secrets cannot be saved.
+    pub fn keyring_limited(&self) -> Option<String> {
+        self.keyring.as_ref().and_then(Availability::message_if_limited)
+    }
+
+    /// The selected profile's secret is not on this computer (and the form has none typed): the
+    /// words to show instead, e.g. "Key not stored on this computer".
+    pub fn secret_missing(&self, form: &FormState) -> Option<String> {
+        let profile = self.selected()?;
+        if !form.secret.trim().is_empty() {
+            return None;
+        }
+        let why = match &self.secret {
+            SecretState::Loaded(None) => crate::profiles::NoSecret::NotSaved,
+            SecretState::Failed(e) => crate::profiles::NoSecret::Unreadable(e.clone()),
+            _ => return None,
+        };
+        Some(why.headline(profile.target.auth))
     }
 
     pub fn find(&self, id: &str) -> Option<&Profile> {
@@ -235,9 +279,19 @@ impl ProfilesState {
         &self.history
     }
 
-    /// "No system keyring is available…" when secrets are kept for this session only.
-    pub fn keyring_note(&self) -> Option<&str> {
-        self.keyring_note.as_deref()
+    /// "No keyring service is running on this computer…" when secrets are kept for this session only.
+    pub fn keyring_note(&self) -> Option<String> {
+        self.keyring_limited()
+    }
+
+    /// The question open before a login, if any.
+    pub fn guard_dialog(&self) -> Option<&super::guard::GuardDialog> {
+        self.guard.dialog.as_ref()
+    }
+
+    /// The path field's dialog, if open.
+    pub fn path_dialog(&self) -> Option<&PathDialog> {
+        self.path_dialog.as_ref()
     }
 
     pub fn test_all_rows(&self) -> &[super::super::test_all::TestAllRow] {

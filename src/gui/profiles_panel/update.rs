@@ -3,8 +3,10 @@
 //! here, each piece with a [`Ticket`](super::Ticket), and ends with the message that carries it.
 
 use super::super::command::Background;
-use super::super::profiles_worker::{self as pw, OpDone, ProfilesMsg, ProfilesSource, Snapshot};
+use super::super::path_dialog::{self, Folders, PathDialog, PathPurpose};
+use super::super::profiles_worker::{self as pw, OpDone, ProfilesMsg, ProfilesSource, Snapshot, TestAllItem};
 use super::super::state::{FormState, RunPhase, State, Status};
+use super::super::test_all::TestAllRowState;
 use super::state::{Dialog, ProfilesCmd, ProfilesState, SecretState, Selection, Work, form_changed};
 use crate::profiles::{Profile, model};
 use crate::secret::Secret;
@@ -18,11 +20,58 @@ pub fn start(bg: &Background, source: ProfilesSource) -> ProfilesState {
         let ticket = p.in_flight.start(Work::Open);
         pw::open(bg, ticket, source);
     }
+    // The path field's default folder (reading it is file I/O on Linux).
+    let out = bg.out.clone();
+    bg.rt
+        .spawn_blocking(move || out.send(ProfilesMsg::Folders(Folders::read())));
     p
+}
+
+/// Offer the path field for `purpose` (no native file dialog, or it returned nothing).
+pub fn offer_path(state: &mut State, purpose: PathPurpose, after_native: bool) {
+    let file_name = match purpose {
+        PathPurpose::Export => Some(path_dialog::EXPORT_FILE_NAME.to_string()),
+        PathPurpose::SaveReport => state.run.as_ref().and_then(|r| {
+            let result = r.result()?;
+            let report = crate::report::build(&r.plan, &result.transcript, &result.hints);
+            Some(format!("{}.json", crate::report_markdown::default_file_stem(&report)))
+        }),
+        PathPurpose::Import | PathPurpose::CaFile => None,
+    };
+    let p = &mut state.profiles;
+    let mut path = path_dialog::initial_text(purpose, &p.folders, file_name.as_deref());
+    if purpose == PathPurpose::CaFile
+        && let Some(ca) = &state.form.target.options.ca_file
+    {
+        path = ca.display().to_string();
+    }
+    p.path_dialog = Some(PathDialog {
+        purpose,
+        path,
+        after_native,
+    });
+}
+
+/// Commands that need no open profiles: the guard's and the path field's. `true`: handled.
+fn apply_without_backend(state: &mut State, cmd: &ProfilesCmd) -> bool {
+    match cmd {
+        ProfilesCmd::CloseGuardDialog => super::guard::close(state),
+        ProfilesCmd::EditPath(text) => {
+            if let Some(d) = &mut state.profiles.path_dialog {
+                d.path = text.clone();
+            }
+        }
+        ProfilesCmd::ClosePathDialog => state.profiles.path_dialog = None,
+        _ => return false,
+    }
+    true
 }
 
 /// Apply a command of the sidebar, its dialogs or the Test all table.
 pub fn apply(state: &mut State, bg: &Background, cmd: ProfilesCmd) {
+    if apply_without_backend(state, &cmd) {
+        return;
+    }
     let Some(backend) = state.profiles.backend.clone() else {
         return;
     };
@@ -95,6 +144,9 @@ pub fn apply(state: &mut State, bg: &Background, cmd: ProfilesCmd) {
             pw::delete(bg, &backend, ticket, id);
         }
         ProfilesCmd::Import => {
+            if !bg.native_file_dialogs {
+                return offer_path(state, PathPurpose::Import, false);
+            }
             let ticket = p.in_flight.start(Work::ReadImport);
             pw::pick_import(bg, &backend, ticket);
             state.status = Status::normal("Choose the file to import…");
@@ -112,6 +164,9 @@ pub fn apply(state: &mut State, bg: &Background, cmd: ProfilesCmd) {
             }
         }
         ProfilesCmd::Export => {
+            if !bg.native_file_dialogs {
+                return offer_path(state, PathPurpose::Export, false);
+            }
             let ticket = p.in_flight.start(Work::Export);
             pw::pick_export(bg, &backend, ticket);
             state.status = Status::normal("Choose where to export the profiles…");
@@ -127,8 +182,35 @@ pub fn apply(state: &mut State, bg: &Background, cmd: ProfilesCmd) {
             let list = p.snapshot.profiles.clone();
             let (handle, token) = crate::engine::cancel_pair();
             p.test_all.start(&list, handle);
-            pw::test_all(bg, &backend, list, token);
+            let items = list
+                .into_iter()
+                .enumerate()
+                .map(|(row, profile)| TestAllItem { row, profile })
+                .collect();
+            pw::test_all(bg, &backend, items, false, token);
             state.status = Status::normal("Testing every saved profile, one after another…");
+        }
+        ProfilesCmd::TestGuardedAnyway => {
+            if p.test_all.is_running() {
+                return;
+            }
+            let items: Vec<TestAllItem> = p
+                .test_all
+                .guarded()
+                .filter_map(|(row, r)| {
+                    p.find(&r.profile_id)
+                        .cloned()
+                        .map(|profile| TestAllItem { row, profile })
+                })
+                .collect();
+            if items.is_empty() {
+                return;
+            }
+            let rows: Vec<usize> = items.iter().map(|i| i.row).collect();
+            let (handle, token) = crate::engine::cancel_pair();
+            p.test_all.restart(&rows, handle);
+            pw::test_all(bg, &backend, items, true, token);
+            state.status = Status::normal("Sending one more login with each secret that was refused before…");
         }
         ProfilesCmd::StopTestAll => {
             p.test_all.stop();
@@ -141,6 +223,8 @@ pub fn apply(state: &mut State, bg: &Background, cmd: ProfilesCmd) {
             }
         }
         ProfilesCmd::CloseDialog => p.dialog = None,
+        // Handled above, without the stores.
+        ProfilesCmd::CloseGuardDialog | ProfilesCmd::EditPath(_) | ProfilesCmd::ClosePathDialog => {}
     }
 }
 
@@ -233,10 +317,10 @@ pub fn on_msg(state: &mut State, bg: &Background, msg: ProfilesMsg) {
             ticket,
             backend,
             warnings,
-            keyring_limited,
+            keyring,
         } => {
             p.in_flight.finish(ticket);
-            p.keyring_note = keyring_limited;
+            p.keyring = Some(keyring);
             match backend {
                 Ok(b) => {
                     // The list itself is read in the background too.
@@ -271,7 +355,7 @@ pub fn on_msg(state: &mut State, bg: &Background, msg: ProfilesMsg) {
                     p.secret = SecretState::Loaded(secret);
                 }
                 Err(e) => {
-                    state.status = Status::bad(format!("The saved secret could not be read: {e}"));
+                    state.status = Status::bad(format!("The saved secret could not be read. {}", e.sentence()));
                     p.secret = SecretState::Failed(e);
                 }
             }
@@ -285,24 +369,36 @@ pub fn on_msg(state: &mut State, bg: &Background, msg: ProfilesMsg) {
         ProfilesMsg::ImportPlanned { ticket, plan } => {
             p.in_flight.finish(ticket);
             match plan {
-                None => {
-                    state.status = Status::normal(
-                        "Nothing imported (no file chosen, or no file dialog is available on this system).",
-                    )
-                }
-                Some(Err(e)) => state.status = Status::bad(format!("Nothing imported: {e}")),
-                Some(Ok((path, plan))) => p.dialog = Some(Dialog::Import { path, plan }),
+                Err(e) => state.status = Status::bad(format!("Nothing imported: {e}")),
+                Ok((path, plan)) => p.dialog = Some(Dialog::Import { path, plan }),
             }
         }
-        ProfilesMsg::Row(i, row) => p.test_all.set_row(i, row),
+        ProfilesMsg::Folders(f) => p.folders = f,
+        ProfilesMsg::NoFileChosen { ticket, purpose } => {
+            p.in_flight.finish(ticket);
+            state.status = Status::normal("No file chosen.");
+            offer_path(state, purpose, true);
+        }
+        ProfilesMsg::Row(i, row) => {
+            match &row.state {
+                TestAllRowState::NotTested { headline, .. } => {
+                    p.untested.insert(row.profile_id.clone(), headline.clone());
+                }
+                TestAllRowState::Done(_) | TestAllRowState::Guarded(_) => {
+                    p.untested.remove(&row.profile_id);
+                }
+                _ => {}
+            }
+            p.test_all.set_row(i, row);
+        }
         ProfilesMsg::TestAllFinished(snapshot) => {
             set_snapshot(p, snapshot);
             p.test_all.finish();
-            state.status = Status::normal(format!(
-                "Tested {} profiles: {} work.",
-                p.test_all.rows.len(),
-                p.test_all.ok_count()
-            ));
+            // Test all may have added a refusal of the selected profile: the guard reads it there.
+            if let (Some(id), Some(b)) = (p.selected.clone(), p.backend.as_ref()) {
+                pw::load_history(bg, b, id);
+            }
+            state.status = Status::normal(format!("Test all: {}", p.test_all.summary_line()));
         }
     }
 }
@@ -310,7 +406,9 @@ pub fn on_msg(state: &mut State, bg: &Background, msg: ProfilesMsg) {
 fn op_done(state: &mut State, bg: &Background, done: OpDone) {
     let p = &mut state.profiles;
     p.in_flight.finish(done.ticket);
-    set_snapshot(p, done.snapshot);
+    if let Some(snapshot) = done.snapshot {
+        set_snapshot(p, snapshot);
+    }
     match done.select {
         Selection::Keep => {}
         Selection::Clear => clear_selection(p),
@@ -339,6 +437,7 @@ fn op_done(state: &mut State, bg: &Background, done: OpDone) {
 /// The window's check finished: when it checked the selected profile exactly as saved (same
 /// settings, same secret, not cancelled), add the result to that profile's history.
 pub fn on_check_finished(state: &mut State, bg: &Background) {
+    super::guard::on_check_finished(state);
     let Some(run) = &state.run else { return };
     let RunPhase::Finished {
         result,
@@ -356,10 +455,11 @@ pub fn on_check_finished(state: &mut State, bg: &Background) {
         return;
     }
     let id = profile.id.clone();
+    p.untested.remove(&id);
     if let Some(b) = p.backend.clone()
         && b.history.is_some()
     {
         let ticket = p.in_flight.start(Work::Record);
-        pw::record(bg, &b, ticket, id, (**result).clone());
+        pw::record(bg, &b, ticket, id, run.plan.clone(), (**result).clone());
     }
 }

@@ -8,21 +8,31 @@ use super::super::state::{State, fmt_ms};
 use super::super::{test_all, theme};
 use super::state::{Dialog, ProfilesCmd, ProfilesState, SecretState, form_changed};
 use crate::profiles::{ConflictPolicy, HistoryEntry};
+use crate::transcript::Outcome;
 use egui::{RichText, TextEdit, Ui};
 
-/// The sidebar, the Test all window and the open dialog.
+/// The sidebar, the Test all window and the open dialog; the guard's question and the path
+/// field (also without the sidebar).
 pub fn show(ui: &mut Ui, state: &State, cmds: &mut Vec<Command>) {
     let p = &state.profiles;
+    {
+        let ctx = ui.ctx().clone();
+        super::super::guard_dialog::show(&ctx, p.guard.dialog.as_ref(), cmds);
+        if let Some(d) = &p.path_dialog {
+            super::super::path_dialog::show(&ctx, d, &p.folders, &state.form, cmds);
+        }
+    }
     if !p.enabled {
         return;
     }
     let changed = form_changed(p, &state.form);
     let running = state.is_running();
+    let missing = p.secret_missing(&state.form);
     egui::Panel::left("profiles_panel")
         .resizable(true)
         .default_size(220.0)
         .size_range(160.0..=420.0)
-        .show(ui, |ui| sidebar(ui, p, changed, running, cmds));
+        .show(ui, |ui| sidebar(ui, p, changed, running, missing.as_deref(), cmds));
     let ctx = ui.ctx().clone();
     test_all::show(&ctx, &p.test_all, cmds);
     dialog(&ctx, p.dialog.as_ref(), cmds);
@@ -45,21 +55,53 @@ pub fn ago(at: &str) -> String {
     }
 }
 
-/// "ok · 3 min ago" / "failed · 2 h ago".
+/// "ok · 3 min ago" / "refused · 2 h ago" / "not tested · 1 day ago" (a check that stopped
+/// before sending anything is never "failed").
 pub fn badge(e: &HistoryEntry) -> String {
-    let what = if e.is_ok() { "ok" } else { "failed" };
-    format!("{what} · {}", ago(&e.at))
+    format!("{} · {}", outcome_word(e.outcome), ago(&e.at))
+}
+
+/// The word of a past result in the sidebar.
+pub fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Ok => "ok",
+        Outcome::Rejected => "refused",
+        Outcome::Unreachable => "unreachable",
+        Outcome::InvalidInput => "not tested",
+        Outcome::Cancelled => "cancelled",
+    }
+}
+
+/// The colour of a past result: good, bad, or neither (nothing was learnt).
+fn outcome_color(ui: &Ui, o: Outcome) -> egui::Color32 {
+    match o {
+        Outcome::Ok => theme::ok(ui),
+        Outcome::Rejected | Outcome::Unreachable => theme::error(ui),
+        Outcome::InvalidInput | Outcome::Cancelled => ui.visuals().weak_text_color(),
+    }
 }
 
 fn push(cmds: &mut Vec<Command>, c: ProfilesCmd) {
     cmds.push(Command::Profiles(c));
 }
 
-fn sidebar(ui: &mut Ui, p: &ProfilesState, changed: bool, running: bool, cmds: &mut Vec<Command>) {
+fn sidebar(
+    ui: &mut Ui,
+    p: &ProfilesState,
+    changed: bool,
+    running: bool,
+    secret_missing: Option<&str>,
+    cmds: &mut Vec<Command>,
+) {
     ui.add_space(6.0);
     ui.heading("Profiles");
-    if let Some(note) = &p.keyring_note {
-        ui.label(RichText::new(note).color(theme::warn(ui)).small());
+    if let Some(k) = &p.keyring
+        && let Some(note) = k.message_if_limited()
+    {
+        let r = ui.label(RichText::new(note).color(theme::warn(ui)).small());
+        if let Some(t) = k.technical() {
+            r.on_hover_text(format!("Technical details: {t}"));
+        }
     }
     if let Some(e) = &p.open_error {
         ui.label(RichText::new(e).color(theme::error(ui)).small());
@@ -89,15 +131,29 @@ fn sidebar(ui: &mut Ui, p: &ProfilesState, changed: bool, running: bool, cmds: &
                 if r.clicked() && !is_sel {
                     push(cmds, ProfilesCmd::Select(prof.id.clone()));
                 }
-                match p.snapshot.latest.get(&prof.id) {
+                let latest = p.snapshot.latest.get(&prof.id);
+                if let Some(why) = p.untested.get(&prof.id) {
+                    // The last Test all could not test it: say so, not "failed".
+                    let mut hover = format!("{why}: paste it to test. Nothing was sent.");
+                    if let Some(e) = latest {
+                        hover.push_str(&format!("\nLast result: {}", badge(e)));
+                    }
+                    ui.label(RichText::new("  not tested · no secret here").small().weak())
+                        .on_hover_text(hover);
+                    continue;
+                }
+                match latest {
                     Some(e) => {
-                        let color = if e.is_ok() { theme::ok(ui) } else { theme::error(ui) };
                         let mut hover = e.summary();
                         if let Some(h) = &e.hint_title {
                             hover.push_str(&format!("\n{h}"));
                         }
-                        ui.label(RichText::new(format!("  {}", badge(e))).small().color(color))
-                            .on_hover_text(hover);
+                        ui.label(
+                            RichText::new(format!("  {}", badge(e)))
+                                .small()
+                                .color(outcome_color(ui, e.outcome)),
+                        )
+                        .on_hover_text(hover);
                     }
                     None => {
                         ui.label(RichText::new("  not tested yet").small().weak());
@@ -110,12 +166,19 @@ fn sidebar(ui: &mut Ui, p: &ProfilesState, changed: bool, running: bool, cmds: &
     if has_sel && matches!(p.secret, SecretState::Loading) {
         ui.weak("loading secret…");
     }
-    if let SecretState::Failed(e) = &p.secret {
-        ui.label(
-            RichText::new(format!("Secret not read: {e}"))
+    if let Some(missing) = secret_missing {
+        let r = ui.label(
+            RichText::new(format!("{missing}: paste it to test"))
                 .small()
-                .color(theme::error(ui)),
+                .color(theme::warn(ui)),
         );
+        let mut hover = "The secret of this profile is not available on this computer. Paste the one you already \
+                         have into the form; Save keeps it (in the keyring, when there is one)."
+            .to_string();
+        if let SecretState::Failed(e) = &p.secret {
+            hover = format!("{}\n\nTechnical details: {}", e.sentence(), e.technical());
+        }
+        r.on_hover_text(hover);
     }
     if changed {
         let text = if has_sel {
@@ -208,7 +271,7 @@ fn sidebar(ui: &mut Ui, p: &ProfilesState, changed: bool, running: bool, cmds: &
                     .auto_shrink([false, true])
                     .show(ui, |ui| {
                         for e in &p.history {
-                            let color = if e.is_ok() { theme::ok(ui) } else { theme::error(ui) };
+                            let color = outcome_color(ui, e.outcome);
                             ui.label(
                                 RichText::new(format!("{} · {}", e.summary(), fmt_ms(e.duration_ms)))
                                     .small()
