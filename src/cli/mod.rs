@@ -5,6 +5,7 @@
 mod args;
 mod check;
 pub mod exit;
+mod explain;
 mod launch;
 mod profiles;
 mod saved;
@@ -14,6 +15,7 @@ pub use args::{CheckArgs, Cli, Command, DemoServerArgs, OptionArgs};
 use check::{read_stdin_secret, secret_from_flags};
 pub use exit::{CliError, Exit};
 pub use profiles::{AddArgs, ProfilesArgs, ProfilesCommand};
+pub use explain::render as render_explanation;
 pub use text::render as render_text;
 
 use clap::Parser;
@@ -41,6 +43,7 @@ fn try_main() -> Result<Exit, CliError> {
         Some(Command::Check(args)) => check::run(args),
         Some(Command::DemoServer(args)) => launch::demo_server(args),
         Some(Command::Profiles(args)) => profiles::run(args),
+        Some(Command::Explain(args)) => explain::run(args),
         None => launch::window(cli.demo),
     }
 }

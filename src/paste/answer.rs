@@ -133,11 +133,23 @@ pub(crate) fn read_answer(text: &str, origin: &str) -> Option<RawAnswer> {
         let rest = &t[first.len()..];
         let (head, body) = split_head(rest);
         a.headers = head;
-        a.body = body.trim().to_string();
+        a.body = braced(body.trim());
         return Some(a);
     }
-    a.body = t.to_string();
+    a.body = braced(t);
     Some(a)
+}
+
+/// `"code": "UM1117", "details": null, …` quoted without its outer braces (as in the forum): the
+/// JSON it was.
+fn braced(t: &str) -> String {
+    if t.starts_with('"') && t.contains(':') {
+        let candidate = format!("{{{}}}", t.trim_end_matches(','));
+        if serde_json::from_str::<serde_json::Value>(&candidate).is_ok() {
+            return candidate;
+        }
+    }
+    t.to_string()
 }
 
 /// Headers up to the first blank line, then the body. Lines that are not `Name: value` end the
@@ -369,8 +381,13 @@ fn synthetic_check(paste: &Paste, req: Option<&PastedRequest>, call: Call, respo
         headers: r.headers.clone(),
         body: r.body.clone(),
     });
-    let failed = !(200..300).contains(&response.status) || response.body.to_ascii_lowercase().contains("\"valid\":false")
-        || response.body.replace(' ', "").to_ascii_lowercase().contains("\"valid\":false");
+    let json = response.json();
+    let valid = json.as_ref().and_then(|j| j.get("valid")).and_then(|v| v.as_bool());
+    let has_token = json.as_ref().and_then(|j| j.get("token")).is_some_and(|t| t.is_string());
+    let failed = !(200..300).contains(&response.status)
+        || valid == Some(false)
+        || (call == Call::Login && !has_token)
+        || (call != Call::Login && valid.is_none() && json.is_none());
     let mut token_valid = None;
     match call {
         Call::Login => {
@@ -494,7 +511,17 @@ fn adapt(mut h: Hint, a: &PastedAnswer, req: Option<&PastedRequest>, request_ok:
             "What the answer alone cannot tell: which call it was and what it sent; paste the request too."
                 .to_string(),
         ),
-        HintId::AuthRetryWarning => None,
+        HintId::AuthRetryWarning => {
+            h.detail = "The Control Room refused a login. By default it disables an account after three failed logins in \
+                        a row, and an administrator must then enable it again: every script, bot or person retrying \
+                        with the same credential counts. This tool never retries a login by itself."
+                .into();
+            h.evidence = Some(match a.status {
+                Some(s) => format!("login refused: {s} {}", a.reason).trim().to_string(),
+                None => "login refused (no status line pasted)".into(),
+            });
+            None
+        }
         _ if call == Call::Login && req.is_none() => Some(
             "What the answer alone cannot tell: where the request was sent and what it held; paste the request too, \
              or run a test (\"Test it the right way\")."
@@ -504,6 +531,19 @@ fn adapt(mut h: Hint, a: &PastedAnswer, req: Option<&PastedRequest>, request_ok:
     };
     if let Some(c) = cannot {
         h.detail = format!("{} {c}", h.detail);
+    }
+    // Words that name what the paste does not say: the user, the host, the time of the check.
+    let unknown_host = UNKNOWN_HOST.trim_start_matches("https://");
+    for text in [&mut h.title, &mut h.detail, &mut h.fix] {
+        *text = text
+            .replace("the username this user is", "the username is")
+            .replace(&format!("`{unknown_host}`"), "the Control Room")
+            .replace(unknown_host, "the Control Room");
+        if let Some(at) = text.find(" around ")
+            && let Some(len) = text[at..].find(" UTC")
+        {
+            text.replace_range(at..at + len + 4, " around the time of the request");
+        }
     }
     h
 }

@@ -9,7 +9,10 @@ use super::{InputKind, RawPaste, RawRequest, answer};
 pub(crate) fn read(text: &str) -> Option<(InputKind, RawPaste)> {
     let start = command_start(text)?;
     let cmd_text = &text[start..];
-    let windows = is_cmd(cmd_text);
+    let prompt = &text[..start];
+    let windows = is_cmd(cmd_text)
+        || prompt.contains(":\\")
+        || cmd_text.get(..8).is_some_and(|w| w.eq_ignore_ascii_case("curl.exe"));
     let (words, end, kind) = if windows {
         let (w, end) = split_cmd(cmd_text);
         (w, end, InputKind::CurlCmd)
@@ -389,7 +392,7 @@ mod tests {
     #[test]
     fn cmd_carets_and_continuations() {
         // Chrome's "Copy as cURL (cmd)".
-        let t = "curl \"https://cr.example.com/v2/authentication\" ^\n  -H \"content-type: application/json\" ^\n  --data-raw \"^{^\\^\"username^\\^\":^\\^\"svc^\\^\"^}\"\n{\"code\":\"UM1110\"}";
+        let t = "curl ^\"https://cr.example.com/v2/authentication^\" ^\n  -H ^\"content-type: application/json^\" ^\n  --data-raw ^\"^{^\\^\"username^\\^\":^\\^\"svc^\\^\"^}^\"\n{\"code\":\"UM1110\"}";
         let (w, end) = split_cmd(t);
         assert_eq!(w[1], "https://cr.example.com/v2/authentication");
         assert_eq!(w[5], "{\"username\":\"svc\"}");

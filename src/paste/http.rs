@@ -21,9 +21,19 @@ pub(crate) fn read_request(text: &str) -> Option<RawPaste> {
     }
     // The head ends at the first blank line; the body runs to the answer (`HTTP/1.1 …`), if any.
     let (head, rest) = split_blank(text);
-    let answer_at = super::answer_start(rest, 0).filter(|&a| {
-        rest[a..].to_ascii_lowercase().starts_with("http/") || rest[..a].trim().is_empty() && !rest[a..].starts_with('{')
-    });
+    let answer_at = {
+        let mut at = 0;
+        let mut found = None;
+        for line in rest.split_inclusive('\n') {
+            let l = line.trim_start().to_ascii_lowercase();
+            if l.starts_with("http/1") || l.starts_with("http/2") {
+                found = Some(at + (line.len() - line.trim_start().len()));
+                break;
+            }
+            at += line.len();
+        }
+        found
+    };
     let (body, answer_text) = match answer_at {
         Some(a) => (&rest[..a], Some(&rest[a..])),
         None => (rest, None),

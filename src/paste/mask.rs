@@ -99,7 +99,21 @@ pub(crate) fn mask(kind: InputKind, raw: RawPaste, text: &str) -> Paste {
             implied_content_type: r.implied_content_type.clone(),
             basic_user: r.basic.as_ref().map(|(u, _)| redactor.redact(u)),
             proxy: r.proxy.as_deref().map(|p| redactor.redact(p)),
-            unresolved: r.unresolved.clone(),
+            unresolved: if r.unresolved.is_empty() {
+                // Formats without variables of their own (curl, HTTP) may still carry `{{baseUrl}}`.
+                let mut all = vars::names(&r.url);
+                for t in r.headers.iter().map(|(_, v)| v).chain(r.body.iter()) {
+                    for n in vars::names(t) {
+                        if !all.contains(&n) {
+                            all.push(n);
+                        }
+                    }
+                }
+                all.retain(|n| !n.starts_with('$'));
+                all
+            } else {
+                r.unresolved.clone()
+            },
         })
         .collect::<Vec<_>>();
     let answers = raw

@@ -55,6 +55,7 @@ pub enum InputKind {
     /// A curl command line for Windows `cmd` (`^` continuations and escapes).
     CurlCmd,
     /// PowerShell `Invoke-RestMethod` / `Invoke-WebRequest`.
+    #[serde(rename = "powershell")]
     PowerShell,
     /// A raw HTTP request (and maybe its answer), as a proxy or a debugging tool shows it.
     RawHttp,
@@ -510,4 +511,95 @@ pub(crate) fn quote(s: &str, max: usize) -> String {
     } else {
         squashed
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON form of an explanation (`aa-conntest explain --json`, docs/cli.md).
+
+/// A found secret as the JSON output shows it: what and where, never its value.
+#[derive(Debug, Serialize)]
+struct SecretJson<'a> {
+    kind: SecretKind,
+    place: &'a Place,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request: Option<usize>,
+    marker: String,
+    reference: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct FillJson<'a> {
+    url: &'a str,
+    username: &'a str,
+    auth: crate::plan::AuthMode,
+    secret: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_from: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct ExplanationJson<'a> {
+    kind: InputKind,
+    verdict: &'static str,
+    exit_code: i32,
+    requests: &'a [PastedRequest],
+    answers: &'a [PastedAnswer],
+    secrets: Vec<SecretJson<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    unresolved: &'a [String],
+    hints: &'a [Hint],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fill: Option<FillJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cannot_test: Option<&'a str>,
+}
+
+impl Explanation {
+    /// The explanation as a JSON value (every secret as its marker).
+    pub fn to_json_value(&self) -> serde_json::Value {
+        let j = ExplanationJson {
+            kind: self.paste.kind,
+            verdict: self.verdict(),
+            exit_code: self.exit_code(),
+            requests: &self.paste.requests,
+            answers: &self.paste.answers,
+            secrets: self
+                .paste
+                .secrets
+                .iter()
+                .map(|s| SecretJson {
+                    kind: s.kind,
+                    place: &s.place,
+                    request: s.request,
+                    marker: if s.facts.reference {
+                        quote(s.secret.expose(), 60)
+                    } else if s.kind == SecretKind::Token {
+                        crate::secret::token_marker(s.secret.expose())
+                    } else {
+                        s.secret.marker()
+                    },
+                    reference: s.facts.reference,
+                })
+                .collect(),
+            unresolved: &self.paste.unresolved,
+            hints: &self.hints,
+            fill: self.fill.as_ref().ok().map(|f| FillJson {
+                url: &f.url,
+                username: &f.username,
+                auth: f.auth,
+                secret: f.secret.as_ref().map(|s| s.marker()),
+                secret_from: f.secret_from.as_deref(),
+            }),
+            cannot_test: self.fill.as_ref().err().map(String::as_str),
+        };
+        let mut v = serde_json::to_value(&j).unwrap_or(serde_json::Value::Null);
+        // A last pass: nothing of a secret in any string, in any form.
+        mask::redactor_for(&self.paste.secrets).redact_json(&mut v);
+        v
+    }
+}
+
+/// A text cut for one line of output (whitespace squashed), e.g. an answer's body.
+pub fn quote_for_text(s: &str, max: usize) -> String {
+    quote(s, max)
 }

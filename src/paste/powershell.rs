@@ -279,6 +279,12 @@ impl Parser {
                 self.i += 1;
                 self.skip_ws(true);
                 v = self.command(Some(v));
+            } else if self.peek() == Some('+') {
+                // String concatenation: 'a' + $env:X + 'b'.
+                self.i += 1;
+                self.skip_ws(true);
+                let next = self.primary();
+                v = Val::Str(format!("{}{}", v.text(), next.text()));
             } else {
                 return v;
             }
@@ -564,6 +570,20 @@ impl Parser {
         Val::Table(t)
     }
 
+    /// A command's argument: a bare word (`Post`, `https://…`) is a string, not a command.
+    fn argument(&mut self) -> Val {
+        match self.peek() {
+            Some(c) if c.is_alphanumeric() || c == '/' || c == '.' => {
+                let start = self.i;
+                while self.peek().is_some_and(|c| !c.is_whitespace() && !matches!(c, ';' | '|' | ')' | '}' | ',')) {
+                    self.i += 1;
+                }
+                Val::Str(self.c[start..self.i].iter().collect())
+            }
+            _ => self.primary(),
+        }
+    }
+
     /// A command and its arguments; `input` is what the pipeline gives it.
     fn command(&mut self, input: Option<Val>) -> Val {
         let name = self.ident();
@@ -587,12 +607,12 @@ impl Parser {
                 if is_switch || self.at_statement_end() || (self.peek() == Some('-') && self.peek_at(1).is_some_and(char::is_alphabetic)) {
                     named.push((p, Val::Bool(true)));
                 } else {
-                    let v = self.primary();
+                    let v = self.argument();
                     named.push((p, v));
                 }
             } else {
                 let before = self.i;
-                let v = self.primary();
+                let v = self.argument();
                 if let Val::Ref(r) = &v
                     && let Some(splat) = r.strip_prefix('@')
                     && let Some(Val::Table(t)) = self.vars.get(splat)

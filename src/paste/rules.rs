@@ -486,7 +486,7 @@ fn login_body(paste: &Paste, i: usize, r: &PastedRequest, base: &str, out: &mut 
         } else {
             (
                 Severity::Error,
-                LEAD,
+                LEAD + 10,
                 "JSON only knows straight quotes (\"), so the Control Room cannot read this body: it answers with \
                  an error such as `generic.server.exception` instead of checking the key.",
             )
@@ -532,7 +532,7 @@ fn login_body(paste: &Paste, i: usize, r: &PastedRequest, base: &str, out: &mut 
                 .step(StepName::Authenticate)
                 .evidence(evidence(paste, i, format!("body: {}", quote(body, 120))))
                 .link(AUTHENTICATE)
-                .weight(LEAD),
+                .weight(LEAD + 10),
         );
     }
     let f = login_fields(body);
