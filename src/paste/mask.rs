@@ -101,9 +101,9 @@ pub(crate) fn mask(kind: InputKind, raw: RawPaste, text: &str) -> Paste {
             proxy: r.proxy.as_deref().map(|p| redactor.redact(p)),
             unresolved: if r.unresolved.is_empty() {
                 // Formats without variables of their own (curl, HTTP) may still carry `{{baseUrl}}`.
-                let mut all = vars::names(&r.url);
+                let mut all = vars::names(&redactor.redact(&r.url));
                 for t in r.headers.iter().map(|(_, v)| v).chain(r.body.iter()) {
-                    for n in vars::names(t) {
+                    for n in vars::names(&redactor.redact(t)) {
                         if !all.contains(&n) {
                             all.push(n);
                         }
@@ -112,7 +112,7 @@ pub(crate) fn mask(kind: InputKind, raw: RawPaste, text: &str) -> Paste {
                 all.retain(|n| !n.starts_with('$'));
                 all
             } else {
-                r.unresolved.clone()
+                r.unresolved.iter().map(|n| redactor.redact(n)).collect()
             },
         })
         .collect::<Vec<_>>();

@@ -19,6 +19,7 @@
 mod answer;
 mod bruno;
 mod curl;
+mod examples;
 mod fields;
 pub mod fill;
 mod har;
@@ -37,6 +38,7 @@ use crate::diagnose::{Hint, HintId, Severity};
 use crate::secret::Secret;
 use serde::Serialize;
 
+pub use examples::catalogue_example;
 pub use fill::Fill;
 
 /// The largest paste read (a HAR file of a few calls is far below this).

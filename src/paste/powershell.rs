@@ -125,6 +125,12 @@ struct Parser {
 }
 
 impl Parser {
+    /// The characters `a..b`, clamped to the text (never out of range on hostile input).
+    fn slice(&self, a: usize, b: usize) -> String {
+        let n = self.c.len();
+        self.c.get(a.min(n)..b.min(n).max(a.min(n))).unwrap_or(&[]).iter().collect()
+    }
+
     fn peek(&self) -> Option<char> {
         self.c.get(self.i).copied()
     }
@@ -197,7 +203,7 @@ impl Parser {
             }
             self.i += 1;
         }
-        self.c[start..self.i].iter().collect()
+        self.slice(start, self.i)
     }
 
     fn statement(&mut self) {
@@ -206,7 +212,7 @@ impl Parser {
             self.i += 1;
             let name = if self.peek() == Some('{') {
                 self.i += 1;
-                let n: String = self.c[self.i..].iter().take_while(|c| **c != '}').collect();
+                let n: String = self.c.get(self.i..).unwrap_or(&[]).iter().take_while(|c| **c != '}').collect();
                 self.i += n.chars().count() + 1;
                 n
             } else {
@@ -340,7 +346,7 @@ impl Parser {
                 self.i += 1;
                 let name = if self.peek() == Some('{') {
                     self.i += 1;
-                    let n: String = self.c[self.i..].iter().take_while(|c| **c != '}').collect();
+                    let n: String = self.c.get(self.i..).unwrap_or(&[]).iter().take_while(|c| **c != '}').collect();
                     self.i += n.chars().count() + 1;
                     n
                 } else {
@@ -370,7 +376,7 @@ impl Parser {
                 while self.peek().is_some_and(|c| c.is_ascii_digit() || c == '.') {
                     self.i += 1;
                 }
-                Val::Num(self.c[start..self.i].iter().collect())
+                Val::Num(self.slice(start, self.i))
             }
             c if c.is_alphabetic() => self.command(None),
             _ => {
@@ -457,7 +463,7 @@ impl Parser {
             }
             Some('{') => {
                 self.i += 1;
-                let n: String = self.c[self.i..].iter().take_while(|c| **c != '}').collect();
+                let n: String = self.c.get(self.i..).unwrap_or(&[]).iter().take_while(|c| **c != '}').collect();
                 self.i += n.chars().count() + 1;
                 self.vars.get(&n.to_ascii_lowercase()).cloned().unwrap_or(Val::Ref(format!("${{{n}}}")))
             }
@@ -466,7 +472,7 @@ impl Parser {
                 while self.peek().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
                     self.i += 1;
                 }
-                let n: String = self.c[start..self.i].iter().collect();
+                let n: String = self.slice(start, self.i);
                 self.vars.get(&n.to_ascii_lowercase()).cloned().unwrap_or(Val::Ref(format!("${n}")))
             }
         }
@@ -484,7 +490,7 @@ impl Parser {
             match self.peek() {
                 None => break,
                 Some('\n') if self.peek_at(1) == Some(q) && self.peek_at(2) == Some('@') => {
-                    let s: String = self.c[start..self.i].iter().collect();
+                    let s: String = self.slice(start, self.i);
                     self.i += 3;
                     return self.expand(s, q == '"');
                 }
@@ -495,7 +501,7 @@ impl Parser {
                 _ => self.i += 1,
             }
         }
-        let s: String = self.c[start..].iter().collect();
+        let s: String = self.slice(start, self.c.len());
         self.expand(s, q == '"')
     }
 
@@ -549,7 +555,7 @@ impl Parser {
                     while self.peek().is_some_and(|c| !c.is_whitespace() && c != '=' && c != '}' && c != ';') {
                         self.i += 1;
                     }
-                    self.c[start..self.i].iter().collect()
+                    self.slice(start, self.i)
                 }
             };
             self.skip_ws(false);
@@ -578,7 +584,7 @@ impl Parser {
                 while self.peek().is_some_and(|c| !c.is_whitespace() && !matches!(c, ';' | '|' | ')' | '}' | ',')) {
                     self.i += 1;
                 }
-                Val::Str(self.c[start..self.i].iter().collect())
+                Val::Str(self.slice(start, self.i))
             }
             _ => self.primary(),
         }

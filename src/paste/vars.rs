@@ -65,7 +65,8 @@ pub(crate) fn names(text: &str) -> Vec<String> {
     while let Some(start) = rest.find("{{") {
         let Some(len) = rest[start + 2..].find("}}") else { break };
         let name = clean_name(&rest[start + 2..start + 2 + len]);
-        if !name.is_empty() && !out.contains(&name) && out.len() < 32 {
+        // A name is an identifier; a long "name" is text between stray braces.
+        if !name.is_empty() && name.chars().count() <= 64 && !name.contains('\n') && !out.contains(&name) && out.len() < 32 {
             out.push(name);
         }
         rest = &rest[start + 2 + len + 2..];
