@@ -13,6 +13,7 @@ mod hints_real;
 mod hostile;
 mod keyring_secret_service;
 mod leak_audit;
+mod paste_cli;
 mod paste_corpus;
 mod profiles_report;
 mod profiles_secrets;
