@@ -35,6 +35,8 @@ pub enum Command {
     Profiles(ProfilesCmd),
     /// The About window.
     About(super::about::AboutCmd),
+    /// The paste box ("Paste a request or an error").
+    Paste(super::paste::PasteCmd),
 }
 
 /// What background work sends back. One channel for all of it, drained in `App::logic`; every
@@ -54,6 +56,8 @@ pub enum Msg {
     Profiles(ProfilesMsg),
     /// "Open data folder" of the About window finished.
     DataFolderOpened(Result<PathBuf, String>),
+    /// A file dropped on the paste box was read.
+    Paste(super::paste::PasteMsg),
 }
 
 impl From<ProfilesMsg> for Msg {

@@ -22,4 +22,5 @@ mod profiles_transfer;
 mod proxy;
 mod tls_truth;
 mod ui_profiles;
+mod ui_paste;
 mod ui_window;
