@@ -36,8 +36,7 @@ pub struct ExplainArgs {
 
 pub fn run(args: ExplainArgs) -> Result<Exit, CliError> {
     let text = read_input(&args.files).map_err(|m| CliError::InvalidInput(format!("aa-conntest explain: {m}")))?;
-    let explanation =
-        paste::explain(&text).map_err(|e| CliError::InvalidInput(format!("aa-conntest explain: {e}")))?;
+    let explanation = paste::explain(&text).map_err(|e| CliError::InvalidInput(format!("aa-conntest explain: {e}")))?;
     drop(text);
     if !args.run {
         if args.json {
@@ -57,7 +56,11 @@ pub fn run(args: ExplainArgs) -> Result<Exit, CliError> {
         println!(
             "\nTesting it the right way: {} as {} with the {} from {}.\n",
             fill.url,
-            if fill.username.is_empty() { "(no username)" } else { fill.username.as_str() },
+            if fill.username.is_empty() {
+                "(no username)"
+            } else {
+                fill.username.as_str()
+            },
             plan.target.auth.secret_label(),
             fill.secret_from.as_deref().unwrap_or("(nowhere: none in the paste)")
         );
@@ -138,8 +141,16 @@ pub fn render(e: &Explanation) -> String {
         let _ = writeln!(out, "  request {}: {} ({})", i + 1, r.line(), r.origin);
     }
     for a in p.answers.iter().take(5) {
-        let status = a.status.map(|s| format!("{s} {}", a.reason)).unwrap_or_else(|| "no status line".into());
-        let _ = writeln!(out, "  answer: {} {}", status.trim(), paste::quote_for_text(&a.body, 100));
+        let status = a
+            .status
+            .map(|s| format!("{s} {}", a.reason))
+            .unwrap_or_else(|| "no status line".into());
+        let _ = writeln!(
+            out,
+            "  answer: {} {}",
+            status.trim(),
+            paste::quote_for_text(&a.body, 100)
+        );
     }
     let secrets: Vec<String> = p
         .secrets
@@ -162,7 +173,10 @@ pub fn render(e: &Explanation) -> String {
     out.push_str(&render_hints(&e.hints));
     match &e.fill {
         Ok(_) => {
-            let _ = writeln!(out, "\nTo test it the right way: aa-conntest explain --run (same input).");
+            let _ = writeln!(
+                out,
+                "\nTo test it the right way: aa-conntest explain --run (same input)."
+            );
         }
         Err(why) => {
             let _ = writeln!(out, "\nCannot test it from the paste alone: {why}.");
@@ -176,7 +190,11 @@ fn render_hints(hints: &[Hint]) -> String {
     let mut out = String::new();
     let indent = |t: &str| t.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n");
     for (i, h) in hints.iter().enumerate() {
-        let lead = if i == 0 && h.severity != Severity::Info { "Most likely cause: " } else { "" };
+        let lead = if i == 0 && h.severity != Severity::Info {
+            "Most likely cause: "
+        } else {
+            ""
+        };
         let _ = writeln!(out, "\n{lead}[{}] {}", h.severity.as_str(), h.title);
         if !h.detail.is_empty() {
             let _ = writeln!(out, "{}", indent(&h.detail));

@@ -14,8 +14,8 @@ mod text;
 pub use args::{CheckArgs, Cli, Command, DemoServerArgs, OptionArgs};
 use check::{read_stdin_secret, secret_from_flags};
 pub use exit::{CliError, Exit};
-pub use profiles::{AddArgs, ProfilesArgs, ProfilesCommand};
 pub use explain::render as render_explanation;
+pub use profiles::{AddArgs, ProfilesArgs, ProfilesCommand};
 pub use text::render as render_text;
 
 use clap::Parser;

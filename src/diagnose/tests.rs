@@ -779,7 +779,10 @@ fn every_catalogue_id_is_produced_by_its_case() {
         assert!(ids(&h).contains(id), "{id} not produced; got {:?}", ids(&h));
     }
     // One case per id: the table is the catalogue's list of examples.
-    assert_eq!(cases.len(), HintId::ALL.iter().filter(|id| !id.from_paste_only()).count());
+    assert_eq!(
+        cases.len(),
+        HintId::ALL.iter().filter(|id| !id.from_paste_only()).count()
+    );
 }
 
 #[test]

@@ -85,7 +85,12 @@ pub enum PasteMsg {
 }
 
 /// Apply a command; returns the window's commands that follow (fill the form, run the check).
-pub fn apply(state: &mut PasteState, form: &FormState, bg: &Background, cmd: PasteCmd) -> (Vec<Command>, Option<Status>) {
+pub fn apply(
+    state: &mut PasteState,
+    form: &FormState,
+    bg: &Background,
+    cmd: PasteCmd,
+) -> (Vec<Command>, Option<Status>) {
     match cmd {
         PasteCmd::Edit(text) => {
             if !state.masked {
@@ -100,7 +105,8 @@ pub fn apply(state: &mut PasteState, form: &FormState, bg: &Background, cmd: Pas
         PasteCmd::Dropped(files) => {
             state.reading = true;
             let out = bg.out.clone();
-            bg.rt.spawn_blocking(move || out.send(Msg::Paste(PasteMsg::FileRead(read_files(&files)))));
+            bg.rt
+                .spawn_blocking(move || out.send(Msg::Paste(PasteMsg::FileRead(read_files(&files)))));
             (Vec::new(), Some(Status::normal("Reading the dropped file…")))
         }
         PasteCmd::TestIt => test_it(state, form),
@@ -151,13 +157,25 @@ fn read(state: &mut PasteState, text: String) {
 /// The form from the paste (URL without path, username, sign-in mode, the secret), then the
 /// check; the box is cleared, and the secret lives on only in the form's masked field.
 fn test_it(state: &mut PasteState, form: &FormState) -> (Vec<Command>, Option<Status>) {
-    let Some(e) = &state.explained else { return (Vec::new(), None) };
+    let Some(e) = &state.explained else {
+        return (Vec::new(), None);
+    };
     let fill = match &e.fill {
         Ok(f) => f.clone(),
-        Err(why) => return (Vec::new(), Some(Status::bad(format!("Cannot test from the paste alone: {why}.")))),
+        Err(why) => {
+            return (
+                Vec::new(),
+                Some(Status::bad(format!("Cannot test from the paste alone: {why}."))),
+            );
+        }
     };
     let new_form = FormState {
-        target: Target::new(fill.url.clone(), fill.auth, fill.username.clone(), form.target.options.clone()),
+        target: Target::new(
+            fill.url.clone(),
+            fill.auth,
+            fill.username.clone(),
+            form.target.options.clone(),
+        ),
         secret: fill.secret.as_ref().map(|s| s.expose().to_string()).unwrap_or_default(),
         show_secret: false,
     };
@@ -179,7 +197,11 @@ fn read_files(files: &[DroppedFile]) -> Result<String, String> {
             (Some(h), None) => {
                 let b = h.bytes().map_err(|e| format!("{}: {e}", f.name))?;
                 if b.len() > MAX_PASTE_BYTES {
-                    return Err(format!("{} is larger than {} MiB", f.name, MAX_PASTE_BYTES / (1024 * 1024)));
+                    return Err(format!(
+                        "{} is larger than {} MiB",
+                        f.name,
+                        MAX_PASTE_BYTES / (1024 * 1024)
+                    ));
                 }
                 b
             }
@@ -194,7 +216,11 @@ fn read_files(files: &[DroppedFile]) -> Result<String, String> {
             (None, None) => continue,
         };
         if bytes.len() + out.len() > MAX_PASTE_BYTES {
-            return Err(format!("{} is larger than {} MiB", f.name, MAX_PASTE_BYTES / (1024 * 1024)));
+            return Err(format!(
+                "{} is larger than {} MiB",
+                f.name,
+                MAX_PASTE_BYTES / (1024 * 1024)
+            ));
         }
         let text = String::from_utf8(bytes).map_err(|_| format!("{} is not a text file", f.name))?;
         if !out.is_empty() {
@@ -242,7 +268,11 @@ fn body(ui: &mut Ui, state: &PasteState, running: bool, hovering: bool, cmds: &m
     let mut draft = state.text.clone();
     let width = ui.available_width().min(900.0);
     let mut edit = TextEdit::multiline(&mut draft)
-        .hint_text(if hovering { "Drop the file to explain it" } else { "Paste here" })
+        .hint_text(if hovering {
+            "Drop the file to explain it"
+        } else {
+            "Paste here"
+        })
         .desired_rows(4)
         .desired_width(width)
         .code_editor()
@@ -279,7 +309,10 @@ fn body(ui: &mut Ui, state: &PasteState, running: bool, hovering: bool, cmds: &m
         p.answers.len(),
         if p.answers.len() == 1 { "" } else { "s" },
         if secrets > 0 {
-            format!("; {secrets} secret{} found and masked", if secrets == 1 { "" } else { "s" })
+            format!(
+                "; {secrets} secret{} found and masked",
+                if secrets == 1 { "" } else { "s" }
+            )
         } else {
             String::new()
         }
@@ -296,7 +329,11 @@ fn body(ui: &mut Ui, state: &PasteState, running: bool, hovering: bool, cmds: &m
         if test.clicked() {
             cmds.push(Command::Paste(PasteCmd::TestIt));
         }
-        if ui.button("Clear").on_hover_text("Empty the box and forget the paste").clicked() {
+        if ui
+            .button("Clear")
+            .on_hover_text("Empty the box and forget the paste")
+            .clicked()
+        {
             cmds.push(Command::Paste(PasteCmd::Clear));
         }
         if let Err(why) = &e.fill {

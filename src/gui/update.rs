@@ -55,7 +55,9 @@ pub fn on_msg(state: &mut State, bg: &Background, msg: Msg) {
     match msg {
         Msg::Check(id, event) => on_check_event(state, bg, id, event),
         Msg::DataFolderOpened(r) => state.about.on_opened(r),
-        Msg::Paste(m) => state.status = super::paste::on_msg(&mut state.paste, m).unwrap_or_else(|| state.status.clone()),
+        Msg::Paste(m) => {
+            state.status = super::paste::on_msg(&mut state.paste, m).unwrap_or_else(|| state.status.clone())
+        }
         Msg::CaFilePicked(p) => {
             state.file_dialog_open = false;
             match p {

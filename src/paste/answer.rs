@@ -74,7 +74,11 @@ fn status_line(line: &str) -> Option<(u16, String)> {
             return status_line(l.get(label.len()..).unwrap_or(""));
         }
     }
-    let rest = if lower.starts_with("http/") { l.split_once(' ').map(|x| x.1)? } else { l };
+    let rest = if lower.starts_with("http/") {
+        l.split_once(' ').map(|x| x.1)?
+    } else {
+        l
+    };
     let rest = rest.trim();
     let (code, reason) = rest.split_once(' ').unwrap_or((rest, ""));
     let n: u16 = code.parse().ok()?;
@@ -114,10 +118,11 @@ pub(crate) fn read_answer(text: &str, origin: &str) -> Option<RawAnswer> {
             .join("\n");
         if let Some(p) = body.find("(") {
             // "The remote server returned an error: (401) Unauthorized."
-            if let Some((n, reason)) = body[p + 1..]
-                .split_once(')')
-                .and_then(|(n, r)| n.parse::<u16>().ok().map(|n| (n, r.trim().trim_end_matches('.').to_string())))
-                && (100..600).contains(&n)
+            if let Some((n, reason)) = body[p + 1..].split_once(')').and_then(|(n, r)| {
+                n.parse::<u16>()
+                    .ok()
+                    .map(|n| (n, r.trim().trim_end_matches('.').to_string()))
+            }) && (100..600).contains(&n)
             {
                 a.status = Some(n);
                 a.reason = reason;
@@ -354,7 +359,12 @@ fn keep(id: HintId) -> bool {
 }
 
 /// A plan and a transcript as if a check had sent the pasted request and got the pasted answer.
-fn synthetic_check(paste: &Paste, req: Option<&PastedRequest>, call: Call, response: RecordedResponse) -> (Plan, Transcript) {
+fn synthetic_check(
+    paste: &Paste,
+    req: Option<&PastedRequest>,
+    call: Call,
+    response: RecordedResponse,
+) -> (Plan, Transcript) {
     let secret = paste.login_secret();
     let auth = match secret.map(|s| s.kind) {
         Some(super::SecretKind::Password) => AuthMode::Password,
@@ -372,7 +382,10 @@ fn synthetic_check(paste: &Paste, req: Option<&PastedRequest>, call: Call, respo
         Some(s) if !s.facts.reference => s.secret.expose().to_string(),
         _ => "x".repeat(40),
     };
-    let plan = Plan::new(Target::new(url.clone(), auth, username, CheckOptions::default()), Secret::new(value));
+    let plan = Plan::new(
+        Target::new(url.clone(), auth, username, CheckOptions::default()),
+        Secret::new(value),
+    );
     let host = crate::target_url::normalise(&url).map(|u| u.host).unwrap_or_default();
     let mut steps = vec![ok_step(StepName::Preflight), ok_step(StepName::Connect)];
     let request = req.map(|r| RecordedRequest {
@@ -383,7 +396,10 @@ fn synthetic_check(paste: &Paste, req: Option<&PastedRequest>, call: Call, respo
     });
     let json = response.json();
     let valid = json.as_ref().and_then(|j| j.get("valid")).and_then(|v| v.as_bool());
-    let has_token = json.as_ref().and_then(|j| j.get("token")).is_some_and(|t| t.is_string());
+    let has_token = json
+        .as_ref()
+        .and_then(|j| j.get("token"))
+        .is_some_and(|t| t.is_string());
     let failed = !(200..300).contains(&response.status)
         || valid == Some(false)
         || (call == Call::Login && !has_token)
@@ -440,7 +456,14 @@ fn ok_step(name: StepName) -> StepRecord {
 /// The window's hint, made true for a paste: the evidence says when the status was not pasted,
 /// words that assume this tool sent the request are replaced, and each says what the answer
 /// alone cannot tell.
-fn adapt(mut h: Hint, a: &PastedAnswer, req: Option<&PastedRequest>, request_ok: bool, call: Call, plan: &Plan) -> Hint {
+fn adapt(
+    mut h: Hint,
+    a: &PastedAnswer,
+    req: Option<&PastedRequest>,
+    request_ok: bool,
+    call: Call,
+    plan: &Plan,
+) -> Hint {
     if a.status.is_none()
         && let Some(ev) = &h.evidence
     {
@@ -508,14 +531,14 @@ fn adapt(mut h: Hint, a: &PastedAnswer, req: Option<&PastedRequest>, request_ok:
             )
         }
         HintId::TokenHeaderMissing => Some(
-            "What the answer alone cannot tell: which call it was and what it sent; paste the request too."
-                .to_string(),
+            "What the answer alone cannot tell: which call it was and what it sent; paste the request too.".to_string(),
         ),
         HintId::AuthRetryWarning => {
-            h.detail = "The Control Room refused a login. By default it disables an account after three failed logins in \
+            h.detail =
+                "The Control Room refused a login. By default it disables an account after three failed logins in \
                         a row, and an administrator must then enable it again: every script, bot or person retrying \
                         with the same credential counts. This tool never retries a login by itself."
-                .into();
+                    .into();
             h.evidence = Some(match a.status {
                 Some(s) => format!("login refused: {s} {}", a.reason).trim().to_string(),
                 None => "login refused (no status line pasted)".into(),

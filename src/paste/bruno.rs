@@ -29,8 +29,16 @@ fn blocks(text: &str) -> Vec<Block<'_>> {
             None => {
                 if let Some(name) = trimmed_end.strip_suffix('{').or_else(|| trimmed_end.strip_suffix('[')) {
                     let name = name.trim();
-                    if !name.is_empty() && !line.starts_with(' ') && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_')) {
-                        current = Some(Block { name, lines: Vec::new() });
+                    if !name.is_empty()
+                        && !line.starts_with(' ')
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_'))
+                    {
+                        current = Some(Block {
+                            name,
+                            lines: Vec::new(),
+                        });
                     }
                 }
             }
@@ -71,7 +79,10 @@ pub(crate) fn read(t: &str) -> Option<RawPaste> {
     }
     let mut defined = Vars::new();
     let mut p = RawPaste::default();
-    for b in all.iter().filter(|b| b.name == "vars" || b.name.starts_with("vars:pre-request")) {
+    for b in all
+        .iter()
+        .filter(|b| b.name == "vars" || b.name.starts_with("vars:pre-request"))
+    {
         for (k, v) in dict(b) {
             if let Some(kind) = fields::secret_field(&k)
                 && !vars::is_reference(&v)
@@ -87,7 +98,11 @@ pub(crate) fn read(t: &str) -> Option<RawPaste> {
     let mut unresolved = Vec::new();
     for b in &all {
         if b.name == "meta" {
-            name = dict(b).into_iter().find(|(k, _)| k == "name").map(|(_, v)| v).unwrap_or_default();
+            name = dict(b)
+                .into_iter()
+                .find(|(k, _)| k == "name")
+                .map(|(_, v)| v)
+                .unwrap_or_default();
             continue;
         }
         if METHODS.contains(&b.name) {
@@ -96,9 +111,17 @@ pub(crate) fn read(t: &str) -> Option<RawPaste> {
                 push_request(&mut p.requests, r);
             }
             let d = dict(b);
-            let url = d.iter().find(|(k, _)| k == "url").map(|(_, v)| v.clone()).unwrap_or_default();
+            let url = d
+                .iter()
+                .find(|(k, _)| k == "url")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
             current = Some(RawRequest {
-                origin: if name.is_empty() { "Bruno request".into() } else { format!("Bruno: {name}") },
+                origin: if name.is_empty() {
+                    "Bruno request".into()
+                } else {
+                    format!("Bruno: {name}")
+                },
                 method: Some(b.name.to_ascii_uppercase()),
                 url: vars::resolve(&url, &defined, &mut unresolved),
                 ..Default::default()
@@ -133,12 +156,22 @@ pub(crate) fn read(t: &str) -> Option<RawPaste> {
             }
             "auth:basic" => {
                 let d = dict(b);
-                let get = |n: &str| d.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap_or_default();
+                let get = |n: &str| {
+                    d.iter()
+                        .find(|(k, _)| k == n)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default()
+                };
                 r.basic = Some((res(&get("username")), res(&get("password"))));
             }
             "auth:apikey" => {
                 let d = dict(b);
-                let get = |n: &str| d.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap_or_default();
+                let get = |n: &str| {
+                    d.iter()
+                        .find(|(k, _)| k == n)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default()
+                };
                 let (k, v) = (get("key"), res(&get("value")));
                 if get("placement") == "queryparams" {
                     let sep = if r.url.contains('?') { '&' } else { '?' };

@@ -114,11 +114,10 @@ pub(crate) fn split_cmd(t: &str) -> (Vec<String>, usize) {
     while let Some((i, c)) = it.next() {
         match c {
             '^' if !in_q => match it.next() {
-                Some((_, '\r')) => {
-                    if it.peek().map(|(_, c)| *c) == Some('\n') {
-                        it.next();
-                    }
+                Some((_, '\r')) if it.peek().map(|(_, c)| *c) == Some('\n') => {
+                    it.next();
                 }
+                Some((_, '\r')) => {}
                 Some((_, '\n')) => {}
                 Some((_, n)) => line.push(n),
                 None => {}
@@ -194,13 +193,63 @@ fn crt_split(s: &str) -> Vec<String> {
 
 /// Options of curl that take a value (the ones this reading does not use are skipped with it).
 const WITH_VALUE: &[&str] = &[
-    "-A", "--user-agent", "-e", "--referer", "-o", "--output", "-w", "--write-out", "-m", "--max-time",
-    "--connect-timeout", "-K", "--config", "--cacert", "--capath", "-E", "--cert", "--key", "--cert-type",
-    "--key-type", "-c", "--cookie-jar", "-T", "--upload-file", "-r", "--range", "-C", "--continue-at",
-    "--resolve", "--connect-to", "--retry", "--retry-delay", "--retry-max-time", "-z", "--time-cond",
-    "--interface", "--dns-servers", "--limit-rate", "-y", "--speed-time", "-Y", "--speed-limit", "--pinnedpubkey",
-    "--proxy-cacert", "--noproxy", "--stderr", "--trace", "--trace-ascii", "-D", "--dump-header", "--max-redirs",
-    "--unix-socket", "--ciphers", "--tls-max", "--proto", "--proto-redir", "--expect100-timeout",
+    "-A",
+    "--user-agent",
+    "-e",
+    "--referer",
+    "-o",
+    "--output",
+    "-w",
+    "--write-out",
+    "-m",
+    "--max-time",
+    "--connect-timeout",
+    "-K",
+    "--config",
+    "--cacert",
+    "--capath",
+    "-E",
+    "--cert",
+    "--key",
+    "--cert-type",
+    "--key-type",
+    "-c",
+    "--cookie-jar",
+    "-T",
+    "--upload-file",
+    "-r",
+    "--range",
+    "-C",
+    "--continue-at",
+    "--resolve",
+    "--connect-to",
+    "--retry",
+    "--retry-delay",
+    "--retry-max-time",
+    "-z",
+    "--time-cond",
+    "--interface",
+    "--dns-servers",
+    "--limit-rate",
+    "-y",
+    "--speed-time",
+    "-Y",
+    "--speed-limit",
+    "--pinnedpubkey",
+    "--proxy-cacert",
+    "--noproxy",
+    "--stderr",
+    "--trace",
+    "--trace-ascii",
+    "-D",
+    "--dump-header",
+    "--max-redirs",
+    "--unix-socket",
+    "--ciphers",
+    "--tls-max",
+    "--proto",
+    "--proto-redir",
+    "--expect100-timeout",
 ];
 
 fn parse_args(args: &[String]) -> RawRequest {
@@ -235,7 +284,9 @@ fn parse_args(args: &[String]) -> RawRequest {
                 {
                     match h.split_once(':') {
                         Some((k, v)) => r.headers.push((k.trim().to_string(), v.trim().to_string())),
-                        None => r.headers.push((h.trim().trim_end_matches(';').to_string(), String::new())),
+                        None => r
+                            .headers
+                            .push((h.trim().trim_end_matches(';').to_string(), String::new())),
                     }
                 }
             }
@@ -290,7 +341,10 @@ fn parse_args(args: &[String]) -> RawRequest {
                 let letters: Vec<char> = n[1..].chars().collect();
                 for (k, l) in letters.iter().enumerate() {
                     let rest: String = letters[k + 1..].iter().collect();
-                    let takes = matches!(l, 'X' | 'H' | 'd' | 'u' | 'x' | 'U' | 'b' | 'F' | 'o' | 'A' | 'e' | 'm' | 'w');
+                    let takes = matches!(
+                        l,
+                        'X' | 'H' | 'd' | 'u' | 'x' | 'U' | 'b' | 'F' | 'o' | 'A' | 'e' | 'm' | 'w'
+                    );
                     if !takes {
                         match l {
                             'G' => get = true,
@@ -409,10 +463,15 @@ mod tests {
 
     #[test]
     fn short_options_combined() {
-        let args: Vec<String> = ["-sSXPOST", "https://h/v2/authentication", "-HContent-Type: application/json", "-uuser:pw"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let args: Vec<String> = [
+            "-sSXPOST",
+            "https://h/v2/authentication",
+            "-HContent-Type: application/json",
+            "-uuser:pw",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let r = parse_args(&args);
         assert_eq!(r.method.as_deref(), Some("POST"));
         assert_eq!(r.url, "https://h/v2/authentication");

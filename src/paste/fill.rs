@@ -45,15 +45,23 @@ pub(crate) fn login_secret(paste: &Paste) -> Option<&FoundSecret> {
         .secrets
         .iter()
         .filter(usable)
-        .find(|s| matches!(s.kind, SecretKind::ApiKey | SecretKind::Password) && matches!(s.place, Place::Body(_)) && in_login(s))
+        .find(|s| {
+            matches!(s.kind, SecretKind::ApiKey | SecretKind::Password)
+                && matches!(s.place, Place::Body(_))
+                && in_login(s)
+        })
+        .or_else(|| {
+            paste.secrets.iter().filter(usable).find(|s| {
+                matches!(s.kind, SecretKind::ApiKey | SecretKind::Password) && matches!(s.place, Place::Body(_))
+            })
+        })
         .or_else(|| {
             paste
                 .secrets
                 .iter()
                 .filter(usable)
-                .find(|s| matches!(s.kind, SecretKind::ApiKey | SecretKind::Password) && matches!(s.place, Place::Body(_)))
+                .find(|s| s.kind == SecretKind::TokenPlace)
         })
-        .or_else(|| paste.secrets.iter().filter(usable).find(|s| s.kind == SecretKind::TokenPlace))
         .or_else(|| {
             paste
                 .secrets

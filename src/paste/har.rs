@@ -9,9 +9,9 @@ use serde_json::Value;
 pub(crate) fn read(docs: &[Value]) -> Option<RawPaste> {
     let entries = docs.iter().find_map(|d| d.get("log")?.get("entries")?.as_array())?;
     let api = |e: &&Value| {
-        e.pointer("/request/url")
-            .and_then(Value::as_str)
-            .is_some_and(|u| u.contains("/authentication") || u.contains("/v1/") || u.contains("/v2/") || u.contains("/v3/"))
+        e.pointer("/request/url").and_then(Value::as_str).is_some_and(|u| {
+            u.contains("/authentication") || u.contains("/v1/") || u.contains("/v2/") || u.contains("/v3/")
+        })
     };
     let chosen: Vec<&Value> = if entries.iter().any(|e| api(&e)) {
         entries.iter().filter(api).collect()
@@ -23,18 +23,24 @@ pub(crate) fn read(docs: &[Value]) -> Option<RawPaste> {
         let Some(req) = e.get("request") else { continue };
         let headers = pairs(req.get("headers"), "name", "value")
             .into_iter()
-            .filter(|(k, _)| !k.starts_with(':') && !k.eq_ignore_ascii_case("content-length") && !k.eq_ignore_ascii_case("host"))
+            .filter(|(k, _)| {
+                !k.starts_with(':') && !k.eq_ignore_ascii_case("content-length") && !k.eq_ignore_ascii_case("host")
+            })
             .collect();
         let post = req.get("postData");
-        let body = post.and_then(|p| p.get("text")).and_then(Value::as_str).map(str::to_string).or_else(|| {
-            // Form posts may come as params only.
-            let params = pairs(post.and_then(|p| p.get("params")), "name", "value");
-            (!params.is_empty()).then(|| {
-                url::form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-                    .finish()
-            })
-        });
+        let body = post
+            .and_then(|p| p.get("text"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| {
+                // Form posts may come as params only.
+                let params = pairs(post.and_then(|p| p.get("params")), "name", "value");
+                (!params.is_empty()).then(|| {
+                    url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                        .finish()
+                })
+            });
         let r = RawRequest {
             origin: format!("HAR entry {}", p.requests.len() + 1),
             method: req.get("method").and_then(Value::as_str).map(str::to_string),
@@ -53,10 +59,16 @@ pub(crate) fn read(docs: &[Value]) -> Option<RawPaste> {
         }
         let index = p.requests.len() - 1;
         if let Some(res) = e.get("response")
-            && let Some(status) = res.get("status").and_then(Value::as_u64).filter(|s| (100..600).contains(s))
+            && let Some(status) = res
+                .get("status")
+                .and_then(Value::as_u64)
+                .filter(|s| (100..600).contains(s))
         {
             let content = res.get("content");
-            let text = content.and_then(|c| c.get("text")).and_then(Value::as_str).unwrap_or("");
+            let text = content
+                .and_then(|c| c.get("text"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
             let body = if content.and_then(|c| c.get("encoding")).and_then(Value::as_str) == Some("base64") {
                 base64::engine::general_purpose::STANDARD
                     .decode(text.trim())
@@ -87,7 +99,10 @@ pub(crate) fn pairs(v: Option<&Value>, key: &str, value: &str) -> Vec<(String, S
         .map(|a| {
             a.iter()
                 .take(100)
-                .filter(|h| h.get("disabled").and_then(Value::as_bool) != Some(true) && h.get("enabled").and_then(Value::as_bool) != Some(false))
+                .filter(|h| {
+                    h.get("disabled").and_then(Value::as_bool) != Some(true)
+                        && h.get("enabled").and_then(Value::as_bool) != Some(false)
+                })
                 .filter_map(|h| {
                     Some((
                         h.get(key)?.as_str()?.to_string(),

@@ -7,9 +7,9 @@ use super::{RawPaste, RawRequest, fields, push_request};
 use serde_json::Value;
 
 pub(crate) fn read(docs: &[Value]) -> Option<RawPaste> {
-    let export = docs.iter().find(|d| {
-        d.get("_type").and_then(Value::as_str) == Some("export") || d.get("__export_format").is_some()
-    })?;
+    let export = docs
+        .iter()
+        .find(|d| d.get("_type").and_then(Value::as_str) == Some("export") || d.get("__export_format").is_some())?;
     let resources = export.get("resources")?.as_array()?;
     let mut defined = Vars::new();
     let mut p = RawPaste::default();
@@ -18,7 +18,11 @@ pub(crate) fn read(docs: &[Value]) -> Option<RawPaste> {
         .iter()
         .filter(|r| r.get("_type").and_then(Value::as_str) == Some("environment"))
         .collect();
-    envs.sort_by_key(|e| !e.get("parentId").and_then(Value::as_str).is_some_and(|p| p.starts_with("wrk_")));
+    envs.sort_by_key(|e| {
+        !e.get("parentId")
+            .and_then(Value::as_str)
+            .is_some_and(|p| p.starts_with("wrk_"))
+    });
     for env in envs {
         if let Some(data) = env.get("data").and_then(Value::as_object) {
             for (k, v) in data.iter().take(200) {
@@ -37,7 +41,10 @@ pub(crate) fn read(docs: &[Value]) -> Option<RawPaste> {
             }
         }
     }
-    for res in resources.iter().filter(|r| r.get("_type").and_then(Value::as_str) == Some("request")) {
+    for res in resources
+        .iter()
+        .filter(|r| r.get("_type").and_then(Value::as_str) == Some("request"))
+    {
         let mut unresolved = Vec::new();
         let mut resolve = |s: &str| vars::resolve(s, &defined, &mut unresolved);
         let name = res.get("name").and_then(Value::as_str).unwrap_or("(unnamed)");
@@ -69,12 +76,20 @@ pub(crate) fn read(docs: &[Value]) -> Option<RawPaste> {
                 r.implied_content_type = Some(mime.to_string());
             }
         }
-        if let Some(a) = res.get("authentication").filter(|a| a.get("disabled").and_then(Value::as_bool) != Some(true)) {
+        if let Some(a) = res
+            .get("authentication")
+            .filter(|a| a.get("disabled").and_then(Value::as_bool) != Some(true))
+        {
             let s = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("").to_string();
             match a.get("type").and_then(Value::as_str).unwrap_or("") {
                 "bearer" => {
-                    let prefix = a.get("prefix").and_then(Value::as_str).filter(|p| !p.is_empty()).unwrap_or("Bearer");
-                    r.headers.push(("Authorization".into(), format!("{prefix} {}", resolve(&s("token")))));
+                    let prefix = a
+                        .get("prefix")
+                        .and_then(Value::as_str)
+                        .filter(|p| !p.is_empty())
+                        .unwrap_or("Bearer");
+                    r.headers
+                        .push(("Authorization".into(), format!("{prefix} {}", resolve(&s("token")))));
                 }
                 "basic" => r.basic = Some((resolve(&s("username")), resolve(&s("password")))),
                 "apikey" => {

@@ -124,11 +124,7 @@ pub(crate) fn mask(kind: InputKind, raw: RawPaste, text: &str) -> Paste {
             request: i.filter(|i| *i < requests.len()),
             status: a.status,
             reason: redactor.redact(&a.reason),
-            headers: a
-                .headers
-                .iter()
-                .map(|(k, v)| (k.clone(), redactor.redact(v)))
-                .collect(),
+            headers: a.headers.iter().map(|(k, v)| (k.clone(), redactor.redact(v))).collect(),
             body: redactor.redact(&a.body),
         })
         .collect();
@@ -205,7 +201,9 @@ fn header_secrets(name: &str, value: &str) -> Vec<(SecretKind, String)> {
 
 /// The query's `key=value` pairs, also of a URL that does not parse (`{{baseUrl}}/…?token=…`).
 pub(crate) fn query_pairs(url: &str) -> Vec<(String, String)> {
-    let Some((_, q)) = url.split_once('?') else { return Vec::new() };
+    let Some((_, q)) = url.split_once('?') else {
+        return Vec::new();
+    };
     let q = q.split('#').next().unwrap_or("");
     url::form_urlencoded::parse(q.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))

@@ -22,25 +22,48 @@ pub(crate) fn read(docs: &[Value]) -> Option<RawPaste> {
     let mut defined = Vars::new();
     let mut secrets = Vec::new();
     let mut note = |k: &str, v: &str, marked_secret: bool, defined: &mut Vars| {
-        if (marked_secret || fields::secret_field(k).is_some()) && !v.trim().is_empty() && !vars::is_reference(v.trim()) {
+        if (marked_secret || fields::secret_field(k).is_some()) && !v.trim().is_empty() && !vars::is_reference(v.trim())
+        {
             let kind = fields::secret_field(k).unwrap_or(SecretKind::Other);
             secrets.push((kind, v.to_string()));
         }
         defined.insert(k.to_string(), v.to_string());
     };
-    for v in collection.get("variable").and_then(Value::as_array).into_iter().flatten().take(200) {
+    for v in collection
+        .get("variable")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .take(200)
+    {
         if let (Some(k), Some(val)) = (v.get("key").and_then(Value::as_str), value_str(v.get("value"))) {
-            note(k, &val, v.get("type").and_then(Value::as_str) == Some("secret"), &mut defined);
+            note(
+                k,
+                &val,
+                v.get("type").and_then(Value::as_str) == Some("secret"),
+                &mut defined,
+            );
         }
     }
     // The environment overrides the collection's variables.
     for env in docs.iter().filter(|d| is_environment(d)) {
-        for v in env.get("values").and_then(Value::as_array).into_iter().flatten().take(200) {
+        for v in env
+            .get("values")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .take(200)
+        {
             if v.get("enabled").and_then(Value::as_bool) == Some(false) {
                 continue;
             }
             if let (Some(k), Some(val)) = (v.get("key").and_then(Value::as_str), value_str(v.get("value"))) {
-                note(k, &val, v.get("type").and_then(Value::as_str) == Some("secret"), &mut defined);
+                note(
+                    k,
+                    &val,
+                    v.get("type").and_then(Value::as_str) == Some("secret"),
+                    &mut defined,
+                );
             }
         }
     }
@@ -67,8 +90,14 @@ fn walk(items: Option<&Value>, path: &str, auth: Option<&Value>, defined: &Vars,
     }
     for item in items.and_then(Value::as_array).into_iter().flatten() {
         let name = item.get("name").and_then(Value::as_str).unwrap_or("(unnamed)");
-        let here = if path.is_empty() { name.to_string() } else { format!("{path} / {name}") };
-        let own_auth = item.get("auth").filter(|a| a.get("type").and_then(Value::as_str) != Some("inherit"));
+        let here = if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path} / {name}")
+        };
+        let own_auth = item
+            .get("auth")
+            .filter(|a| a.get("type").and_then(Value::as_str) != Some("inherit"));
         let auth = own_auth.or(auth);
         if let Some(children) = item.get("item") {
             walk(Some(children), &here, auth, defined, p, depth + 1);
@@ -104,8 +133,18 @@ fn request(req: &Value, name: &str, inherited_auth: Option<&Value>, defined: &Va
             Some("raw") => {
                 let raw = body.get("raw").and_then(Value::as_str).unwrap_or("");
                 r.body = Some(res(raw));
-                let lang = body.pointer("/options/raw/language").and_then(Value::as_str).unwrap_or("text");
-                r.implied_content_type = Some(if lang == "json" { "application/json" } else { "text/plain" }.into());
+                let lang = body
+                    .pointer("/options/raw/language")
+                    .and_then(Value::as_str)
+                    .unwrap_or("text");
+                r.implied_content_type = Some(
+                    if lang == "json" {
+                        "application/json"
+                    } else {
+                        "text/plain"
+                    }
+                    .into(),
+                );
             }
             Some("urlencoded") => {
                 let f = pairs(body.get("urlencoded"), "key", "value");

@@ -30,7 +30,11 @@ impl Val {
             Val::Str(s) | Val::Json(s) | Val::Num(s) | Val::Ref(s) => s.clone(),
             Val::Bool(b) => if *b { "True" } else { "False" }.into(),
             Val::Null => String::new(),
-            Val::Table(t) => t.iter().map(|(k, v)| format!("{k}={}", v.text())).collect::<Vec<_>>().join("&"),
+            Val::Table(t) => t
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.text()))
+                .collect::<Vec<_>>()
+                .join("&"),
         }
     }
 
@@ -41,9 +45,7 @@ impl Val {
             Val::Num(n) => serde_json::from_str(n).unwrap_or(serde_json::Value::String(n.clone())),
             Val::Bool(b) => serde_json::Value::Bool(*b),
             Val::Null => serde_json::Value::Null,
-            Val::Table(t) => {
-                serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), v.json())).collect())
-            }
+            Val::Table(t) => serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), v.json())).collect()),
         }
     }
 }
@@ -96,17 +98,21 @@ fn split_answer(text: &str) -> (&str, Option<&str>) {
             in_here = false;
         } else if !in_here {
             let is_record = t.starts_with("invoke-restmethod :") || t.starts_with("invoke-webrequest :");
-            if is_record || (last_call_end > 0 && offset >= last_call_end && answer::starts_answer(&t) && !t.starts_with('{') && !t.starts_with('[')) {
+            if is_record
+                || (last_call_end > 0
+                    && offset >= last_call_end
+                    && answer::starts_answer(&t)
+                    && !t.starts_with('{')
+                    && !t.starts_with('['))
+            {
                 return (&text[..offset], Some(&text[offset..]));
             }
             if last_call_end > 0 && offset >= last_call_end && (t.starts_with('{') || t.starts_with('[')) {
                 return (&text[..offset], Some(&text[offset..]));
             }
-            if INVOKE.iter().any(|c| t.contains(c)) {
-                last_call_end = offset + line.len();
-            } else if last_call_end == offset && line.trim_end().ends_with('`') {
-                last_call_end = offset + line.len();
-            } else if last_call_end == offset && t.starts_with('-') {
+            // A call, and the lines that continue it (a backtick, or a line of parameters).
+            let continues = last_call_end == offset && (line.trim_end().ends_with('`') || t.starts_with('-'));
+            if INVOKE.iter().any(|c| t.contains(c)) || continues {
                 last_call_end = offset + line.len();
             }
         }
@@ -128,7 +134,11 @@ impl Parser {
     /// The characters `a..b`, clamped to the text (never out of range on hostile input).
     fn slice(&self, a: usize, b: usize) -> String {
         let n = self.c.len();
-        self.c.get(a.min(n)..b.min(n).max(a.min(n))).unwrap_or(&[]).iter().collect()
+        self.c
+            .get(a.min(n)..b.min(n).max(a.min(n)))
+            .unwrap_or(&[])
+            .iter()
+            .collect()
     }
 
     fn peek(&self) -> Option<char> {
@@ -172,7 +182,10 @@ impl Parser {
     }
 
     fn at_statement_end(&self) -> bool {
-        matches!(self.peek(), None | Some('\n') | Some(';') | Some('|') | Some(')') | Some('}'))
+        matches!(
+            self.peek(),
+            None | Some('\n') | Some(';') | Some('|') | Some(')') | Some('}')
+        )
     }
 
     fn run(&mut self) {
@@ -196,7 +209,10 @@ impl Parser {
 
     fn ident(&mut self) -> String {
         let start = self.i;
-        while self.peek().is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | '-' | '.')) {
+        while self
+            .peek()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | '-' | '.'))
+        {
             // `$x.token` and `$x.Add(`: stop before a dot followed by a method or property.
             if self.peek() == Some('.') {
                 break;
@@ -212,7 +228,13 @@ impl Parser {
             self.i += 1;
             let name = if self.peek() == Some('{') {
                 self.i += 1;
-                let n: String = self.c.get(self.i..).unwrap_or(&[]).iter().take_while(|c| **c != '}').collect();
+                let n: String = self
+                    .c
+                    .get(self.i..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|c| **c != '}')
+                    .collect();
                 self.i += n.chars().count() + 1;
                 n
             } else {
@@ -234,7 +256,9 @@ impl Parser {
                 self.set_key(&name, k, v);
                 return;
             }
-            if self.peek() == Some('[') || (self.peek() == Some('.') && self.peek_at(1).is_some_and(char::is_alphabetic)) {
+            if self.peek() == Some('[')
+                || (self.peek() == Some('.') && self.peek_at(1).is_some_and(char::is_alphabetic))
+            {
                 let key = if self.peek() == Some('[') {
                     self.i += 1;
                     let k = self.primary().text();
@@ -346,7 +370,13 @@ impl Parser {
                 self.i += 1;
                 let name = if self.peek() == Some('{') {
                     self.i += 1;
-                    let n: String = self.c.get(self.i..).unwrap_or(&[]).iter().take_while(|c| **c != '}').collect();
+                    let n: String = self
+                        .c
+                        .get(self.i..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .take_while(|c| **c != '}')
+                        .collect();
                     self.i += n.chars().count() + 1;
                     n
                 } else {
@@ -430,7 +460,10 @@ impl Parser {
                         other => other,
                     });
                 }
-                '$' if self.peek().is_some_and(|c| c.is_alphanumeric() || c == '{' || c == '(' || c == '_') => {
+                '$' if self
+                    .peek()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '{' || c == '(' || c == '_') =>
+                {
                     let v = self.interpolated();
                     if matches!(v, Val::Ref(_)) {
                         refs = true;
@@ -463,9 +496,18 @@ impl Parser {
             }
             Some('{') => {
                 self.i += 1;
-                let n: String = self.c.get(self.i..).unwrap_or(&[]).iter().take_while(|c| **c != '}').collect();
+                let n: String = self
+                    .c
+                    .get(self.i..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|c| **c != '}')
+                    .collect();
                 self.i += n.chars().count() + 1;
-                self.vars.get(&n.to_ascii_lowercase()).cloned().unwrap_or(Val::Ref(format!("${{{n}}}")))
+                self.vars
+                    .get(&n.to_ascii_lowercase())
+                    .cloned()
+                    .unwrap_or(Val::Ref(format!("${{{n}}}")))
             }
             _ => {
                 let start = self.i;
@@ -473,7 +515,10 @@ impl Parser {
                     self.i += 1;
                 }
                 let n: String = self.slice(start, self.i);
-                self.vars.get(&n.to_ascii_lowercase()).cloned().unwrap_or(Val::Ref(format!("${n}")))
+                self.vars
+                    .get(&n.to_ascii_lowercase())
+                    .cloned()
+                    .unwrap_or(Val::Ref(format!("${n}")))
             }
         }
     }
@@ -552,7 +597,10 @@ impl Parser {
                 Some('"') => self.double_quoted().text(),
                 _ => {
                     let start = self.i;
-                    while self.peek().is_some_and(|c| !c.is_whitespace() && c != '=' && c != '}' && c != ';') {
+                    while self
+                        .peek()
+                        .is_some_and(|c| !c.is_whitespace() && c != '=' && c != '}' && c != ';')
+                    {
                         self.i += 1;
                     }
                     self.slice(start, self.i)
@@ -581,7 +629,10 @@ impl Parser {
         match self.peek() {
             Some(c) if c.is_alphanumeric() || c == '/' || c == '.' => {
                 let start = self.i;
-                while self.peek().is_some_and(|c| !c.is_whitespace() && !matches!(c, ';' | '|' | ')' | '}' | ',')) {
+                while self
+                    .peek()
+                    .is_some_and(|c| !c.is_whitespace() && !matches!(c, ';' | '|' | ')' | '}' | ','))
+                {
                     self.i += 1;
                 }
                 Val::Str(self.slice(start, self.i))
@@ -608,9 +659,17 @@ impl Parser {
                 let p = p.trim_end_matches(':').to_string();
                 let is_switch = matches!(
                     p.as_str(),
-                    "usebasicparsing" | "compress" | "skipcertificatecheck" | "usedefaultcredentials" | "allowunencryptedauthentication" | "disablekeepalive"
+                    "usebasicparsing"
+                        | "compress"
+                        | "skipcertificatecheck"
+                        | "usedefaultcredentials"
+                        | "allowunencryptedauthentication"
+                        | "disablekeepalive"
                 );
-                if is_switch || self.at_statement_end() || (self.peek() == Some('-') && self.peek_at(1).is_some_and(char::is_alphabetic)) {
+                if is_switch
+                    || self.at_statement_end()
+                    || (self.peek() == Some('-') && self.peek_at(1).is_some_and(char::is_alphabetic))
+                {
                     named.push((p, Val::Bool(true)));
                 } else {
                     let v = self.argument();
@@ -637,12 +696,19 @@ impl Parser {
         let get = |names: &[&str]| -> Option<Val> {
             named
                 .iter()
-                .find(|(k, _)| names.iter().any(|n| n.starts_with(k.as_str()) && k.len() >= 2 || k == n))
+                .find(|(k, _)| {
+                    names
+                        .iter()
+                        .any(|n| n.starts_with(k.as_str()) && k.len() >= 2 || k == n)
+                })
                 .map(|(_, v)| v.clone())
         };
         match lower.as_str() {
             "convertto-json" => {
-                let v = get(&["inputobject"]).or(input).or_else(|| positional.first().cloned()).unwrap_or(Val::Null);
+                let v = get(&["inputobject"])
+                    .or(input)
+                    .or_else(|| positional.first().cloned())
+                    .unwrap_or(Val::Null);
                 Val::Json(v.json().to_string())
             }
             "convertfrom-json" | "out-string" | "write-output" => input.unwrap_or(Val::Null),
@@ -716,8 +782,14 @@ $r = Invoke-RestMethod -Uri "$cr/v2/authentication" -Method Post `
         assert_eq!(r.method.as_deref(), Some("Post"));
         let b: serde_json::Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
         assert_eq!(b["apiKey"], "k1");
-        assert!(r.headers.contains(&("Content-Type".to_string(), "application/json".to_string())));
-        assert!(r.headers.contains(&("Accept".to_string(), "application/json".to_string())));
+        assert!(
+            r.headers
+                .contains(&("Content-Type".to_string(), "application/json".to_string()))
+        );
+        assert!(
+            r.headers
+                .contains(&("Accept".to_string(), "application/json".to_string()))
+        );
     }
 
     #[test]
@@ -726,7 +798,10 @@ $r = Invoke-RestMethod -Uri "$cr/v2/authentication" -Method Post `
         let p = read(t).unwrap();
         let r = &p.requests[0];
         assert_eq!(r.body.as_deref(), Some("username=u&password=p+w"));
-        assert_eq!(r.implied_content_type.as_deref(), Some("application/x-www-form-urlencoded"));
+        assert_eq!(
+            r.implied_content_type.as_deref(),
+            Some("application/x-www-form-urlencoded")
+        );
     }
 
     #[test]

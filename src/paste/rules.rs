@@ -30,19 +30,20 @@ pub(crate) const ROOT: u32 = 100;
 pub(crate) const LIKELY: u32 = 60;
 pub(crate) const CONTEXT: u32 = 30;
 
-const AUTHENTICATE: &str =
-    "https://docs.automationanywhere.com/bundle/enterprise-v2019/page/enterprise-cloud/topics/control-room/control-room-api/cloud-authenticate-apikey.html";
-const VALIDATE: &str =
-    "https://docs.automationanywhere.com/bundle/enterprise-v2019/page/enterprise-cloud/topics/control-room/control-room-api/cloud-validate-token.html";
-const CR_APIS: &str =
-    "https://docs.automationanywhere.com/bundle/enterprise-v2019/page/enterprise-cloud/topics/control-room/control-room-api/cloud-control-room-apis.html";
+const AUTHENTICATE: &str = "https://docs.automationanywhere.com/bundle/enterprise-v2019/page/enterprise-cloud/topics/control-room/control-room-api/cloud-authenticate-apikey.html";
+const VALIDATE: &str = "https://docs.automationanywhere.com/bundle/enterprise-v2019/page/enterprise-cloud/topics/control-room/control-room-api/cloud-validate-token.html";
+const CR_APIS: &str = "https://docs.automationanywhere.com/bundle/enterprise-v2019/page/enterprise-cloud/topics/control-room/control-room-api/cloud-control-room-apis.html";
 
 /// Which call of the Control Room's API a request is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Endpoint {
-    Login { v1: bool },
+    Login {
+        v1: bool,
+    },
     Validate,
-    Refresh { v1: bool },
+    Refresh {
+        v1: bool,
+    },
     Logout,
     /// A page of the web interface or Swagger: the words say which.
     WebUi(&'static str),
@@ -320,21 +321,25 @@ fn check_request(paste: &Paste, i: usize, r: &PastedRequest, out: &mut Vec<Hint>
     match &ep {
         Endpoint::WebUi(what) => {
             out.push(
-                Hint::new(HintId::RequestWebUrl, Severity::Error, "The request goes to a web page, not to the Control Room's API")
-                    .detail(format!(
-                        "The address `{}` is {what}. Pages of the web interface answer with HTML (or 404/405), never \
+                Hint::new(
+                    HintId::RequestWebUrl,
+                    Severity::Error,
+                    "The request goes to a web page, not to the Control Room's API",
+                )
+                .detail(format!(
+                    "The address `{}` is {what}. Pages of the web interface answer with HTML (or 404/405), never \
                          with a token. The API lives at the host's root: the login is `{base}/v2/authentication`.",
-                        quote(&r.url, 160)
-                    ))
-                    .fix(with_corrected(
-                        "1. Keep only `https://` and the host name (and a port if there is one) of the address, as \
+                    quote(&r.url, 160)
+                ))
+                .fix(with_corrected(
+                    "1. Keep only `https://` and the host name (and a port if there is one) of the address, as \
                          the Control Room URL.\n2. Add the API path to it: `/v2/authentication` for the login.",
-                        &corrected_login(&base, username(r).as_deref(), login_mode(r).unwrap_or_default()),
-                    ))
-                    .step(StepName::Authenticate)
-                    .evidence(evidence(paste, i, with_answer(r.line())))
-                    .link(AUTHENTICATE)
-                    .weight(LEAD),
+                    &corrected_login(&base, username(r).as_deref(), login_mode(r).unwrap_or_default()),
+                ))
+                .step(StepName::Authenticate)
+                .evidence(evidence(paste, i, with_answer(r.line())))
+                .link(AUTHENTICATE)
+                .weight(LEAD),
             );
             return;
         }
@@ -343,7 +348,15 @@ fn check_request(paste: &Paste, i: usize, r: &PastedRequest, out: &mut Vec<Hint>
                 out.push(v1_login(paste, i, r, &base, with_answer(r.line()), false));
             }
             if method != "POST" {
-                out.push(wrong_method(paste, i, r, "POST", "the login (`/v2/authentication`)", &with_answer(r.line()), &corrected_login(&base, username(r).as_deref(), login_mode(r).unwrap_or_default())));
+                out.push(wrong_method(
+                    paste,
+                    i,
+                    r,
+                    "POST",
+                    "the login (`/v2/authentication`)",
+                    &with_answer(r.line()),
+                    &corrected_login(&base, username(r).as_deref(), login_mode(r).unwrap_or_default()),
+                ));
             }
             login_body(paste, i, r, &base, out);
             content_type(paste, i, r, &base, out);
@@ -356,12 +369,28 @@ fn check_request(paste: &Paste, i: usize, r: &PastedRequest, out: &mut Vec<Hint>
         }
         Endpoint::Validate => {
             if method != "GET" {
-                out.push(wrong_method(paste, i, r, "GET", "validate (`/v1/authentication/token?token=…`)", &with_answer(r.line()), &corrected_validate(&base)));
+                out.push(wrong_method(
+                    paste,
+                    i,
+                    r,
+                    "GET",
+                    "validate (`/v1/authentication/token?token=…`)",
+                    &with_answer(r.line()),
+                    &corrected_validate(&base),
+                ));
             }
         }
         Endpoint::Logout => {
             if method != "POST" {
-                out.push(wrong_method(paste, i, r, "POST", "the logout (`/v1/authentication/logout`)", &with_answer(r.line()), &corrected_call(r, "POST")));
+                out.push(wrong_method(
+                    paste,
+                    i,
+                    r,
+                    "POST",
+                    "the logout (`/v1/authentication/logout`)",
+                    &with_answer(r.line()),
+                    &corrected_call(r, "POST"),
+                ));
             }
         }
         Endpoint::OtherApi => {}
@@ -445,7 +474,10 @@ fn wrong_method(paste: &Paste, i: usize, r: &PastedRequest, want: &str, call: &s
          an error page instead of doing the call.",
         r.effective_method()
     ))
-    .fix(with_corrected(&format!("Send it as `{want}` (curl: `-X {want}`; Postman: the method menu)."), corrected))
+    .fix(with_corrected(
+        &format!("Send it as `{want}` (curl: `-X {want}`; Postman: the method menu)."),
+        corrected,
+    ))
     .step(StepName::Authenticate)
     .evidence(evidence(paste, i, ev.to_string()))
     .link(AUTHENTICATE)
@@ -466,7 +498,10 @@ fn login_body(paste: &Paste, i: usize, r: &PastedRequest, base: &str, out: &mut 
                     "The login sends the username and the API key (or password) as a JSON body; this request has \
                      none, so the Control Room has nothing to check.",
                 )
-                .fix(with_corrected("Add the JSON body with `username` and `apiKey` (or `password`).", &corrected))
+                .fix(with_corrected(
+                    "Add the JSON body with `username` and `apiKey` (or `password`).",
+                    &corrected,
+                ))
                 .step(StepName::Authenticate)
                 .evidence(evidence(paste, i, format!("{}, no body", r.line())))
                 .link(AUTHENTICATE)
@@ -537,68 +572,98 @@ fn login_body(paste: &Paste, i: usize, r: &PastedRequest, base: &str, out: &mut 
     }
     let f = login_fields(body);
     if !f.misspelt.is_empty() {
-        let list: Vec<String> = f.misspelt.iter().map(|(k, right)| format!("`{k}` (should be `{right}`)")).collect();
+        let list: Vec<String> = f
+            .misspelt
+            .iter()
+            .map(|(k, right)| format!("`{k}` (should be `{right}`)"))
+            .collect();
         out.push(
-            Hint::new(HintId::RequestFieldName, Severity::Error, "A field of the login body is misspelt")
-                .detail(format!(
-                    "The field names are case-sensitive and camelCase: `username`, `apiKey`, `password`, \
+            Hint::new(
+                HintId::RequestFieldName,
+                Severity::Error,
+                "A field of the login body is misspelt",
+            )
+            .detail(format!(
+                "The field names are case-sensitive and camelCase: `username`, `apiKey`, `password`, \
                      `multipleLogin`. This body has {}. A misspelt credential field leaves the credential empty, so \
                      the login fails; a misspelt option is ignored without a word.",
-                    list.join(", ")
-                ))
-                .fix(with_corrected("Rename the fields exactly as in the corrected request below.", &corrected))
-                .step(StepName::Authenticate)
-                .evidence(evidence(
-                    paste,
-                    i,
-                    format!("fields: {}", f.misspelt.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ")),
-                ))
-                .link(AUTHENTICATE)
-                .weight(LEAD),
+                list.join(", ")
+            ))
+            .fix(with_corrected(
+                "Rename the fields exactly as in the corrected request below.",
+                &corrected,
+            ))
+            .step(StepName::Authenticate)
+            .evidence(evidence(
+                paste,
+                i,
+                format!(
+                    "fields: {}",
+                    f.misspelt
+                        .iter()
+                        .map(|(k, _)| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ))
+            .link(AUTHENTICATE)
+            .weight(LEAD),
         );
     }
     if f.username.is_none() {
         out.push(
-            Hint::new(HintId::RequestUsernameMissing, Severity::Error, "The login body has no username")
-                .detail(
-                    "The Control Room needs the username together with the API key or password; a key alone is not \
+            Hint::new(
+                HintId::RequestUsernameMissing,
+                Severity::Error,
+                "The login body has no username",
+            )
+            .detail(
+                "The Control Room needs the username together with the API key or password; a key alone is not \
                      accepted. The key only works with the username of the user who generated it (in *My settings*).",
-                )
-                .fix(with_corrected(
-                    "Add `\"username\"` with the username of the user who generated the key.",
-                    &corrected,
-                ))
-                .step(StepName::Authenticate)
-                .evidence(evidence(paste, i, format!("body: {}", quote(body, 120))))
-                .link(AUTHENTICATE)
-                .weight(LEAD),
+            )
+            .fix(with_corrected(
+                "Add `\"username\"` with the username of the user who generated the key.",
+                &corrected,
+            ))
+            .step(StepName::Authenticate)
+            .evidence(evidence(paste, i, format!("body: {}", quote(body, 120))))
+            .link(AUTHENTICATE)
+            .weight(LEAD),
         );
     }
     match (&f.api_key, &f.password) {
         (Some(k), Some(p)) => out.push(
-            Hint::new(HintId::RequestBothSecrets, Severity::Error, "The login body has both an API key and a password")
-                .detail(
-                    "Send the username and exactly one of `apiKey` or `password`. With both, the Control Room may \
+            Hint::new(
+                HintId::RequestBothSecrets,
+                Severity::Error,
+                "The login body has both an API key and a password",
+            )
+            .detail(
+                "Send the username and exactly one of `apiKey` or `password`. With both, the Control Room may \
                      refuse the request or pick one you did not expect.",
-                )
-                .fix(with_corrected(
-                    "Remove one of them: keep `apiKey` for a service account (its tokens allow several sessions), or \
+            )
+            .fix(with_corrected(
+                "Remove one of them: keep `apiKey` for a service account (its tokens allow several sessions), or \
                      `password`.",
-                    &corrected,
-                ))
-                .step(StepName::Authenticate)
-                .evidence(evidence(paste, i, format!("fields `{k}` and `{p}` both present")))
-                .link(AUTHENTICATE)
-                .weight(LEAD),
+                &corrected,
+            ))
+            .step(StepName::Authenticate)
+            .evidence(evidence(paste, i, format!("fields `{k}` and `{p}` both present")))
+            .link(AUTHENTICATE)
+            .weight(LEAD),
         ),
         (None, None) if is_json => out.push(
-            Hint::new(HintId::RequestBothSecrets, Severity::Error, "The login body has no API key or password")
-                .detail("Send the username and exactly one of `apiKey` or `password`; this body has neither.")
-                .fix(with_corrected("Add `apiKey` (or `password`).", &corrected))
-                .step(StepName::Authenticate)
-                .evidence(evidence(paste, i, format!("body: {}", quote(body, 120))))
-                .link(AUTHENTICATE)
-                .weight(LEAD),
+            Hint::new(
+                HintId::RequestBothSecrets,
+                Severity::Error,
+                "The login body has no API key or password",
+            )
+            .detail("Send the username and exactly one of `apiKey` or `password`; this body has neither.")
+            .fix(with_corrected("Add `apiKey` (or `password`).", &corrected))
+            .step(StepName::Authenticate)
+            .evidence(evidence(paste, i, format!("body: {}", quote(body, 120))))
+            .link(AUTHENTICATE)
+            .weight(LEAD),
         ),
         _ => {}
     }
@@ -648,23 +713,27 @@ fn key_facts(paste: &Paste, i: usize, corrected: &str, out: &mut Vec<Hint>) {
         let f = &s.facts;
         if f.jwt {
             out.push(
-                Hint::new(HintId::InputKeyIsToken, Severity::Error, "The request sends a token as the API key")
-                    .detail(format!(
-                        "The value of `{field}` starts with `eyJ` and has three parts separated by dots: that is a \
+                Hint::new(
+                    HintId::InputKeyIsToken,
+                    Severity::Error,
+                    "The request sends a token as the API key",
+                )
+                .detail(format!(
+                    "The value of `{field}` starts with `eyJ` and has three parts separated by dots: that is a \
                          token ({} characters), what a login returns, not the 40-character API key you log in with. \
                          A token expires after 20 minutes and cannot be used to log in.",
-                        f.trimmed_chars
-                    ))
-                    .fix(with_corrected(
-                        "1. Sign in to the Control Room as the user and open *My settings > Generate API-Key*.\n2. Send \
+                    f.trimmed_chars
+                ))
+                .fix(with_corrected(
+                    "1. Sign in to the Control Room as the user and open *My settings > Generate API-Key*.\n2. Send \
                          that key as `apiKey`; use the token the login returns in the `X-Authorization` header of the \
                          calls after it.",
-                        corrected,
-                    ))
-                    .step(StepName::Authenticate)
-                    .evidence(evidence(paste, i, format!("`{field}`: {}", s.secret.marker())))
-                    .link(AUTHENTICATE)
-                    .weight(LEAD),
+                    corrected,
+                ))
+                .step(StepName::Authenticate)
+                .evidence(evidence(paste, i, format!("`{field}`: {}", s.secret.marker())))
+                .link(AUTHENTICATE)
+                .weight(LEAD),
             );
             continue;
         }
@@ -676,22 +745,30 @@ fn key_facts(paste: &Paste, i: usize, corrected: &str, out: &mut Vec<Hint>) {
                 (false, false) => "a space at its start or end",
             };
             out.push(
-                Hint::new(HintId::RequestKeyWhitespace, Severity::Error, "The API key in the request has a space or a line break")
-                    .detail(format!(
-                        "The value of `{field}` has {where_} ({} characters with it, {} without). A generated key has \
+                Hint::new(
+                    HintId::RequestKeyWhitespace,
+                    Severity::Error,
+                    "The API key in the request has a space or a line break",
+                )
+                .detail(format!(
+                    "The value of `{field}` has {where_} ({} characters with it, {} without). A generated key has \
                          none, and the Control Room compares the key exactly as sent, so it does not match: it was \
                          copied with the text around it or wrapped onto two lines.",
-                        f.chars, f.trimmed_chars
-                    ))
-                    .fix(with_corrected(
-                        "Copy the key again, without spaces or line breaks (from where it was saved when it was \
+                    f.chars, f.trimmed_chars
+                ))
+                .fix(with_corrected(
+                    "Copy the key again, without spaces or line breaks (from where it was saved when it was \
                          generated), or keep it in an environment variable as in the corrected request below.",
-                        corrected,
-                    ))
-                    .step(StepName::Authenticate)
-                    .evidence(evidence(paste, i, format!("`{field}`: {} ({where_})", s.secret.marker())))
-                    .link(AUTHENTICATE)
-                    .weight(LEAD),
+                    corrected,
+                ))
+                .step(StepName::Authenticate)
+                .evidence(evidence(
+                    paste,
+                    i,
+                    format!("`{field}`: {} ({where_})", s.secret.marker()),
+                ))
+                .link(AUTHENTICATE)
+                .weight(LEAD),
             );
         } else if f.trimmed_chars != 40 {
             out.push(
@@ -726,7 +803,10 @@ fn content_type(paste: &Paste, i: usize, r: &PastedRequest, base: &str, out: &mu
     }
     let header = r.header("content-type").map(str::to_string);
     let effective = header.clone().or_else(|| r.implied_content_type.clone());
-    if effective.as_deref().is_some_and(|c| c.to_ascii_lowercase().contains("json")) {
+    if effective
+        .as_deref()
+        .is_some_and(|c| c.to_ascii_lowercase().contains("json"))
+    {
         return;
     }
     let (said, quoted) = match (&header, &r.implied_content_type) {
@@ -738,21 +818,25 @@ fn content_type(paste: &Paste, i: usize, r: &PastedRequest, base: &str, out: &mu
         (None, None) => ("has no Content-Type header".into(), "no Content-Type header".into()),
     };
     out.push(
-        Hint::new(HintId::RequestContentType, Severity::Warning, "The login does not say its body is JSON")
-            .detail(format!(
-                "The request {said}. The Control Room's login expects `Content-Type: application/json`; with another \
+        Hint::new(
+            HintId::RequestContentType,
+            Severity::Warning,
+            "The login does not say its body is JSON",
+        )
+        .detail(format!(
+            "The request {said}. The Control Room's login expects `Content-Type: application/json`; with another \
                  type it may not read the body at all and answer with an error (one user reported Windows PowerShell \
                  working without it, so this is a likely cause, not a certain one)."
-            ))
-            .fix(with_corrected(
-                "Add the header `Content-Type: application/json` (curl: `-H \"Content-Type: application/json\"` or \
+        ))
+        .fix(with_corrected(
+            "Add the header `Content-Type: application/json` (curl: `-H \"Content-Type: application/json\"` or \
                  `--json`; PowerShell: `-ContentType 'application/json'`).",
-                &corrected_login(base, username(r).as_deref(), login_mode(r).unwrap_or_default()),
-            ))
-            .step(StepName::Authenticate)
-            .evidence(evidence(paste, i, quoted))
-            .link(AUTHENTICATE)
-            .weight(LIKELY),
+            &corrected_login(base, username(r).as_deref(), login_mode(r).unwrap_or_default()),
+        ))
+        .step(StepName::Authenticate)
+        .evidence(evidence(paste, i, quoted))
+        .link(AUTHENTICATE)
+        .weight(LIKELY),
     );
 }
 
@@ -784,30 +868,50 @@ fn token_place(
         let validate = *ep == Endpoint::Validate;
         let mut corrected = corrected_login(base, None, AuthMode::ApiKey);
         corrected.push_str("\n# then, with the token of its answer:\n");
-        corrected.push_str(&if validate { corrected_validate(base) } else { corrected_call(r, &method) });
+        corrected.push_str(&if validate {
+            corrected_validate(base)
+        } else {
+            corrected_call(r, &method)
+        });
         out.push(
-            Hint::new(HintId::RequestKeyAsToken, Severity::Error, "The request sends the API key where the token goes")
-                .detail(format!(
-                    "{place} must hold a token: the JWT (`eyJ…`, three parts separated by dots) that \
+            Hint::new(
+                HintId::RequestKeyAsToken,
+                Severity::Error,
+                "The request sends the API key where the token goes",
+            )
+            .detail(format!(
+                "{place} must hold a token: the JWT (`eyJ…`, three parts separated by dots) that \
                      `POST /v2/authentication` returns, valid for 20 minutes. The value sent has {} characters and is \
                      not a token{}. A token is what the login returns; it is NOT your API key.{}",
-                    s.facts.trimmed_chars,
-                    if s.facts.trimmed_chars == 40 { ": 40 characters is the length of an API key" } else { "" },
-                    if validate {
-                        " So validate answers `{\"valid\": false}` however good the key is."
-                    } else {
-                        " So the Control Room answers 401 however good the key is."
-                    }
-                ))
-                .fix(with_corrected(
-                    "1. Log in first: `POST /v2/authentication` with `username` and `apiKey`.\n2. Send the `token` of \
+                s.facts.trimmed_chars,
+                if s.facts.trimmed_chars == 40 {
+                    ": 40 characters is the length of an API key"
+                } else {
+                    ""
+                },
+                if validate {
+                    " So validate answers `{\"valid\": false}` however good the key is."
+                } else {
+                    " So the Control Room answers 401 however good the key is."
+                }
+            ))
+            .fix(with_corrected(
+                "1. Log in first: `POST /v2/authentication` with `username` and `apiKey`.\n2. Send the `token` of \
                      its answer (not the key) in the `X-Authorization` header of the next calls.",
-                    &corrected,
-                ))
-                .step(if validate { StepName::Validate } else { StepName::Authenticate })
-                .evidence(evidence(paste, i, with_answer(format!("{}: {} in {place}", r.line(), s.secret.marker()))))
-                .link(VALIDATE)
-                .weight(LEAD),
+                &corrected,
+            ))
+            .step(if validate {
+                StepName::Validate
+            } else {
+                StepName::Authenticate
+            })
+            .evidence(evidence(
+                paste,
+                i,
+                with_answer(format!("{}: {} in {place}", r.line(), s.secret.marker())),
+            ))
+            .link(VALIDATE)
+            .weight(LEAD),
         );
     }
     authorization_header(paste, i, r, ep, base, out);
@@ -832,24 +936,39 @@ fn token_place(
         let where_ = if in_body.is_empty() {
             "in the address's query".to_string()
         } else {
-            format!("in the body ({})", in_body.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+            format!(
+                "in the body ({})",
+                in_body.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            )
         };
         out.push(
-            Hint::new(HintId::RequestTokenInBody, Severity::Error, "The request carries its credential in the body, not in the X-Authorization header")
-                .detail(format!(
-                    "Calls after the login take the token in the `X-Authorization` header; this request has none, and \
+            Hint::new(
+                HintId::RequestTokenInBody,
+                Severity::Error,
+                "The request carries its credential in the body, not in the X-Authorization header",
+            )
+            .detail(format!(
+                "Calls after the login take the token in the `X-Authorization` header; this request has none, and \
                      sends a credential {where_} instead. The Control Room answers `UM1117` \"Access token expected in \
                      the 'X-Authorization' header\", or, for validate, `{{\"valid\": false}}`."
-                ))
-                .fix(with_corrected(
-                    "1. Log in with `POST /v2/authentication` (the body with `username` and `apiKey` belongs there).\n2. \
+            ))
+            .fix(with_corrected(
+                "1. Log in with `POST /v2/authentication` (the body with `username` and `apiKey` belongs there).\n2. \
                      Put the token of its answer in the header `X-Authorization: <token>` and leave the body out.",
-                    &corrected_call(r, &method),
-                ))
-                .step(if *ep == Endpoint::Validate { StepName::Validate } else { StepName::Authenticate })
-                .evidence(evidence(paste, i, with_answer(format!("{}, no X-Authorization header, credential {where_}", r.line()))))
-                .link(VALIDATE)
-                .weight(LEAD),
+                &corrected_call(r, &method),
+            ))
+            .step(if *ep == Endpoint::Validate {
+                StepName::Validate
+            } else {
+                StepName::Authenticate
+            })
+            .evidence(evidence(
+                paste,
+                i,
+                with_answer(format!("{}, no X-Authorization header, credential {where_}", r.line())),
+            ))
+            .link(VALIDATE)
+            .weight(LEAD),
         );
     }
 }
@@ -863,7 +982,19 @@ fn authorization_header(paste: &Paste, i: usize, r: &PastedRequest, ep: &Endpoin
         let n = fields::normalised(k);
         let scheme = v.trim().split(' ').next().unwrap_or("").to_ascii_lowercase();
         if n == "authorization" {
-            found = Some((format!("{k}: {}", quote(v, 60)), format!("`{k}: {}`", if scheme == "basic" { "Basic …" } else if scheme == "bearer" { "Bearer …" } else { "…" })));
+            found = Some((
+                format!("{k}: {}", quote(v, 60)),
+                format!(
+                    "`{k}: {}`",
+                    if scheme == "basic" {
+                        "Basic …"
+                    } else if scheme == "bearer" {
+                        "Bearer …"
+                    } else {
+                        "…"
+                    }
+                ),
+            ));
         } else if n == "xauthorization" && scheme == "bearer" {
             found = Some((format!("{k}: {}", quote(v, 60)), "`X-Authorization: Bearer …`".into()));
         }
@@ -871,7 +1002,10 @@ fn authorization_header(paste: &Paste, i: usize, r: &PastedRequest, ep: &Endpoin
     if found.is_none()
         && let Some(u) = &r.basic_user
     {
-        found = Some((format!("Basic credentials for `{u}` (curl -u)"), "Basic credentials (`-u user:password`)".into()));
+        found = Some((
+            format!("Basic credentials for `{u}` (curl -u)"),
+            "Basic credentials (`-u user:password`)".into(),
+        ));
     }
     let Some((ev, what)) = found else { return };
     let (detail, corrected) = if login {
@@ -881,7 +1015,11 @@ fn authorization_header(paste: &Paste, i: usize, r: &PastedRequest, ep: &Endpoin
                  Authorization header: it takes `username` and `apiKey` (or `password`) in the JSON body, and returns a \
                  token."
             ),
-            corrected_login(base, username(r).as_deref().or(r.basic_user.as_deref()), login_mode(r).unwrap_or_default()),
+            corrected_login(
+                base,
+                username(r).as_deref().or(r.basic_user.as_deref()),
+                login_mode(r).unwrap_or_default(),
+            ),
         )
     } else {
         (
@@ -894,22 +1032,26 @@ fn authorization_header(paste: &Paste, i: usize, r: &PastedRequest, ep: &Endpoin
         )
     };
     out.push(
-        Hint::new(HintId::RequestAuthorizationHeader, Severity::Error, "The request uses an Authorization header the Control Room does not read")
-            .detail(detail)
-            .fix(with_corrected(
-                if login {
-                    "Remove the Authorization header (in Postman: Authorization > No Auth) and send the credentials in the \
+        Hint::new(
+            HintId::RequestAuthorizationHeader,
+            Severity::Error,
+            "The request uses an Authorization header the Control Room does not read",
+        )
+        .detail(detail)
+        .fix(with_corrected(
+            if login {
+                "Remove the Authorization header (in Postman: Authorization > No Auth) and send the credentials in the \
                      JSON body."
-                } else {
-                    "Send `X-Authorization: <token>` with the bare token (in Postman: Authorization > No Auth, and the \
+            } else {
+                "Send `X-Authorization: <token>` with the bare token (in Postman: Authorization > No Auth, and the \
                      header in Headers)."
-                },
-                &corrected,
-            ))
-            .step(StepName::Authenticate)
-            .evidence(evidence(paste, i, ev))
-            .link(VALIDATE)
-            .weight(LEAD),
+            },
+            &corrected,
+        ))
+        .step(StepName::Authenticate)
+        .evidence(evidence(paste, i, ev))
+        .link(VALIDATE)
+        .weight(LEAD),
     );
 }
 
@@ -919,19 +1061,23 @@ fn plain_http(paste: &Paste, i: usize, r: &PastedRequest, base: &str, out: &mut 
         return;
     }
     out.push(
-        Hint::new(HintId::RequestHttp, Severity::Warning, "The request uses plain http: the key or password travels unencrypted")
-            .detail(
-                "The address starts with `http://`, so the credentials and the token cross the network as readable \
+        Hint::new(
+            HintId::RequestHttp,
+            Severity::Warning,
+            "The request uses plain http: the key or password travels unencrypted",
+        )
+        .detail(
+            "The address starts with `http://`, so the credentials and the token cross the network as readable \
                  text. Control Rooms that force https answer with a redirect, and most tools then send the login \
                  again as a GET, which fails.",
-            )
-            .fix(with_corrected(
-                &format!("Use `{base}` instead (ask the Control Room's administrator if it only offers http)."),
-                &corrected_login(base, username(r).as_deref(), login_mode(r).unwrap_or_default()),
-            ))
-            .step(StepName::Preflight)
-            .evidence(evidence(paste, i, r.line()))
-            .weight(CONTEXT),
+        )
+        .fix(with_corrected(
+            &format!("Use `{base}` instead (ask the Control Room's administrator if it only offers http)."),
+            &corrected_login(base, username(r).as_deref(), login_mode(r).unwrap_or_default()),
+        ))
+        .step(StepName::Preflight)
+        .evidence(evidence(paste, i, r.line()))
+        .weight(CONTEXT),
     );
 }
 
@@ -939,8 +1085,16 @@ fn unresolved(paste: &Paste, out: &mut Vec<Hint>) {
     if paste.unresolved.is_empty() {
         return;
     }
-    let names: Vec<String> = paste.unresolved.iter().take(12).map(|n| format!("`{{{{{n}}}}}`")).collect();
-    let in_url = paste.requests.iter().any(|r| r.url.trim_start().starts_with("{{") || r.url.contains("://{{"));
+    let names: Vec<String> = paste
+        .unresolved
+        .iter()
+        .take(12)
+        .map(|n| format!("`{{{{{n}}}}}`"))
+        .collect();
+    let in_url = paste
+        .requests
+        .iter()
+        .any(|r| r.url.trim_start().starts_with("{{") || r.url.contains("://{{"));
     out.push(
         Hint::new(
             HintId::RequestUnresolved,

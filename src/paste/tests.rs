@@ -20,7 +20,11 @@ fn every_request_id_is_produced_by_its_example() {
     for id in HintId::ALL.iter().filter(|id| id.from_paste_only()) {
         let text = examples::example(*id).unwrap_or_else(|| panic!("{id}: no example"));
         let e = explain(&text).unwrap_or_else(|err| panic!("{id}: {err}"));
-        assert!(e.hints.iter().any(|h| h.id == *id), "{id} not produced by its example: {:?}", ids(&e));
+        assert!(
+            e.hints.iter().any(|h| h.id == *id),
+            "{id} not produced by its example: {:?}",
+            ids(&e)
+        );
         assert!(catalogue_example(*id).is_some());
     }
     assert_eq!(catalogue_example(HintId::AuthBadCredentials), None);
@@ -55,7 +59,10 @@ fn windows_cmd_quoting_gives_the_same_request_as_posix() {
     assert_eq!(r.header("content-type"), Some("application/json"));
     let body: serde_json::Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
     assert_eq!(body["username"], "svc_api");
-    assert_eq!(body["apiKey"], "<redacted: 40 chars>", "the key is masked in the request");
+    assert_eq!(
+        body["apiKey"], "<redacted: 40 chars>",
+        "the key is masked in the request"
+    );
     assert_eq!(cmd.login_secret().map(|s| s.secret.expose()), Some(KEY));
     let escaped = Paste::read(&corpus("curl-cmd-escaped-quotes.cmd")).unwrap();
     assert_eq!(escaped.login_secret().map(|s| s.secret.expose()), Some(KEY));
@@ -70,7 +77,10 @@ fn a_postman_collection_with_its_environment_resolves_and_fills() {
     assert_eq!(r.url, "https://acme.my.automationanywhere.digital/v2/authentication");
     assert!(e.paste.unresolved.is_empty());
     let f = e.fill.as_ref().unwrap();
-    assert_eq!((f.url.as_str(), f.username.as_str()), ("https://acme.my.automationanywhere.digital", "svc_api"));
+    assert_eq!(
+        (f.url.as_str(), f.username.as_str()),
+        ("https://acme.my.automationanywhere.digital", "svc_api")
+    );
     assert_eq!(f.secret.as_ref().map(|s| s.expose()), Some(KEY));
     // Without the environment the variables are named, and nothing can be tested.
     let alone = explain(&corpus("postman-collection-without-environment.json")).unwrap();
@@ -96,7 +106,10 @@ fn secrets_are_masked_in_every_text_kept() {
 fn corrected_requests_take_secrets_from_variables() {
     let e = explain(&corpus("forum-2-validate-with-the-key.http")).unwrap();
     let fix = &e.hints[0].fix;
-    assert!(fix.contains("${AA_API_KEY}") && fix.contains("token=${AA_TOKEN}"), "{fix}");
+    assert!(
+        fix.contains("${AA_API_KEY}") && fix.contains("token=${AA_TOKEN}"),
+        "{fix}"
+    );
     assert!(!fix.contains(KEY));
 }
 
@@ -112,7 +125,10 @@ fn unreadable_input_says_why() {
 fn exit_codes_follow_the_first_hint() {
     assert_eq!(explain(&corpus("curl-good-login.sh")).unwrap().exit_code(), 0);
     assert_eq!(explain(&corpus("curl-v1-login.sh")).unwrap().exit_code(), 1);
-    assert_eq!(explain(&corpus("answer-zscaler-block-page.html")).unwrap().exit_code(), 2);
+    assert_eq!(
+        explain(&corpus("answer-zscaler-block-page.html")).unwrap().exit_code(),
+        2
+    );
 }
 
 /// Pieces that make random input look like the formats, so the parsers go deep.
@@ -172,4 +188,3 @@ proptest! {
         }
     }
 }
-

@@ -66,7 +66,12 @@ pub(crate) fn names(text: &str) -> Vec<String> {
         let Some(len) = rest[start + 2..].find("}}") else { break };
         let name = clean_name(&rest[start + 2..start + 2 + len]);
         // A name is an identifier; a long "name" is text between stray braces.
-        if !name.is_empty() && name.chars().count() <= 64 && !name.contains('\n') && !out.contains(&name) && out.len() < 32 {
+        if !name.is_empty()
+            && name.chars().count() <= 64
+            && !name.contains('\n')
+            && !out.contains(&name)
+            && out.len() < 32
+        {
             out.push(name);
         }
         rest = &rest[start + 2 + len + 2..];
@@ -77,7 +82,11 @@ pub(crate) fn names(text: &str) -> Vec<String> {
 /// The whole value is only a reference to a variable: `{{apiKey}}`, `$env:AA_API_KEY`, `$apiKey`,
 /// `${AA_API_KEY}`, `%AA_API_KEY%`. Such a value holds no secret.
 pub(crate) fn is_reference(t: &str) -> bool {
-    let ident = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '.');
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '.')
+    };
     if let Some(inner) = t.strip_prefix("{{").and_then(|s| s.strip_suffix("}}")) {
         return !inner.contains("{{");
     }
@@ -104,8 +113,15 @@ mod tests {
         vars.insert("host".into(), "cr.example.com".into());
         vars.insert("loop".into(), "{{loop}}".into());
         let mut un = Vec::new();
-        let out = resolve("{{baseUrl}}/v2/authentication?x={{ _.missing }}&y={{$guid}}&z={{loop}}", &vars, &mut un);
-        assert_eq!(out, "https://cr.example.com/v2/authentication?x={{ _.missing }}&y={{$guid}}&z={{loop}}");
+        let out = resolve(
+            "{{baseUrl}}/v2/authentication?x={{ _.missing }}&y={{$guid}}&z={{loop}}",
+            &vars,
+            &mut un,
+        );
+        assert_eq!(
+            out,
+            "https://cr.example.com/v2/authentication?x={{ _.missing }}&y={{$guid}}&z={{loop}}"
+        );
         assert_eq!(un, vec!["missing".to_string(), "loop".to_string()]);
         assert_eq!(resolve("{{", &vars, &mut un), "{{");
         assert_eq!(resolve("a}}b{{c", &vars, &mut un), "a}}b{{c");
@@ -113,7 +129,13 @@ mod tests {
 
     #[test]
     fn references() {
-        for r in ["{{apiKey}}", "$env:AA_API_KEY", "$apiKey", "${AA_API_KEY}", "%AA_API_KEY%"] {
+        for r in [
+            "{{apiKey}}",
+            "$env:AA_API_KEY",
+            "$apiKey",
+            "${AA_API_KEY}",
+            "%AA_API_KEY%",
+        ] {
             assert!(is_reference(r), "{r}");
         }
         for v in ["abc", "$ab c", "Vie;Z:IvtAhY0\\1RAD[SWl{NU7baRLYEeIYUJSKO", "$"] {

@@ -21,6 +21,6 @@ mod profiles_store;
 mod profiles_transfer;
 mod proxy;
 mod tls_truth;
-mod ui_profiles;
 mod ui_paste;
+mod ui_profiles;
 mod ui_window;

@@ -63,9 +63,18 @@ fn text_names_the_first_hint_and_shows_the_corrected_request() {
     let text = std::fs::read_to_string(file("curl-v1-login.sh")).unwrap();
     let (code, out, _) = explain(&["-"], Some(&text));
     assert_eq!(code, 1);
-    assert!(out.starts_with("Read as: a curl command (1 request, 0 answers)"), "{out}");
-    assert!(out.contains("Most likely cause: [error] The request logs in at the old v1 endpoint"), "{out}");
-    assert!(out.contains("--data-raw \"{\\\"apiKey\\\":\\\"${AA_API_KEY}\\\",\\\"username\\\":\\\"svc_api\\\"}\""), "{out}");
+    assert!(
+        out.starts_with("Read as: a curl command (1 request, 0 answers)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Most likely cause: [error] The request logs in at the old v1 endpoint"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--data-raw \"{\\\"apiKey\\\":\\\"${AA_API_KEY}\\\",\\\"username\\\":\\\"svc_api\\\"}\""),
+        "{out}"
+    );
     assert!(out.contains("(request.v1-login)"), "{out}");
     assert!(!out.contains(KEY));
 }
@@ -76,7 +85,10 @@ fn json_output_and_a_collection_with_its_environment_as_two_files() {
     let both = std::fs::read_to_string(file("postman-collection-with-environment.json")).unwrap();
     // Split the two documents into two files, as Postman exports them.
     let split = both.find("\n{").expect("two documents") + 1;
-    let (coll, env) = (dir.path().join("AA.postman_collection.json"), dir.path().join("prod.postman_environment.json"));
+    let (coll, env) = (
+        dir.path().join("AA.postman_collection.json"),
+        dir.path().join("prod.postman_environment.json"),
+    );
     std::fs::write(&coll, &both[..split]).unwrap();
     std::fs::write(&env, &both[split..]).unwrap();
     let (code, out, err) = explain(&["--json", coll.to_str().unwrap(), env.to_str().unwrap()], None);
@@ -84,7 +96,10 @@ fn json_output_and_a_collection_with_its_environment_as_two_files() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(v["kind"], "postman");
     assert_eq!(v["verdict"], "nothing_wrong_found");
-    assert_eq!(v["requests"][0]["url"], "https://acme.my.automationanywhere.digital/v2/authentication");
+    assert_eq!(
+        v["requests"][0]["url"],
+        "https://acme.my.automationanywhere.digital/v2/authentication"
+    );
     assert_eq!(v["fill"]["username"], "svc_api");
     assert_eq!(v["fill"]["secret"], "<redacted: 40 chars>");
     assert!(!out.contains(KEY));
@@ -117,7 +132,9 @@ fn demo() -> Demo {
         .spawn()
         .expect("demo-server");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let v: serde_json::Value = serde_json::from_str(&line).unwrap();
     Demo {
         url: v["url"].as_str().unwrap().into(),
@@ -140,8 +157,14 @@ fn run_tests_a_pasted_v1_curl_line_the_right_way_and_leaks_nothing() {
     let report = reports.path().join("explained");
     let (code, out, err) = explain(&["--run", "--save-report", report.to_str().unwrap(), "-"], Some(&paste));
     assert_eq!(code, 0, "the check with the pasted key works:\n{out}\n{err}");
-    assert!(out.contains("(request.v1-login)"), "the paste is explained first:\n{out}");
-    assert!(out.contains(&format!("Testing it the right way: {} as {}", d.url, d.user)), "{out}");
+    assert!(
+        out.contains("(request.v1-login)"),
+        "the paste is explained first:\n{out}"
+    );
+    assert!(
+        out.contains(&format!("Testing it the right way: {} as {}", d.url, d.user)),
+        "{out}"
+    );
     assert!(out.contains("OK: the credentials work"), "{out}");
     let (code, json, _) = explain(&["--run", "--json", "-"], Some(&paste));
     assert_eq!(code, 0);

@@ -50,12 +50,18 @@ fn check_one(name: &str, text: &str, expect: &str, covered: &mut BTreeSet<HintId
     let mut fails = Vec::new();
     for h in &e.hints {
         if !h.id.severities().contains(&h.severity) {
-            fails.push(format!("{} has severity {:?}, not one of its catalogue's", h.id, h.severity));
+            fails.push(format!(
+                "{} has severity {:?}, not one of its catalogue's",
+                h.id, h.severity
+            ));
         }
     }
     let mut first_ok = true;
     for line in expect.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let (key, value) = line.split_once(':').map(|(k, v)| (k.trim(), v.trim())).unwrap_or((line, ""));
+        let (key, value) = line
+            .split_once(':')
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .unwrap_or((line, ""));
         match key {
             "kind" => {
                 let kind = serde_json::to_value(e.paste.kind).unwrap_or_default();
@@ -67,7 +73,10 @@ fn check_one(name: &str, text: &str, expect: &str, covered: &mut BTreeSet<HintId
                 let want = HintId::from_id(value).ok_or(format!("unknown id {value}"))?;
                 if ids.first() != Some(&want) {
                     first_ok = false;
-                    fails.push(format!("first hint {:?}, expected {value}", ids.first().map(|i| i.as_str())));
+                    fails.push(format!(
+                        "first hint {:?}, expected {value}",
+                        ids.first().map(|i| i.as_str())
+                    ));
                 }
             }
             "has" => {
@@ -98,7 +107,11 @@ fn check_one(name: &str, text: &str, expect: &str, covered: &mut BTreeSet<HintId
             }
             "corrected" | "detail" => {
                 let h = e.hints.first().ok_or("no hint")?;
-                let hay = if key == "corrected" { h.fix.clone() } else { format!("{} {}", h.title, h.detail) };
+                let hay = if key == "corrected" {
+                    h.fix.clone()
+                } else {
+                    format!("{} {}", h.title, h.detail)
+                };
                 if !hay.contains(value) {
                     fails.push(format!("{key} does not contain {value:?}:\n{hay}"));
                 }
@@ -111,7 +124,11 @@ fn check_one(name: &str, text: &str, expect: &str, covered: &mut BTreeSet<HintId
                         let have = match k {
                             "url" => f.url.clone(),
                             "user" => f.username.clone(),
-                            "auth" => serde_json::to_value(f.auth).unwrap_or_default().as_str().unwrap_or("").to_string(),
+                            "auth" => serde_json::to_value(f.auth)
+                                .unwrap_or_default()
+                                .as_str()
+                                .unwrap_or("")
+                                .to_string(),
                             _ => return Err(format!("unknown fill key {k}")),
                         };
                         if have != v {
@@ -169,7 +186,11 @@ fn check_one(name: &str, text: &str, expect: &str, covered: &mut BTreeSet<HintId
 #[test]
 fn every_paste_of_the_corpus_is_explained_as_expected() {
     let corpus = corpus();
-    assert!(corpus.len() >= 40, "the corpus has {} pastes, fewer than 40", corpus.len());
+    assert!(
+        corpus.len() >= 40,
+        "the corpus has {} pastes, fewer than 40",
+        corpus.len()
+    );
     let mut covered = BTreeSet::new();
     let mut failures = Vec::new();
     for (path, text, expect) in &corpus {
@@ -178,7 +199,13 @@ fn every_paste_of_the_corpus_is_explained_as_expected() {
             failures.push(f);
         }
     }
-    assert!(failures.is_empty(), "{} of {} pastes failed:\n{}", failures.len(), corpus.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} pastes failed:\n{}",
+        failures.len(),
+        corpus.len(),
+        failures.join("\n\n")
+    );
     let missing: Vec<&str> = HintId::ALL
         .iter()
         .filter(|id| id.from_paste_only() && !covered.contains(id))

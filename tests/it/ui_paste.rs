@@ -63,10 +63,17 @@ fn a_pasted_curl_line_is_explained_then_tested_the_right_way_against_the_demo() 
     let e = h.state().paste().explanation().expect("explained");
     assert_eq!(e.hints[0].id, "request.v1-login");
     assert!(h.state().paste().is_masked());
-    assert!(h.state().paste().text().contains("<redacted: 40 chars>"), "{}", h.state().paste().text());
+    assert!(
+        h.state().paste().text().contains("<redacted: 40 chars>"),
+        "{}",
+        h.state().paste().text()
+    );
     let text = all_text(&h);
     assert!(text.contains("Most likely cause"), "{text}");
-    assert!(text.contains("The request logs in at the old v1 endpoint, which no longer works"), "{text}");
+    assert!(
+        text.contains("The request logs in at the old v1 endpoint, which no longer works"),
+        "{text}"
+    );
     assert!(text.contains("request.v1-login"), "{text}");
     assert!(!text.contains(key), "the key is visible:\n{text}");
     let mut channels = vec![("the paste box and its explanation".to_string(), text)];
@@ -74,7 +81,8 @@ fn a_pasted_curl_line_is_explained_then_tested_the_right_way_against_the_demo() 
     // Test it the right way: the form is filled from the paste, the check runs, the box is cleared.
     h.get_by_label("Test it the right way").click();
     assert!(
-        step_until(&mut h, Duration::from_secs(20), |h| h.state().result().is_some() && !h.state().is_running()),
+        step_until(&mut h, Duration::from_secs(20), |h| h.state().result().is_some()
+            && !h.state().is_running()),
         "the check did not finish: {}",
         h.state().status_text()
     );
@@ -88,7 +96,10 @@ fn a_pasted_curl_line_is_explained_then_tested_the_right_way_against_the_demo() 
     assert!(!form.show_secret);
     assert!(h.state().paste().text().is_empty() && h.state().paste().explanation().is_none());
     let login = &h.state().result().unwrap().transcript.steps[2];
-    assert!(login.request.as_ref().unwrap().url.ends_with("/v2/authentication"), "tested on v2");
+    assert!(
+        login.request.as_ref().unwrap().url.ends_with("/v2/authentication"),
+        "tested on v2"
+    );
 
     // Every view, report and saved state of the window afterwards.
     for step in ["Preflight: ", "Connect: ", "Authenticate: ", "Validate: ", "Logout: "] {
@@ -98,7 +109,10 @@ fn a_pasted_curl_line_is_explained_then_tested_the_right_way_against_the_demo() 
     }
     h.get_by_label("Save report…").click();
     assert!(
-        step_until(&mut h, Duration::from_secs(10), |h| h.state().status_text().contains("Report saved")),
+        step_until(&mut h, Duration::from_secs(10), |h| h
+            .state()
+            .status_text()
+            .contains("Report saved")),
         "{}",
         h.state().status_text()
     );
@@ -133,7 +147,10 @@ fn an_answer_alone_is_explained_and_cannot_be_tested() {
     assert!(text.contains("What the answer alone cannot tell"), "{text}");
     assert!(!h.state().paste().is_masked(), "no secret: the box stays editable");
     assert!(
-        h.query_by_label("Test it the right way").expect("the button").accesskit_node().is_disabled(),
+        h.query_by_label("Test it the right way")
+            .expect("the button")
+            .accesskit_node()
+            .is_disabled(),
         "nothing to test from an answer alone"
     );
     h.get_by_label("Clear").click();
