@@ -28,6 +28,9 @@ pub enum Command {
     DemoServer(DemoServerArgs),
     /// Saved connection profiles: list, add, remove, export, import (secrets stay in the keyring).
     Profiles(super::profiles::ProfilesArgs),
+    /// Explain a pasted request or answer (curl, PowerShell, HTTP, HAR, Postman, Bruno, Insomnia, an
+    /// error body) before anything is sent; --run then tests it the right way. Exit code as check.
+    Explain(super::explain::ExplainArgs),
 }
 
 #[derive(Debug, Args)]

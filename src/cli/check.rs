@@ -41,7 +41,7 @@ pub(super) fn save_report(path: &std::path::Path, report: &report::Report) {
 
 /// Run one check to the end on a fresh runtime; Ctrl-C cancels it cleanly (the transcript says
 /// so).
-fn run_plan(plan: &Plan) -> Result<crate::worker::CheckResult, CliError> {
+pub(super) fn run_plan(plan: &Plan) -> Result<crate::worker::CheckResult, CliError> {
     let rt = super::check_runtime()?;
     Ok(until_ctrl_c(&rt, |cancel| crate::worker::check(plan, cancel)).0)
 }

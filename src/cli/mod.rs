@@ -5,6 +5,7 @@
 mod args;
 mod check;
 pub mod exit;
+mod explain;
 mod junit;
 mod launch;
 mod profiles;
@@ -14,6 +15,7 @@ mod text;
 pub use args::{CheckArgs, Cli, Command, DemoServerArgs, OptionArgs};
 use check::{read_stdin_secret, secret_from_flags};
 pub use exit::{CliError, Exit};
+pub use explain::render as render_explanation;
 pub use profiles::{AddArgs, ProfilesArgs, ProfilesCommand};
 pub use text::render as render_text;
 
@@ -42,6 +44,7 @@ fn try_main() -> Result<Exit, CliError> {
         Some(Command::Check(args)) => check::run(args),
         Some(Command::DemoServer(args)) => launch::demo_server(args),
         Some(Command::Profiles(args)) => profiles::run(args),
+        Some(Command::Explain(args)) => explain::run(args),
         None => launch::window(cli.demo),
     }
 }

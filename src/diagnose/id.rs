@@ -89,6 +89,22 @@ hint_ids! {
     TokenInvalid = "token.invalid", [Error], "validate answered `{\"valid\": false}` for a token just issued";
     TokenHeaderMissing = "token.header-missing", [Error, Warning], "`UM1117`: the token must travel in the `X-Authorization` header (a warning when only the logout got it)";
     LogoutFailed = "logout.failed", [Warning], "the logout call did not answer 204";
+    // `request.*`: mistakes a pasted request shows before anything is sent (`src/paste`, `aa-conntest explain`).
+    RequestV1Login = "request.v1-login", [Error, Warning], "a pasted request logs in (or refreshes a token) at the discontinued `/v1/authentication`; a warning for an \"Access Denied\" answer pasted alone";
+    RequestKeyAsToken = "request.key-as-token", [Error], "a pasted request sends an API key (not a JWT) where the token goes: `X-Authorization` or `/v1/authentication/token?token=`";
+    RequestTokenInBody = "request.token-in-body", [Error], "a pasted call after the login carries the token or key in its body or query instead of the `X-Authorization` header";
+    RequestAuthorizationHeader = "request.authorization-header", [Error], "a pasted request uses `Authorization:` (Bearer, Basic) or `X-Authorization: Bearer …` instead of the bare token in `X-Authorization`";
+    RequestBothSecrets = "request.both-secrets", [Error], "a pasted login body has both `apiKey` and `password`, or neither";
+    RequestUsernameMissing = "request.username-missing", [Error], "a pasted login body has no `username`";
+    RequestFieldName = "request.field-name", [Error], "a pasted login body misspells a field name (`apikey`, `Username`, `api_key`); the names are case-sensitive";
+    RequestNotJson = "request.not-json", [Error], "a pasted login body is missing or not JSON (form-encoded, single quotes, a trailing comma, an unescaped backslash)";
+    RequestSmartQuotes = "request.smart-quotes", [Error, Warning], "a pasted body has curly quotes (“ ” ‘ ’) from a document or a forum post; an error when they break the JSON";
+    RequestContentType = "request.content-type", [Warning], "a pasted login does not say `Content-Type: application/json` (none, or another type)";
+    RequestHttp = "request.http", [Warning], "a pasted request uses plain `http://`: the key or password travels unencrypted";
+    RequestKeyWhitespace = "request.key-whitespace", [Error], "the API key in a pasted request has a space or a line break in or around it";
+    RequestWebUrl = "request.web-url", [Error], "a pasted request goes to the web interface or the Swagger page (`/#/login`, `/swagger/`), not the API";
+    RequestMethod = "request.method", [Error], "a pasted request uses the wrong method (`GET` for the login, `POST` for validate, …)";
+    RequestUnresolved = "request.unresolved", [Warning], "a pasted request uses `{{variables}}` that nothing in the paste defines";
     NetUnreachable = "net.unreachable", [Error], "no network path to the address (no route, network down, VPN off)";
     InputCaFile = "input.ca-file", [Error], "the CA file given in the options cannot be read or holds no certificate";
     CheckCancelled = "check.cancelled", [Info], "the check was cancelled before it finished";
@@ -96,6 +112,12 @@ hint_ids! {
 }
 
 impl HintId {
+    /// Only explaining a paste gives this hint (`request.*`), never a check: its examples and
+    /// coverage come from `src/paste` and tests/it/paste_corpus.rs.
+    pub fn from_paste_only(self) -> bool {
+        self.as_str().starts_with("request.")
+    }
+
     /// The id whose [`as_str`](Self::as_str) is `s`.
     pub fn from_id(s: &str) -> Option<HintId> {
         Self::ALL.iter().copied().find(|id| id.as_str() == s)

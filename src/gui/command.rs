@@ -41,6 +41,8 @@ pub enum Command {
     Profiles(ProfilesCmd),
     /// The About window.
     About(super::about::AboutCmd),
+    /// The paste box ("Paste a request or an error").
+    Paste(super::paste::PasteCmd),
 }
 
 /// What background work sends back. One channel for all of it, drained in `App::logic`; every
@@ -60,6 +62,8 @@ pub enum Msg {
     Profiles(ProfilesMsg),
     /// "Open data folder" of the About window finished.
     DataFolderOpened(Result<PathBuf, String>),
+    /// A file dropped on the paste box was read.
+    Paste(super::paste::PasteMsg),
 }
 
 impl From<ProfilesMsg> for Msg {

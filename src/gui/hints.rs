@@ -43,7 +43,7 @@ fn severity_icon(ui: &Ui, s: Severity) -> (Icon, egui::Color32, &'static str) {
     }
 }
 
-fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, cmds: &mut Vec<Command>) {
+pub(crate) fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, cmds: &mut Vec<Command>) {
     let (icon, color, word) = severity_icon(ui, hint.severity);
     let stroke = if top {
         egui::Stroke::new(2.0, color)

@@ -18,6 +18,7 @@ pub mod guard_dialog;
 pub mod hints;
 pub mod json_view;
 pub mod ladder;
+pub mod paste;
 pub mod path_dialog;
 pub mod profiles_panel;
 pub mod profiles_worker;
@@ -129,6 +130,7 @@ impl App {
                 last_copy: None,
                 profiles,
                 about: Default::default(),
+                paste: Default::default(),
             },
             bg,
             rx,
@@ -216,6 +218,11 @@ impl App {
         &mut self.state.about
     }
 
+    /// The paste box.
+    pub fn paste(&self) -> &paste::PasteState {
+        &self.state.paste
+    }
+
     /// The sidebar's state.
     pub fn profiles(&self) -> &profiles_panel::ProfilesState {
         &self.state.profiles
@@ -283,6 +290,7 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> Vec<egui::
             has_result: run.is_some_and(|r| r.result().is_some()),
         };
         text_ids = form::show(ui, &state.form, &cx, cmds);
+        paste::show(ui, &state.paste, running, cmds);
         ui.add_space(4.0);
     });
     egui::Panel::bottom("status_panel").show(ui, |ui| {

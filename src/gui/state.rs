@@ -31,6 +31,7 @@ pub struct State {
     pub(crate) last_copy: Option<String>,
     pub(crate) profiles: ProfilesState,
     pub(crate) about: super::about::AboutState,
+    pub(crate) paste: super::paste::PasteState,
 }
 
 impl State {

@@ -52,6 +52,11 @@ pub fn apply(state: &mut State, bg: &Background, ctx: &egui::Context, cmd: Comma
         }
         Command::Profiles(c) => profiles_panel::update::apply(state, bg, c),
         Command::About(c) => state.about.apply(bg, c),
+        Command::Paste(c) => {
+            let (then, status) = super::paste::apply(&mut state.paste, &state.form, bg, c);
+            state.status = status.unwrap_or_else(|| state.status.clone());
+            then.into_iter().for_each(|c| apply(state, bg, ctx, c));
+        }
     }
 }
 
@@ -60,6 +65,9 @@ pub fn on_msg(state: &mut State, bg: &Background, msg: Msg) {
     match msg {
         Msg::Check(id, event) => on_check_event(state, bg, id, event),
         Msg::DataFolderOpened(r) => state.about.on_opened(r),
+        Msg::Paste(m) => {
+            state.status = super::paste::on_msg(&mut state.paste, m).unwrap_or_else(|| state.status.clone())
+        }
         Msg::CaFilePicked(p) => {
             state.file_dialog_open = false;
             match p {

@@ -497,7 +497,9 @@ async fn every_row_passes_and_covers_the_catalogue() {
         return;
     }
     let unit_only: BTreeSet<HintId> = UNIT_ONLY.iter().map(|(id, _)| *id).collect();
-    for id in HintId::ALL {
+    // `request.*` ids come from explaining a paste, never from a check: tests/it/paste_corpus.rs
+    // holds the corpus that must produce each of them.
+    for id in HintId::ALL.iter().filter(|id| !id.from_paste_only()) {
         let real = covered.contains(id);
         let unit = unit_only.contains(id);
         assert!(

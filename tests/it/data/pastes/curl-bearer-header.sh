@@ -1,0 +1,1 @@
+curl 'https://acme.my.automationanywhere.digital/v3/activity/list' -H 'Authorization: Bearer eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiIyNyIsImNsaWVudFR5cGUiOiJXRUIiLCJpYXQiOjE3MzUwMDAwMDAsImV4cCI6MTczNTAwMTIwMCwiaXNzIjoiQXV0b21hdGlvbkFueXdoZXJlIn0.c2lnbmF0dXJlLW5vdC1yZWFsLXRlc3Qtb25seQ' -H 'Content-Type: application/json' -d '{"filter":{}}'

@@ -1,0 +1,1 @@
+curl -X POST 'https://acme.my.automationanywhere.digital/v2/automations/deploy' -H 'Content-Type: application/json' -d '{"token":"eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiIyNyIsImNsaWVudFR5cGUiOiJXRUIiLCJpYXQiOjE3MzUwMDAwMDAsImV4cCI6MTczNTAwMTIwMCwiaXNzIjoiQXV0b21hdGlvbkFueXdoZXJlIn0.c2lnbmF0dXJlLW5vdC1yZWFsLXRlc3Qtb25seQ","fileId":42}'
