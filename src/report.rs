@@ -42,7 +42,12 @@ pub struct ReportStep {
     pub timings: Option<crate::transcript::Timings>,
     pub request: Option<ReportRequest>,
     pub response: Option<ReportResponse>,
+    /// The step's error in words.
     pub error: Option<String>,
+    /// The raw error behind the words (the TLS library's or the operating system's text), for support:
+    /// the "technical details". Absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -95,6 +100,7 @@ fn step(s: &StepRecord) -> ReportStep {
             truncated: r.truncated,
         }),
         error: s.error.as_ref().map(|e| e.to_string()),
+        error_detail: s.error.as_ref().and_then(|e| e.technical()).map(str::to_string),
         notes: s.notes.clone(),
     }
 }

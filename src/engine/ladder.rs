@@ -36,6 +36,10 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
     }
 
     async fn climb(&mut self, plan: &Plan) -> Result<Outcome, Stop> {
+        // Read the system trust store while preflight, DNS and TCP run (not for a plain-http address).
+        if !plan.input_url.trim_start().to_ascii_lowercase().starts_with("http://") {
+            super::tls::preload();
+        }
         let (prepared, proxy) = self.preflight(plan)?;
         self.connect(plan, &prepared, proxy.as_ref()).await?;
         let mut wire = self.wire(plan, &prepared, proxy.as_ref())?;
@@ -87,9 +91,19 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             Err(e) => return Err(self.fail(rec, started, e, Outcome::InvalidInput)),
         };
         for note in &prepared.url.notes {
-            if let UrlNote::PathDropped { dropped } = note {
-                rec.notes.push(format!("dropped from the URL: {dropped}"));
+            match note {
+                UrlNote::PathDropped { dropped } => rec.notes.push(format!("dropped from the URL: {dropped}")),
+                UrlNote::Credentials { .. } => rec
+                    .notes
+                    .push("dropped from the URL: the user name and password before @ (never sent)".into()),
+                _ => {}
             }
+        }
+        if !plan.options.pin_sha256.is_empty() {
+            rec.notes.push(format!(
+                "trusting only the pinned certificate{} (SHA-256)",
+                if plan.options.pin_sha256.len() > 1 { "s" } else { "" }
+            ));
         }
         self.t.base_url = Some(prepared.url.base.clone());
         rec.notes.push(format!("Control Room address: {}", prepared.url.base));
@@ -115,6 +129,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             port: prepared.url.port,
             https: prepared.url.https,
             proxy,
+            trust: Some(&prepared.trust),
         };
         let (info, err) = connect::probe(&target, &plan.options, self.cancel).await;
         rec.timings = Some(Timings {
@@ -143,7 +158,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
 
     fn wire(&mut self, plan: &Plan, prepared: &Prepared, proxy: Option<&ProxyChoice>) -> Result<Wire, Stop> {
         let phases = phases::PhaseRecorder::default();
-        let client = match http::client(&plan.options, proxy, &phases) {
+        let client = match http::client(&plan.options, proxy, &phases, &prepared.trust) {
             Ok(c) => c,
             Err(e) => {
                 let (rec, started) = self.start(StepName::Authenticate);
@@ -227,7 +242,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                         format!("the server redirected the login (HTTP {s}); redirects are not followed")
                     }
                     Some(s @ 200..=299) => format!("HTTP {s} but no token in the answer"),
-                    Some(s) => format!("the login was refused (HTTP {s})"),
+                    Some(s) => format!("the login was answered with HTTP {s}"),
                     None => "no answer".into(),
                 };
                 let outcome = failure_outcome(rec.response.as_ref());
@@ -321,12 +336,13 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
     }
 }
 
-/// Exit-code class of a failed call: the Control Room answered and refused (its own JSON error
-/// shape, a 429), or it could not be reached / something else answered.
+/// Exit-code class of a failed call, by who answered (docs/cli.md): the Control Room itself (its
+/// own error body, with an Automation Anywhere error code) is a refusal; anything else that
+/// answered (a gateway's `{"message":"Forbidden"}`, a block page, a 407, a 5xx page, a 404) or
+/// nothing at all is "unreachable".
 fn failure_outcome(resp: Option<&RecordedResponse>) -> Outcome {
     match resp {
-        Some(r) if r.control_room_error().is_some() && !r.looks_like_html() => Outcome::Rejected,
-        Some(r) if r.status == 429 => Outcome::Rejected,
+        Some(r) if r.from_control_room() => Outcome::Rejected,
         _ => Outcome::Unreachable,
     }
 }

@@ -11,7 +11,8 @@ mod ladder;
 mod phases;
 mod preflight;
 mod proxy;
-mod tls;
+pub mod tls;
+mod words;
 
 pub use cancel::{CancelHandle, CancelToken, cancel_pair};
 
@@ -29,7 +30,8 @@ pub enum Event {
 pub async fn run_check(plan: &Plan, cancel: CancelToken, mut on_event: impl FnMut(Event) + Send) -> Transcript {
     let mut t = Transcript {
         started_at: time::OffsetDateTime::now_utc(),
-        input_url: plan.input_url.clone(),
+        // Never a `user:password@` part: the transcript feeds reports, history and the window.
+        input_url: crate::target_url::strip_userinfo(&plan.input_url),
         base_url: None,
         steps: Vec::new(),
         outcome: Outcome::InvalidInput,

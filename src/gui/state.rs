@@ -105,6 +105,8 @@ impl FormState {
             ca_file: (!ca.is_empty()).then(|| PathBuf::from(ca)),
             proxy: (!proxy.is_empty()).then(|| proxy.to_string()),
             insecure: self.insecure,
+            // The form has no pins yet ("Trust this certificate" comes with the profile rework).
+            pin_sha256: Vec::new(),
         }
     }
 
