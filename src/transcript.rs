@@ -430,6 +430,46 @@ pub struct AccountSummary {
     pub tenant: Option<String>,
     pub multiple_login: Option<bool>,
     pub token_expires_at: Option<String>,
+    /// The login answer's account-setup flags (`passwordSet`, `questionsSet`, `emailVerified`):
+    /// `false` means the first sign-in in the web interface is not finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_set: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub questions_set: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// The permissions the login answer lists (their names or actions).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<String>,
+}
+
+impl AccountSummary {
+    /// Whether the account may read the licence details (`GET /v2/license/details`): the built-in
+    /// administrator role, or a permission about licences (INFERRED, docs/control-room-api.md).
+    pub fn may_view_license(&self) -> bool {
+        self.roles.iter().any(|r| r.eq_ignore_ascii_case("AAE_Admin"))
+            || self.permissions.iter().any(|p| p.to_ascii_lowercase().contains("license"))
+    }
+}
+
+/// An extra call the engine made to explain a failure (never a login attempt on an account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbePurpose {
+    /// After a 404 for `/v2/authentication`: `POST /v1/authentication` with `{}` (no username, so no
+    /// account's failure count), to tell an Enterprise 11.x Control Room from something else.
+    V1Login,
+    /// After a login that worked and a later call the Control Room failed: `GET /v2/license/details`
+    /// (only when the account may read it), to see whether the licence is in fail-safe.
+    LicenseDetails,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Probe {
+    pub purpose: ProbePurpose,
+    pub request: RecordedRequest,
+    pub response: Option<RecordedResponse>,
+    pub error: Option<StepError>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -448,6 +488,8 @@ pub struct Transcript {
     pub token_valid: Option<bool>,
     /// This computer's clock when the token arrived (unix seconds), to judge clock skew.
     pub token_received_at: Option<i64>,
+    /// Extra calls made to explain a failure (see [`ProbePurpose`]).
+    pub probes: Vec<Probe>,
 }
 
 impl Transcript {
@@ -457,5 +499,9 @@ impl Transcript {
 
     pub fn failed_step(&self) -> Option<&StepRecord> {
         self.steps.iter().find(|s| s.status == StepStatus::Failed)
+    }
+
+    pub fn probe(&self, purpose: ProbePurpose) -> Option<&Probe> {
+        self.probes.iter().find(|p| p.purpose == purpose)
     }
 }

@@ -344,6 +344,23 @@ fn proxy_setting(out: &mut Vec<Hint>, step: StepName, reason: &str) {
     );
 }
 
+/// A 407 answer to a plain-http request sent through a proxy: the same proxy sign-in as a 407 on
+/// CONNECT, met at the HTTP step instead of the tunnel.
+pub(crate) fn proxy_auth(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &crate::transcript::RecordedResponse) {
+    let realm = r
+        .header("proxy-authenticate")
+        .map(|v| format!(", Proxy-Authenticate: {}", shorten(v, 80)))
+        .unwrap_or_default();
+    proxy(
+        cx,
+        out,
+        step,
+        &format!(
+            "the proxy answered the request with 407 Proxy Authentication Required (it requires authentication){realm}"
+        ),
+    );
+}
+
 fn proxy(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
     let p = proxy_in_use(cx).unwrap_or_else(|| "the system proxy".to_string());
     let d = detail.to_ascii_lowercase();

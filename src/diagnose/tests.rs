@@ -120,6 +120,27 @@ fn token_request(step: StepName) -> RecordedRequest {
     }
 }
 
+/// A TLS failure as the engine records it: the words of `engine::tls::explain`, the library's text
+/// as the technical detail.
+fn tls_err(kind: TlsFailure, detail: &str) -> StepError {
+    let reason = match kind {
+        TlsFailure::Untrusted => "the certificate is not trusted: it was issued by an authority this computer does not trust",
+        TlsFailure::Expired => "the certificate has expired",
+        TlsFailure::NameMismatch => "the certificate is for another host name",
+        TlsFailure::PinMismatch => {
+            "the certificate is not the one that was trusted: its SHA-256 fingerprint differs from the pinned one"
+        }
+        TlsFailure::Handshake => {
+            "the secure connection could not be set up: the server answered with something that is not TLS"
+        }
+    };
+    StepError::Tls {
+        kind,
+        reason: reason.into(),
+        detail: detail.into(),
+    }
+}
+
 /// A transcript where nothing ran yet.
 fn blank(plan: &Plan) -> Transcript {
     Transcript {
@@ -134,6 +155,7 @@ fn blank(plan: &Plan) -> Transcript {
         login_attempts: 0,
         token_valid: None,
         token_received_at: None,
+        probes: Vec::new(),
     }
 }
 
@@ -516,6 +538,8 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
             &k,
             StepName::Connect,
             StepError::Reset {
+                phase: ResetPhase::AfterRequest,
+                orderly: false,
                 detail: "connection reset by peer".into(),
             },
         ),
@@ -537,10 +561,7 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         failed_at(
             &k,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Untrusted,
-                detail: "UnknownIssuer".into(),
-            },
+            tls_err(TlsFailure::Untrusted, "UnknownIssuer".into()),
         ),
     );
     add(
@@ -549,10 +570,7 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         failed_at(
             &k,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Expired,
-                detail: "Expired".into(),
-            },
+            tls_err(TlsFailure::Expired, "Expired".into()),
         ),
     );
     add(
@@ -561,10 +579,7 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         failed_at(
             &k,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::NameMismatch,
-                detail: "NotValidForName".into(),
-            },
+            tls_err(TlsFailure::NameMismatch, "NotValidForName".into()),
         ),
     );
     add(
@@ -573,10 +588,7 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         failed_at(
             &k,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Handshake,
-                detail: "InvalidContentType".into(),
-            },
+            tls_err(TlsFailure::Handshake, "InvalidContentType".into()),
         ),
     );
     add(
@@ -703,7 +715,9 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         failed_at(
             &k,
             StepName::Connect,
-            StepError::Network {
+            StepError::Unreachable {
+                addr: "52.1.2.3:443".into(),
+                reason: "the network is unreachable".into(),
                 detail: "Network is unreachable (os error 101)".into(),
             },
         ),
@@ -869,10 +883,7 @@ fn url_host_only_and_tls_fails_suspects_the_assumption() {
     let t = failed_at(
         &plan,
         StepName::Connect,
-        StepError::Tls {
-            kind: TlsFailure::Handshake,
-            detail: "InvalidContentType".into(),
-        },
+        tls_err(TlsFailure::Handshake, "InvalidContentType".into()),
     );
     let h = run(&plan, &t);
     assert_eq!(first(&h), HintId::TlsHandshake);
@@ -1290,6 +1301,8 @@ fn connection_cut_by_tls_inspection() {
             &plan,
             StepName::Connect,
             StepError::Reset {
+                phase: ResetPhase::AfterRequest,
+                orderly: false,
                 detail: "connection reset by peer".into(),
             },
         ),
@@ -1343,7 +1356,9 @@ fn network_unreachable_off_vpn() {
         &failed_at(
             &plan,
             StepName::Connect,
-            StepError::Network {
+            StepError::Unreachable {
+                addr: "52.1.2.3:443".into(),
+                reason: "the network is unreachable".into(),
                 detail: "Network is unreachable".into(),
             },
         ),
@@ -1369,10 +1384,7 @@ fn corporate_tls_inspection_by_zscaler() {
         failed_at(
             &plan,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Untrusted,
-                detail: "invalid peer certificate: UnknownIssuer".into(),
-            },
+            tls_err(TlsFailure::Untrusted, "invalid peer certificate: UnknownIssuer".into()),
         ),
         CertificateInfo {
             subject: "CN=acme.my.automationanywhere.digital".into(),
@@ -1398,10 +1410,7 @@ fn on_prem_self_signed_certificate() {
         failed_at(
             &plan,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Untrusted,
-                detail: "UnknownIssuer".into(),
-            },
+            tls_err(TlsFailure::Untrusted, "UnknownIssuer".into()),
         ),
         CertificateInfo {
             subject: "CN=cr.acme.local".into(),
@@ -1421,10 +1430,7 @@ fn certificate_expired_three_days_ago() {
         failed_at(
             &plan,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Expired,
-                detail: "certificate expired".into(),
-            },
+            tls_err(TlsFailure::Expired, "certificate expired".into()),
         ),
         CertificateInfo {
             subject: "CN=acme.my.automationanywhere.digital".into(),
@@ -1447,10 +1453,7 @@ fn certificate_not_yet_valid_because_the_clock_is_wrong() {
         failed_at(
             &plan,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Expired,
-                detail: "not valid yet".into(),
-            },
+            tls_err(TlsFailure::Expired, "not valid yet".into()),
         ),
         CertificateInfo {
             not_before: Some("Dec  2 00:00:00 2026 GMT".into()),
@@ -1471,10 +1474,7 @@ fn certificate_for_another_name_when_using_the_ip() {
     let mut t = failed_at(
         &plan,
         StepName::Connect,
-        StepError::Tls {
-            kind: TlsFailure::NameMismatch,
-            detail: "NotValidForName".into(),
-        },
+        tls_err(TlsFailure::NameMismatch, "NotValidForName".into()),
     );
     t.connect = Some(ConnectInfo {
         host: "10.0.0.5".into(),
@@ -2063,10 +2063,7 @@ fn hostile_answers_do_not_panic() {
         ..Default::default()
     });
     set(&mut t, StepName::Connect, |s| {
-        s.error = Some(StepError::Tls {
-            kind: TlsFailure::Expired,
-            detail: String::new(),
-        })
+        s.error = Some(tls_err(TlsFailure::Expired, ""))
     });
     let _ = run(&plan, &t);
 }
@@ -2142,16 +2139,24 @@ fn echo_secret(t: &mut Transcript, secret: &str) {
         }
         if let Some(
             StepError::Dns { detail, .. }
-            | StepError::Reset { detail }
+            | StepError::Reset { detail, .. }
             | StepError::Tls { detail, .. }
             | StepError::Proxy { detail }
             | StepError::Protocol { detail }
-            | StepError::Network { detail }
+            | StepError::Network { detail, .. }
+            | StepError::Unreachable { detail, .. }
             | StepError::CaFile { detail }
             | StepError::Answer { detail },
         ) = &mut s.error
         {
             *detail = format!("{secret} {detail}");
+        }
+        // The words a hint may quote, too.
+        if let Some(
+            StepError::Tls { reason, .. } | StepError::Unreachable { reason, .. } | StepError::Network { reason, .. },
+        ) = &mut s.error
+        {
+            *reason = format!("{secret} {reason}");
         }
     }
     if let Some(c) = &mut t.connect {

@@ -194,6 +194,24 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
         res.raw_body
     }
 
+    /// An extra call to explain a failure, recorded in the transcript's probes.
+    async fn probe(&mut self, wire: &Wire, purpose: ProbePurpose, call: http::Call) {
+        let session = http::Session {
+            client: &wire.client,
+            phases: &wire.phases,
+            redactor: &wire.redactor,
+            cancel: self.cancel,
+            secs: wire.secs,
+        };
+        let res = http::send(&session, call).await;
+        self.t.probes.push(Probe {
+            purpose,
+            request: res.request,
+            response: res.response,
+            error: res.error,
+        });
+    }
+
     /// `POST /v2/authentication` with `username` and exactly one of `apiKey`/`password`.
     /// Sent once: a failed login is never retried (three failures disable the account).
     async fn authenticate(&mut self, plan: &Plan, prepared: &Prepared, wire: &mut Wire) -> Result<String, Stop> {
@@ -230,6 +248,20 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             }
         }
         let status = rec.response.as_ref().map(|r| r.status);
+        if status == Some(404) {
+            // No v2 login here. An Enterprise 11.x Control Room still answers its v1 login: ask it with an
+            // empty body (no username, so no account's failed-login count moves).
+            let call = http::Call {
+                method: reqwest::Method::POST,
+                url: format!("{}/v1/authentication", wire.base),
+                headers: vec![
+                    ("Content-Type".into(), "application/json".into()),
+                    ("Accept".into(), "application/json".into()),
+                ],
+                body: Some("{}".into()),
+            };
+            self.probe(wire, ProbePurpose::V1Login, call).await;
+        }
         let token = match (token, status, rec.error.take()) {
             (Some(tok), Some(200..=299), None) => tok,
             (_, _, Some(e)) => {
@@ -307,9 +339,25 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                 }
             }
         };
+        let answered_by_cr = rec.response.as_ref().is_some_and(|r| r.from_control_room());
         self.finish(rec, started);
         if outcome == Outcome::Cancelled {
             return Err(outcome);
+        }
+        // Signed in, and the Control Room itself failed the next call: a licence in fail-safe does that.
+        // Its state is readable only with the permission to view licences; never asked otherwise.
+        let may = self.t.account.as_ref().is_some_and(|a| a.may_view_license());
+        if outcome != Outcome::Ok && answered_by_cr && may && !self.cancel.is_cancelled() {
+            let call = http::Call {
+                method: reqwest::Method::GET,
+                url: format!("{}/v2/license/details", wire.base),
+                headers: vec![
+                    ("X-Authorization".into(), token.to_string()),
+                    ("Accept".into(), "application/json".into()),
+                ],
+                body: None,
+            };
+            self.probe(wire, ProbePurpose::LicenseDetails, call).await;
         }
         Ok(outcome)
     }

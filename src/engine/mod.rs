@@ -41,6 +41,7 @@ pub async fn run_check(plan: &Plan, cancel: CancelToken, mut on_event: impl FnMu
         login_attempts: 0,
         token_valid: None,
         token_received_at: None,
+        probes: Vec::new(),
     };
     let mut ladder = ladder::Ladder {
         t: &mut t,
