@@ -380,6 +380,59 @@ const UM1117: &str =
 const ZSCALER_PAGE: &str = "<!DOCTYPE html><html><head><title>Website blocked</title></head><body><h1>Website blocked</h1><p>Not allowed to browse Uncategorized category. Your organization has selected Zscaler to protect you from internet threats.</p></body></html>";
 const WEB_UI: &str = "<!doctype html><html><head><title>Automation 360</title></head><body><app-root></app-root><script src=\"main.js\"></script></body></html>";
 
+const PINNED: &str = "3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A";
+const MAINTENANCE_PAGE: &str = "<!DOCTYPE html><html><head><title>Automation 360 - Scheduled maintenance</title></head><body><h1>We'll be back soon</h1><p>Your Control Room is undergoing scheduled maintenance.</p></body></html>";
+const FIRST_LOGIN: &str = r#"{"code": "UM1119", "details": "Sign in to the Control Room web interface and change your temporary password before using the API.", "message": "Password change required"}"#;
+const SPRING_404: &str =
+    r#"{"timestamp": "2026-11-27T14:00:00Z", "status": 404, "error": "Not Found", "path": "/v2/authentication"}"#;
+
+/// The certificate a server presents after a renewal (not the pinned one).
+fn renewed_cert() -> CertificateInfo {
+    CertificateInfo {
+        subject: "CN=acme.my.automationanywhere.digital".into(),
+        issuer: "CN=Acme Issuing CA".into(),
+        sha256: "9C:41".repeat(16).trim_end_matches(':').to_string(),
+        not_before: Some("Fri, 20 Nov 2026 00:00:00 +0000".into()),
+        not_after: Some("Sun, 20 Nov 2027 00:00:00 +0000".into()),
+        ..Default::default()
+    }
+}
+
+/// `/v2/authentication` is 404 (Spring's body) and the v1 probe got the Control Room's own error.
+fn enterprise_11(plan: &Plan) -> Transcript {
+    let mut t = login_failed(plan, json(404, SPRING_404));
+    t.outcome = Outcome::Unreachable;
+    t.probes.push(Probe {
+        purpose: ProbePurpose::V1Login,
+        request: RecordedRequest {
+            method: "POST".into(),
+            url: format!("{URL}/v1/authentication"),
+            headers: Vec::new(),
+            body: Some("{}".into()),
+        },
+        response: Some(json(500, GENERIC)),
+        error: None,
+    });
+    t
+}
+
+/// Login fine, validate failed with the Control Room's own error; the licence details read when `read`.
+fn license_fail_safe(plan: &Plan, read: bool) -> Transcript {
+    let mut t = validate_answered(plan, json(500, GENERIC), None);
+    if read {
+        t.probes.push(Probe {
+            purpose: ProbePurpose::LicenseDetails,
+            request: token_request(StepName::Validate),
+            response: Some(json(
+                200,
+                r#"{"type": "PURCHASED", "failSafeStatus": 1, "controlRoomLicenseServerSyncStatus": false, "licenseMode": "CloudLicense"}"#,
+            )),
+            error: None,
+        });
+    }
+    t
+}
+
 fn cases() -> Vec<(HintId, Plan, Transcript)> {
     let k = key_plan(KEY40);
     let p = password_plan(PASSWORD);
@@ -738,6 +791,35 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
     let mut t = failed_at(&k, StepName::Authenticate, StepError::Cancelled);
     t.outcome = Outcome::Cancelled;
     add(HintId::CheckCancelled, k.clone(), t);
+    // A password written into the address, pasted from a script (issue 12, "Why" 5).
+    let pl = Plan {
+        input_url: "https://svc_api:S3cr3t-In-Url@acme.my.automationanywhere.digital".into(),
+        ..k.clone()
+    };
+    add(HintId::UrlCredentials, pl.clone(), healthy(&pl));
+    // A pinned certificate that changed.
+    let mut pl = k.clone();
+    pl.options.pin_sha256 = vec![PINNED.into()];
+    add(
+        HintId::TlsPinMismatch,
+        pl.clone(),
+        with_cert(
+            failed_at(&pl, StepName::Connect, tls_err(TlsFailure::PinMismatch, "fingerprint")),
+            renewed_cert(),
+        ),
+    );
+    add(
+        HintId::HttpMaintenance,
+        k.clone(),
+        login_failed(&k, with_header(resp(503, "text/html", MAINTENANCE_PAGE), "retry-after", "1800")),
+    );
+    add(HintId::HttpEnterprise11, p.clone(), enterprise_11(&p));
+    add(
+        HintId::AuthFirstLogin,
+        p.clone(),
+        login_failed(&p, json(401, FIRST_LOGIN)),
+    );
+    add(HintId::AuthLicenseFailSafe, k.clone(), license_fail_safe(&k, true));
     add(
         HintId::CheckUnexplained,
         k.clone(),
@@ -2238,10 +2320,16 @@ fn render_catalogue() -> String {
         let h = run(plan, t);
         let title = &find(&h, *id).title;
         let severities: Vec<&str> = id.severities().iter().map(|s| s.as_str()).collect();
+        let exits: Vec<String> = id.exit_codes().iter().map(|c| c.to_string()).collect();
         rows.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} |\n",
             id.as_str(),
             severities.join(", "),
+            if exits.is_empty() {
+                "—".to_string()
+            } else {
+                exits.join(", ")
+            },
             md_cell(id.situation()),
             md_cell(title)
         ));
@@ -2260,13 +2348,18 @@ fn render_catalogue() -> String {
          \n\
          - **severity**: the severities the hint can have (the tests check every hint they see against \
          this list); where there are several, the evidence decides (see `docs/architecture.md`).\n\
+         - **exit**: the exit codes of `check` when the hint is the most likely cause of a failed check, by \
+         who answered (`docs/cli.md`): `1` only when the Control Room itself answered (its own error body, or \
+         a token it then refused), `2` when nothing or something else answered (a gateway, a proxy, a block or \
+         maintenance page), `3` for unusable input, `130` when cancelled; `—` for hints that never explain a \
+         failure on their own. `tests/it/hints_real.rs` checks every real run against this column.\n\
          - **example title**: the title the hint has in its case of `src/diagnose/tests.rs` (titles name \
          the host, the key length, the time span… of the check at hand).\n\
          - How a hint is written: `docs/hint-style.md`. How each id is provoked for real: \
          `tests/it/hints_real.rs`.\n\
          \n\
-         | id | severity | situation | example title |\n\
-         |---|---|---|---|\n\
+         | id | severity | exit | situation | example title |\n\
+         |---|---|---|---|---|\n\
          {rows}\n\
          {} ids.\n",
         HintId::ALL.len()
