@@ -85,6 +85,7 @@ pub async fn send(session: &Session<'_>, call: Call) -> CallResult {
         secs,
     } = *session;
     phases.reset();
+    let https = call.url.starts_with("https://");
     let request = RecordedRequest {
         method: call.method.to_string(),
         url: redactor.redact(&call.url),
@@ -122,7 +123,7 @@ pub async fn send(session: &Session<'_>, call: Call) -> CallResult {
     let resp = match sent {
         Ok(r) => r,
         Err(e) => {
-            result.error = Some(classify(&e, secs, Phase::Request, redactor));
+            result.error = Some(classify(&e, secs, Phase::Request, https, redactor));
             result.timings.total_ms = ms(start);
             return result;
         }
@@ -167,7 +168,7 @@ pub async fn send(session: &Session<'_>, call: Call) -> CallResult {
             }
             Ok(None) => break,
             Err(e) => {
-                result.error = Some(classify(&e, secs, Phase::Body, redactor));
+                result.error = Some(classify(&e, secs, Phase::Body, https, redactor));
                 break;
             }
         }
@@ -224,7 +225,7 @@ enum Phase {
 
 /// Turn a reqwest error into the step error the diagnosis understands: typed, in words, with the
 /// raw error chain (redacted) kept as the technical detail.
-fn classify(e: &reqwest::Error, secs: f64, phase: Phase, redactor: &Redactor) -> StepError {
+fn classify(e: &reqwest::Error, secs: f64, phase: Phase, https: bool, redactor: &Redactor) -> StepError {
     let detail = redactor.redact(&describe_chain(e));
     let phase_name = match phase {
         Phase::Request => "request",
@@ -243,8 +244,10 @@ fn classify(e: &reqwest::Error, secs: f64, phase: Phase, redactor: &Redactor) ->
     // Where a cut happened: while connecting (TCP, proxy, TLS), or once the request went out.
     let cut_phase = if phase == Phase::Body {
         ResetPhase::ReadingAnswer
-    } else if e.is_connect() {
+    } else if e.is_connect() && https {
         ResetPhase::TlsHandshake
+    } else if e.is_connect() {
+        ResetPhase::Connect
     } else {
         ResetPhase::AfterRequest
     };

@@ -173,6 +173,18 @@ pub fn parse_pin(text: &str) -> Result<[u8; 32], String> {
     Ok(out)
 }
 
+/// The handshake was not signed with the presented certificate's key (a copied certificate).
+#[derive(Debug)]
+struct KeyNotHeld;
+
+impl std::fmt::Display for KeyNotHeld {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("handshake signature does not verify with the certificate's public key")
+    }
+}
+
+impl std::error::Error for KeyNotHeld {}
+
 /// The certificate is not the pinned one.
 #[derive(Debug)]
 pub struct PinMismatch;
@@ -374,6 +386,7 @@ impl ServerCertVerifier for Policy {
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+            .map_err(signature_error)
     }
 
     fn verify_tls13_signature(
@@ -383,10 +396,18 @@ impl ServerCertVerifier for Policy {
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+            .map_err(signature_error)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.provider.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+fn signature_error(e: rustls::Error) -> rustls::Error {
+    match e {
+        rustls::Error::InvalidCertificate(CertificateError::BadSignature) => other(KeyNotHeld),
+        e => e,
     }
 }
 
@@ -420,6 +441,10 @@ pub fn explain(err: &rustls::Error, leaf: Option<&CertificateInfo>) -> (TlsFailu
                 TlsFailure::PinMismatch,
                 "the certificate is not the one that was trusted: its SHA-256 fingerprint differs from the pinned one"
                     .into(),
+            ),
+            CertificateError::Other(o) if o.0.downcast_ref::<KeyNotHeld>().is_some() => (
+                Untrusted,
+                "the certificate is not trusted: the server could not prove it holds the certificate's key".into(),
             ),
             CertificateError::Other(o) if o.0.downcast_ref::<TrustStoreUnavailable>().is_some() => (
                 Untrusted,

@@ -7,6 +7,7 @@ mod ui_support;
 mod check_demo;
 mod cli;
 mod demo_server;
+mod field_truth;
 mod fuzz_props;
 mod hints_real;
 mod hostile;

@@ -1,6 +1,7 @@
 //! Shared test helpers.
 #![allow(dead_code)]
 
+pub mod field;
 pub mod tls;
 
 use aa_conntest::plan::{AuthMode, CheckOptions, Plan};
