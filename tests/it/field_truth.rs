@@ -158,7 +158,10 @@ async fn why_1_exact_match_still_checks_validity_name_and_the_handshake_signatur
     p.options.ca_file = Some(ca.path().to_path_buf());
     let (t, _) = run(&p).await;
     assert_ne!(t.outcome, Outcome::Ok, "{:?}", t.steps);
-    assert!(tls_kind(&t).is_some(), "{:?}", t.steps);
+    match t.step(StepName::Connect).and_then(|s| s.error.as_ref()) {
+        Some(StepError::Tls { reason, .. }) => assert!(reason.contains("holds the certificate's key"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
     assert_eq!(t.login_attempts, 0);
     // An exact match that has expired is refused as expired.
     let (leaf, pem) = field::openssl_style_expired(&["localhost"]);
