@@ -87,7 +87,12 @@ fn userinfo_span(input: &str) -> Option<(usize, usize)> {
     let start = match input.find("://") {
         Some(i) => i + 3,
         // Without a scheme the authority starts after leading spaces, quotes and slashes.
-        None => input.len() - input.trim_start_matches(|c: char| c.is_whitespace() || is_quote(c) || c == '/').len(),
+        None => {
+            input.len()
+                - input
+                    .trim_start_matches(|c: char| c.is_whitespace() || is_quote(c) || c == '/')
+                    .len()
+        }
     };
     let rest = &input[start..];
     let authority_end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
@@ -97,8 +102,27 @@ fn userinfo_span(input: &str) -> Option<(usize, usize)> {
 
 /// Schemes of things that are not web pages.
 const NOT_WEB_SCHEMES: &[&str] = &[
-    "javascript", "vbscript", "data", "mailto", "tel", "sms", "file", "about", "blob", "ftp", "ftps", "sftp", "ssh",
-    "telnet", "ldap", "ldaps", "smb", "ws", "wss", "chrome", "edge",
+    "javascript",
+    "vbscript",
+    "data",
+    "mailto",
+    "tel",
+    "sms",
+    "file",
+    "about",
+    "blob",
+    "ftp",
+    "ftps",
+    "sftp",
+    "ssh",
+    "telnet",
+    "ldap",
+    "ldaps",
+    "smb",
+    "ws",
+    "wss",
+    "chrome",
+    "edge",
 ];
 
 fn not_web(scheme: &str) -> UrlError {
@@ -113,7 +137,9 @@ fn foreign_scheme(s: &str) -> Option<&str> {
     let colon = s.find(':')?;
     let (scheme, after) = (&s[..colon], &s[colon + 1..]);
     let scheme_like = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     // `cr.example.com:8443` and `localhost:443/x` are a host and a port.
     let port_like = after
         .split(['/', '?', '#'])
@@ -379,7 +405,10 @@ mod tests {
         let n = normalise("https://token123@cr.example.com").unwrap();
         assert!(n.notes.contains(&UrlNote::Credentials { with_password: false }));
         // An `@` in the path is not userinfo.
-        assert_eq!(strip_userinfo("https://cr.example.com/a@b"), "https://cr.example.com/a@b");
+        assert_eq!(
+            strip_userinfo("https://cr.example.com/a@b"),
+            "https://cr.example.com/a@b"
+        );
         assert!(!has_userinfo("https://cr.example.com/#/users/a@b.com"));
         // A URL that is unusable for another reason never quotes the password either.
         let r = reason("https://u:S3cr3t-Pw@cr example.com");

@@ -200,7 +200,11 @@ pub enum StepError {
     /// No route to the address (`ENETUNREACH`, `EHOSTUNREACH`, network down, or this computer's own
     /// firewall refusing to send). `reason`: in words; `detail`: the raw error (technical).
     #[error("no network path to {}: {reason}", if addr.is_empty() { "the server" } else { addr.as_str() })]
-    Unreachable { addr: String, reason: String, detail: String },
+    Unreachable {
+        addr: String,
+        reason: String,
+        detail: String,
+    },
     /// `reason`: the verifier's or the handshake's error in words (one mapping, `engine::tls::explain`);
     /// `detail`: the TLS library's own error (technical).
     #[error("{reason}")]
@@ -448,7 +452,10 @@ impl AccountSummary {
     /// administrator role, or a permission about licences (INFERRED, docs/control-room-api.md).
     pub fn may_view_license(&self) -> bool {
         self.roles.iter().any(|r| r.eq_ignore_ascii_case("AAE_Admin"))
-            || self.permissions.iter().any(|p| p.to_ascii_lowercase().contains("license"))
+            || self
+                .permissions
+                .iter()
+                .any(|p| p.to_ascii_lowercase().contains("license"))
     }
 }
 

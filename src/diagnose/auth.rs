@@ -237,7 +237,10 @@ fn first_login_flags(cx: &Ctx, out: &mut Vec<Hint>) {
         cx,
         out,
         severity,
-        format!("login answer: {}", join(&missing.iter().map(|m| m.to_string()).collect::<Vec<_>>())),
+        format!(
+            "login answer: {}",
+            join(&missing.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+        ),
         false,
     );
 }
@@ -284,18 +287,14 @@ fn license_fail_safe(cx: &Ctx, out: &mut Vec<Hint>) {
     let cr_failed = cx.failed(StepName::Validate)
         && validate.is_some_and(|r| {
             r.from_control_room()
-                && !matches!(
-                    r.control_room_error().and_then(|e| e.code).as_deref(),
-                    Some("UM1117")
-                )
+                && !matches!(r.control_room_error().and_then(|e| e.code).as_deref(), Some("UM1117"))
                 && r.status != 401
         });
-    let details = cx
-        .t
-        .probe(ProbePurpose::LicenseDetails)
-        .and_then(|p| p.response.as_ref())
-        .filter(|r| (200..300).contains(&r.status))
-        .and_then(|r| r.json());
+    let details =
+        cx.t.probe(ProbePurpose::LicenseDetails)
+            .and_then(|p| p.response.as_ref())
+            .filter(|r| (200..300).contains(&r.status))
+            .and_then(|r| r.json());
     let status = details
         .as_ref()
         .and_then(|d| d.get("failSafeStatus"))

@@ -296,7 +296,10 @@ mod tests {
             )),
             Kind::Maintenance
         );
-        assert_eq!(classify(&resp(503, "text/html", "<html>Service Unavailable</html>")), Kind::GatewayError);
+        assert_eq!(
+            classify(&resp(503, "text/html", "<html>Service Unavailable</html>")),
+            Kind::GatewayError
+        );
         assert_eq!(classify(&resp(407, "text/html", "<html>auth</html>")), Kind::ProxyAuth);
     }
 }

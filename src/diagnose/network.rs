@@ -23,9 +23,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
             StepError::Unreachable { addr, reason, .. } => unreachable(cx, out, step, addr, reason),
             StepError::Tls { kind, reason, detail } => tls::check(cx, out, step, *kind, reason, detail),
             StepError::Protocol { detail } => protocol(cx, out, step, detail),
-            StepError::Input { reason } if reason.starts_with("the proxy address") => {
-                proxy_setting(out, step, reason)
-            }
+            StepError::Input { reason } if reason.starts_with("the proxy address") => proxy_setting(out, step, reason),
             // Any other network failure has no rule of its own: the fallback (`check.unexplained`)
             // quotes it in words.
             StepError::Network { .. }
@@ -256,11 +254,7 @@ fn timeout(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, phase: &str, secs: f64
 }
 
 fn reset(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, phase: ResetPhase, orderly: bool) {
-    let cut = if orderly {
-        "closed without an answer"
-    } else {
-        "cut"
-    };
+    let cut = if orderly { "closed without an answer" } else { "cut" };
     let why = match phase {
         ResetPhase::Connect => format!(
             "The connection to {} was {cut} right after it opened, before anything was exchanged. A firewall or \

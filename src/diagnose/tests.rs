@@ -124,7 +124,9 @@ fn token_request(step: StepName) -> RecordedRequest {
 /// as the technical detail.
 fn tls_err(kind: TlsFailure, detail: &str) -> StepError {
     let reason = match kind {
-        TlsFailure::Untrusted => "the certificate is not trusted: it was issued by an authority this computer does not trust",
+        TlsFailure::Untrusted => {
+            "the certificate is not trusted: it was issued by an authority this computer does not trust"
+        }
         TlsFailure::Expired => "the certificate has expired",
         TlsFailure::NameMismatch => "the certificate is for another host name",
         TlsFailure::PinMismatch => {
@@ -611,20 +613,12 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
     add(
         HintId::TlsUntrusted,
         k.clone(),
-        failed_at(
-            &k,
-            StepName::Connect,
-            tls_err(TlsFailure::Untrusted, "UnknownIssuer".into()),
-        ),
+        failed_at(&k, StepName::Connect, tls_err(TlsFailure::Untrusted, "UnknownIssuer")),
     );
     add(
         HintId::TlsExpired,
         k.clone(),
-        failed_at(
-            &k,
-            StepName::Connect,
-            tls_err(TlsFailure::Expired, "Expired".into()),
-        ),
+        failed_at(&k, StepName::Connect, tls_err(TlsFailure::Expired, "Expired")),
     );
     add(
         HintId::TlsNameMismatch,
@@ -632,7 +626,7 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         failed_at(
             &k,
             StepName::Connect,
-            tls_err(TlsFailure::NameMismatch, "NotValidForName".into()),
+            tls_err(TlsFailure::NameMismatch, "NotValidForName"),
         ),
     );
     add(
@@ -641,7 +635,7 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         failed_at(
             &k,
             StepName::Connect,
-            tls_err(TlsFailure::Handshake, "InvalidContentType".into()),
+            tls_err(TlsFailure::Handshake, "InvalidContentType"),
         ),
     );
     add(
@@ -811,7 +805,10 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
     add(
         HintId::HttpMaintenance,
         k.clone(),
-        login_failed(&k, with_header(resp(503, "text/html", MAINTENANCE_PAGE), "retry-after", "1800")),
+        login_failed(
+            &k,
+            with_header(resp(503, "text/html", MAINTENANCE_PAGE), "retry-after", "1800"),
+        ),
     );
     add(HintId::HttpEnterprise11, p.clone(), enterprise_11(&p));
     add(
@@ -965,7 +962,7 @@ fn url_host_only_and_tls_fails_suspects_the_assumption() {
     let t = failed_at(
         &plan,
         StepName::Connect,
-        tls_err(TlsFailure::Handshake, "InvalidContentType".into()),
+        tls_err(TlsFailure::Handshake, "InvalidContentType"),
     );
     let h = run(&plan, &t);
     assert_eq!(first(&h), HintId::TlsHandshake);
@@ -1466,7 +1463,7 @@ fn corporate_tls_inspection_by_zscaler() {
         failed_at(
             &plan,
             StepName::Connect,
-            tls_err(TlsFailure::Untrusted, "invalid peer certificate: UnknownIssuer".into()),
+            tls_err(TlsFailure::Untrusted, "invalid peer certificate: UnknownIssuer"),
         ),
         CertificateInfo {
             subject: "CN=acme.my.automationanywhere.digital".into(),
@@ -1492,7 +1489,7 @@ fn on_prem_self_signed_certificate() {
         failed_at(
             &plan,
             StepName::Connect,
-            tls_err(TlsFailure::Untrusted, "UnknownIssuer".into()),
+            tls_err(TlsFailure::Untrusted, "UnknownIssuer"),
         ),
         CertificateInfo {
             subject: "CN=cr.acme.local".into(),
@@ -1512,7 +1509,7 @@ fn certificate_expired_three_days_ago() {
         failed_at(
             &plan,
             StepName::Connect,
-            tls_err(TlsFailure::Expired, "certificate expired".into()),
+            tls_err(TlsFailure::Expired, "certificate expired"),
         ),
         CertificateInfo {
             subject: "CN=acme.my.automationanywhere.digital".into(),
@@ -1532,11 +1529,7 @@ fn certificate_expired_three_days_ago() {
 fn certificate_not_yet_valid_because_the_clock_is_wrong() {
     let plan = key_plan(KEY40);
     let t = with_cert(
-        failed_at(
-            &plan,
-            StepName::Connect,
-            tls_err(TlsFailure::Expired, "not valid yet".into()),
-        ),
+        failed_at(&plan, StepName::Connect, tls_err(TlsFailure::Expired, "not valid yet")),
         CertificateInfo {
             not_before: Some("Dec  2 00:00:00 2026 GMT".into()),
             not_after: Some("Mar  2 00:00:00 2027 GMT".into()),
@@ -1556,7 +1549,7 @@ fn certificate_for_another_name_when_using_the_ip() {
     let mut t = failed_at(
         &plan,
         StepName::Connect,
-        tls_err(TlsFailure::NameMismatch, "NotValidForName".into()),
+        tls_err(TlsFailure::NameMismatch, "NotValidForName"),
     );
     t.connect = Some(ConnectInfo {
         host: "10.0.0.5".into(),

@@ -199,8 +199,14 @@ fn pin_mismatch(cx: &Ctx, step: StepName, seen: Seen) -> Hint {
         .map(|c| {
             format!(
                 ", valid from {} to {}",
-                c.not_before.as_deref().map(|d| shorten(d, 40)).unwrap_or_else(|| "?".into()),
-                c.not_after.as_deref().map(|d| shorten(d, 40)).unwrap_or_else(|| "?".into())
+                c.not_before
+                    .as_deref()
+                    .map(|d| shorten(d, 40))
+                    .unwrap_or_else(|| "?".into()),
+                c.not_after
+                    .as_deref()
+                    .map(|d| shorten(d, 40))
+                    .unwrap_or_else(|| "?".into())
             )
         })
         .unwrap_or_default();

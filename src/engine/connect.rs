@@ -91,7 +91,10 @@ async fn run(
                 let detail = e.to_string();
                 return Err(match target.proxy {
                     Some(p) => StepError::Proxy {
-                        detail: format!("the proxy {} could not be found (its host name does not resolve)", p.display()),
+                        detail: format!(
+                            "the proxy {} could not be found (its host name does not resolve)",
+                            p.display()
+                        ),
                     },
                     None => StepError::Dns {
                         host: dial_host.clone(),
@@ -210,7 +213,11 @@ async fn run(
             Ok(())
         }
         Ok(Err(e)) => {
-            let err = tls_error(&e, info.certificates.first(), info.connected_to.as_deref().unwrap_or(""));
+            let err = tls_error(
+                &e,
+                info.certificates.first(),
+                info.connected_to.as_deref().unwrap_or(""),
+            );
             if matches!(
                 err,
                 StepError::Tls {
@@ -259,7 +266,12 @@ fn tls_error(e: &std::io::Error, leaf: Option<&crate::transcript::CertificateInf
             detail: r.to_string(),
         };
     }
-    words::io_error(e, addr, ResetPhase::TlsHandshake, format!("during the TLS handshake: {e}"))
+    words::io_error(
+        e,
+        addr,
+        ResetPhase::TlsHandshake,
+        format!("during the TLS handshake: {e}"),
+    )
 }
 
 async fn open_tunnel(stream: &mut TcpStream, proxy: &ProxyChoice, host: &str, port: u16) -> Result<(), StepError> {
@@ -273,7 +285,11 @@ async fn open_tunnel(stream: &mut TcpStream, proxy: &ProxyChoice, host: &str, po
     }
     req.push_str("\r\n");
     let io_err = |e: std::io::Error| StepError::Proxy {
-        detail: format!("the proxy {} cut the connection ({})", proxy.display(), words::io_words(&e)),
+        detail: format!(
+            "the proxy {} cut the connection ({})",
+            proxy.display(),
+            words::io_words(&e)
+        ),
     };
     stream.write_all(req.as_bytes()).await.map_err(io_err)?;
     // Read the answer's head only; the tunnel starts right after it.

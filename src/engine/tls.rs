@@ -112,11 +112,9 @@ pub fn preload() {
         return;
     }
     STARTED.get_or_init(|| {
-        let _ = std::thread::Builder::new()
-            .name("trust-store".into())
-            .spawn(|| {
-                let _ = PLATFORM.get_or_init(load_platform);
-            });
+        let _ = std::thread::Builder::new().name("trust-store".into()).spawn(|| {
+            let _ = PLATFORM.get_or_init(load_platform);
+        });
     });
 }
 
@@ -367,7 +365,7 @@ impl ServerCertVerifier for Policy {
             p.chain = std::iter::once(end_entity.clone().into_owned())
                 .chain(intermediates.iter().map(|i| i.clone().into_owned()))
                 .collect();
-            p.pin_matched = (!self.pins.is_empty()).then(|| matches!(verdict, Ok(TrustedBy::Pin)));
+            p.pin_matched = (!self.pins.is_empty()).then_some(matches!(verdict, Ok(TrustedBy::Pin)));
             p.verdict = Some(verdict.clone());
         }
         match verdict {
@@ -612,7 +610,14 @@ mod tests {
         for e in &errs {
             for l in [None, Some(&leaf)] {
                 let (_, words) = explain(e, l);
-                for id in ["UnknownIssuer", "Other(", "CaUsedAsEndEntity", "NotValidForName", "Alert", "Error"] {
+                for id in [
+                    "UnknownIssuer",
+                    "Other(",
+                    "CaUsedAsEndEntity",
+                    "NotValidForName",
+                    "Alert",
+                    "Error",
+                ] {
                     assert!(!words.contains(id), "{words}");
                 }
                 assert!(words.starts_with("the "), "{words}");

@@ -13,7 +13,13 @@ const UNREACHABLE_OS_CODES: &[i32] = &[112, 99];
 const UNREACHABLE_OS_CODES: &[i32] = &[64, 65, 49];
 #[cfg(windows)]
 const UNREACHABLE_OS_CODES: &[i32] = &[10064, 10065, 10051, 10050, 10049];
-#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "ios", target_os = "freebsd", windows)))]
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    windows
+)))]
 const UNREACHABLE_OS_CODES: &[i32] = &[];
 
 /// What an I/O error means, in words.
@@ -100,7 +106,11 @@ mod tests {
                 StepError::Reset { .. }
             ));
         }
-        for k in [ErrorKind::HostUnreachable, ErrorKind::NetworkUnreachable, ErrorKind::NetworkDown] {
+        for k in [
+            ErrorKind::HostUnreachable,
+            ErrorKind::NetworkUnreachable,
+            ErrorKind::NetworkDown,
+        ] {
             assert!(matches!(
                 io_error(&err(k), "1.2.3.4:443", ResetPhase::Connect, "raw".into()),
                 StepError::Unreachable { .. }

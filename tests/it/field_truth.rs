@@ -75,7 +75,15 @@ fn first(h: &[Hint], id: HintId, t: &Transcript) -> Hint {
 
 fn words(h: &[Hint]) -> String {
     h.iter()
-        .map(|h| format!("{}\n{}\n{}\n{}", h.title, h.detail, h.fix, h.evidence.as_deref().unwrap_or("")))
+        .map(|h| {
+            format!(
+                "{}\n{}\n{}\n{}",
+                h.title,
+                h.detail,
+                h.fix,
+                h.evidence.as_deref().unwrap_or("")
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -142,7 +150,14 @@ async fn why_1_without_it_the_certificate_is_self_signed_not_an_inspecting_proxy
     assert!(u.fix.contains("--pin-sha256"), "{}", u.fix);
     assert_no_library_text("the hints", &all);
     // The raw verifier error stays in the technical details.
-    let raw = t.step(StepName::Connect).unwrap().error.as_ref().unwrap().technical().unwrap_or("");
+    let raw = t
+        .step(StepName::Connect)
+        .unwrap()
+        .error
+        .as_ref()
+        .unwrap()
+        .technical()
+        .unwrap_or("");
     assert!(!raw.is_empty());
     assert_eq!(t.login_attempts, 0);
 }
@@ -289,11 +304,7 @@ async fn why_1_no_tls_library_name_in_any_output_of_check() {
     let private = tls::serve(tls::leaf(Some(&ca), &["localhost"], false)).await;
     scenarios.push(("private CA, untrusted", url(private), vec![]));
     let expired = tls::serve(tls::leaf(Some(&ca), &["localhost"], true)).await;
-    scenarios.push((
-        "expired",
-        url(expired),
-        vec!["--ca-file".into(), ca_path.clone()],
-    ));
+    scenarios.push(("expired", url(expired), vec!["--ca-file".into(), ca_path.clone()]));
     let wrong = tls::serve(tls::leaf(Some(&ca), &["cr.other.example"], false)).await;
     scenarios.push(("wrong name", url(wrong), vec!["--ca-file".into(), ca_path.clone()]));
     // openssl's CA file for another server: the exact match does not apply.
@@ -369,7 +380,11 @@ async fn why_2_reset_at_accept_on_https_is_a_reset_during_the_handshake() {
         assert!(!ids(&h).contains(&HintId::NetUnreachable), "{:?}", ids(&h));
         let (step, phase, _) = reset_phase(&t);
         assert_eq!((step, phase), (StepName::Connect, ResetPhase::TlsHandshake), "{cut:?}");
-        assert!(r.evidence.as_deref().unwrap_or("").contains("TLS handshake"), "{:?}", r.evidence);
+        assert!(
+            r.evidence.as_deref().unwrap_or("").contains("TLS handshake"),
+            "{:?}",
+            r.evidence
+        );
         assert_eq!(t.outcome.exit_code(), 2);
         assert_no_library_text("the hints", &words(&h));
     }
@@ -377,7 +392,11 @@ async fn why_2_reset_at_accept_on_https_is_a_reset_during_the_handshake() {
 
 #[tokio::test]
 async fn why_2_reset_after_the_request_is_a_reset_after_the_request() {
-    for (cut, orderly) in [(Cut::AfterRequest, false), (Cut::CloseAfterRequest, true), (Cut::AtAccept, false)] {
+    for (cut, orderly) in [
+        (Cut::AfterRequest, false),
+        (Cut::CloseAfterRequest, true),
+        (Cut::AtAccept, false),
+    ] {
         let (t, h) = reset_case(cut, false).await;
         let r = first(&h, HintId::NetReset, &t);
         assert!(!ids(&h).contains(&HintId::NetUnreachable), "{:?}", ids(&h));
@@ -386,7 +405,10 @@ async fn why_2_reset_after_the_request_is_a_reset_after_the_request() {
         if cut == Cut::AtAccept {
             // Cut before the request could go out: said so, and no attempt was spent.
             assert!(
-                matches!(phase, ResetPhase::Connect | ResetPhase::Sending | ResetPhase::AfterRequest),
+                matches!(
+                    phase,
+                    ResetPhase::Connect | ResetPhase::Sending | ResetPhase::AfterRequest
+                ),
                 "{cut:?}: {phase:?}"
             );
         } else {
@@ -396,7 +418,10 @@ async fn why_2_reset_after_the_request_is_a_reset_after_the_request() {
             );
             assert_eq!(was_orderly, orderly, "{cut:?}");
             assert!(
-                r.evidence.as_deref().unwrap_or("").contains("after the request was sent"),
+                r.evidence
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("after the request was sent"),
                 "{:?}",
                 r.evidence
             );
@@ -450,8 +475,12 @@ async fn why_3_the_control_rooms_own_403_exits_1() {
 async fn why_4_proxy_407_to_a_plain_http_request_is_net_proxy() {
     let (proxy, _task) = field::fake_http(vec![(
         "POST http://",
-        field::response(407, "text/html", "<html><body>Proxy authentication required</body></html>")
-            .replacen("\r\n", "\r\nProxy-Authenticate: Basic realm=\"corp\"\r\n", 1),
+        field::response(
+            407,
+            "text/html",
+            "<html><body>Proxy authentication required</body></html>",
+        )
+        .replacen("\r\n", "\r\nProxy-Authenticate: Basic realm=\"corp\"\r\n", 1),
     )])
     .await;
     let mut p = plan("http://cr.acme.example:8080");
@@ -477,14 +506,22 @@ async fn why_5_url_with_credentials_is_never_echoed_stored_or_sent() {
     p.secret = aa_conntest::secret::Secret::new(demo::API_KEY);
     let (t, h) = run(&p).await;
     assert_eq!(t.outcome, Outcome::Ok, "{:?}", t.steps);
-    let c = h.iter().find(|h| h.id == HintId::UrlCredentials).expect("url.credentials");
+    let c = h
+        .iter()
+        .find(|h| h.id == HintId::UrlCredentials)
+        .expect("url.credentials");
     assert_eq!(c.severity, Severity::Warning);
     assert!(c.detail.contains('@'), "{}", c.detail);
     let report = aa_conntest::report::build(&p, &t, &h);
     let json = report.to_json();
     let md = aa_conntest::report_markdown::render(&report);
     let text = aa_conntest::cli::render_text(&t, &h);
-    for (what, out) in [("report", &json), ("markdown", &md), ("text", &text), ("hints", &words(&h))] {
+    for (what, out) in [
+        ("report", &json),
+        ("markdown", &md),
+        ("text", &text),
+        ("hints", &words(&h)),
+    ] {
         assert!(!out.contains(PW) && !out.contains("admin:"), "{what}:\n{out}");
     }
     assert_eq!(report.target.input_url, s.url());
@@ -583,12 +620,24 @@ async fn bad_urls_exit_3_with_a_sentence() {
         ("https://cr.example.com:0".into(), "port number is 0", None),
         ("https://cr.example.com:65536".into(), "1 to 65535", None),
         ("javascript:alert(1)".into(), "not a web address", None),
-        ("data:text/html,<script>alert(1)</script>".into(), "not a web address", None),
+        (
+            "data:text/html,<script>alert(1)</script>".into(),
+            "not a web address",
+            None,
+        ),
         ("ftp://cr.example.com".into(), "https://", None),
         (long_host, "at most 253", None),
         (format!("https://{}.example.com", "b".repeat(64)), "at most 63", None),
-        ("https://cr.example.com".into(), "http://", Some("ftp://proxy.example.com:21")),
-        ("https://cr.example.com".into(), "port is 0", Some("http://proxy.example.com:0")),
+        (
+            "https://cr.example.com".into(),
+            "http://",
+            Some("ftp://proxy.example.com:21"),
+        ),
+        (
+            "https://cr.example.com".into(),
+            "port is 0",
+            Some("http://proxy.example.com:0"),
+        ),
     ];
     for (url, sentence, proxy) in cases {
         let mut args = vec![

@@ -324,7 +324,10 @@ fn rows() -> Vec<Row> {
             assert!(e.contains("/v1/authentication"), "{e}");
             // The v1 probe has no username: no account's failed-login count moved.
             let probe = r.server().received();
-            let v1 = probe.iter().find(|q| q.path == "/v1/authentication").expect("v1 probe sent");
+            let v1 = probe
+                .iter()
+                .find(|q| q.path == "/v1/authentication")
+                .expect("v1 probe sent");
             assert_eq!(v1.body, "{}");
         }),
         row(H::HttpMaintenance, First, situation!(maintenance_window), |_, h| {
@@ -464,7 +467,11 @@ fn rows() -> Vec<Row> {
             nothing_else,
         ),
         row(H::NetReset, First, situation!(firewall_resets_the_handshake), |_, h| {
-            assert!(h.evidence.as_deref().unwrap_or("").contains("TLS handshake"), "{:?}", h.evidence)
+            assert!(
+                h.evidence.as_deref().unwrap_or("").contains("TLS handshake"),
+                "{:?}",
+                h.evidence
+            )
         }),
         row(
             H::NetReset,
@@ -472,25 +479,50 @@ fn rows() -> Vec<Row> {
             situation!(firewall_closes_after_the_request),
             |_, h| {
                 assert!(
-                    h.evidence.as_deref().unwrap_or("").contains("after the request was sent"),
+                    h.evidence
+                        .as_deref()
+                        .unwrap_or("")
+                        .contains("after the request was sent"),
                     "{:?}",
                     h.evidence
                 )
             },
         ),
-        row(H::HttpBlocked, First, situation!(gateway_403_without_an_aa_code), nothing_else),
+        row(
+            H::HttpBlocked,
+            First,
+            situation!(gateway_403_without_an_aa_code),
+            nothing_else,
+        ),
         row(H::NetProxy, First, situation!(proxy_407_on_plain_http), |_, h| {
             assert!(h.detail.contains("407"), "{}", h.detail)
         }),
-        row(H::AuthFirstLogin, First, situation!(first_sign_in_not_finished), nothing_else),
-        row(H::AuthBadCredentials, First, situation!(ip_allow_list_refuses_a_right_key), |_, h| {
-            assert!(h.detail.contains("allow-list"), "{}", h.detail)
-        }),
-        row(H::AuthLicenseFailSafe, First, situation!(license_in_fail_safe), |r, h| {
-            assert_eq!(h.severity, Severity::Error);
-            assert!(h.evidence.as_deref().unwrap_or("").contains("failSafeStatus 1"), "{:?}", h.evidence);
-            assert!(r.server().received().iter().any(|q| q.path == "/v2/license/details"));
-        }),
+        row(
+            H::AuthFirstLogin,
+            First,
+            situation!(first_sign_in_not_finished),
+            nothing_else,
+        ),
+        row(
+            H::AuthBadCredentials,
+            First,
+            situation!(ip_allow_list_refuses_a_right_key),
+            |_, h| assert!(h.detail.contains("allow-list"), "{}", h.detail),
+        ),
+        row(
+            H::AuthLicenseFailSafe,
+            First,
+            situation!(license_in_fail_safe),
+            |r, h| {
+                assert_eq!(h.severity, Severity::Error);
+                assert!(
+                    h.evidence.as_deref().unwrap_or("").contains("failSafeStatus 1"),
+                    "{:?}",
+                    h.evidence
+                );
+                assert!(r.server().received().iter().any(|q| q.path == "/v2/license/details"));
+            },
+        ),
         row(
             H::CheckCancelled,
             Present,
@@ -636,7 +668,10 @@ fn exit_code_check(run: &Run) -> Result<(), String> {
         run.hints.first()
     };
     let Some(h) = h else {
-        return Err(format!("exit {code} without the hint that explains it: {:?}", run.ids()));
+        return Err(format!(
+            "exit {code} without the hint that explains it: {:?}",
+            run.ids()
+        ));
     };
     if !h.id.exit_codes().contains(&code) {
         return Err(format!(
