@@ -36,8 +36,14 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
     }
 
     async fn climb(&mut self, plan: &Plan) -> Result<Outcome, Stop> {
-        // Read the system trust store while preflight, DNS and TCP run (not for a plain-http address).
-        if !plan.input_url.trim_start().to_ascii_lowercase().starts_with("http://") {
+        // Read the system trust store while preflight, DNS and TCP run. Not for a plain-http address, and
+        // not when a CA file or pins are given: those decide first, and the store is then read only if a
+        // certificate needs it.
+        let o = &plan.options;
+        if !plan.input_url.trim_start().to_ascii_lowercase().starts_with("http://")
+            && o.ca_file.is_none()
+            && o.pin_sha256.is_empty()
+        {
             super::tls::preload();
         }
         let (prepared, proxy) = self.preflight(plan)?;
