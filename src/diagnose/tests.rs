@@ -2419,3 +2419,110 @@ fn catalogue_rows_are_read_as_written() {
     );
     assert_eq!(catalogue_rows(&render_catalogue()).len(), HintId::ALL.len());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Field truth (issue 12)
+
+#[test]
+fn ip_allow_list_is_a_cause_only_for_a_well_formed_key() {
+    // A right-looking key refused: the allow-list is among the causes.
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    let b = find(&h, HintId::AuthBadCredentials);
+    assert!(b.detail.contains("allow-list"), "{}", b.detail);
+    // A 39-character key explains itself: no allow-list talk.
+    let short = key_plan(&KEY40[..KEY40.len() - 1]);
+    let h = run(&short, &login_failed(&short, json(401, UM1110)));
+    assert!(!find(&h, HintId::AuthBadCredentials).detail.contains("allow-list"));
+    // Nor for a password.
+    let p = password_plan(PASSWORD);
+    let h = run(&p, &login_failed(&p, json(401, UM1110)));
+    assert!(!find(&h, HintId::AuthBadCredentials).detail.contains("allow-list"));
+}
+
+#[test]
+fn first_sign_in_not_finished_from_the_login_answers_flags() {
+    let p = password_plan(PASSWORD);
+    let mut t = healthy(&p);
+    if let Some(a) = t.account.as_mut() {
+        a.password_set = Some(false);
+        a.questions_set = Some(false);
+    }
+    let h = run(&p, &t);
+    let f = find(&h, HintId::AuthFirstLogin);
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.evidence.as_deref().unwrap_or("").contains("passwordSet: false"));
+    // An API-key service account has no password at all: not a first sign-in.
+    let k = key_plan(KEY40);
+    let mut t = healthy(&k);
+    if let Some(a) = t.account.as_mut() {
+        a.password_set = Some(false);
+    }
+    assert!(!ids(&run(&k, &t)).contains(&HintId::AuthFirstLogin));
+    // Refused with the Control Room's words: an error, before bad credentials.
+    let h = run(&p, &login_failed(&p, json(401, FIRST_LOGIN)));
+    assert_eq!(first(&h), HintId::AuthFirstLogin);
+    assert!(!ids(&h).contains(&HintId::AuthBadCredentials), "{:?}", ids(&h));
+}
+
+#[test]
+fn licence_in_fail_safe_read_or_only_suspected() {
+    let k = key_plan(KEY40);
+    let h = run(&k, &license_fail_safe(&k, true));
+    let l = find(&h, HintId::AuthLicenseFailSafe);
+    assert_eq!((l.severity, first(&h)), (Severity::Error, HintId::AuthLicenseFailSafe));
+    // Not read (the account may not view licences): a warning that says who can look.
+    let h = run(&k, &license_fail_safe(&k, false));
+    let l = find(&h, HintId::AuthLicenseFailSafe);
+    assert_eq!(l.severity, Severity::Warning);
+    assert!(l.fix.contains("Administration > Licenses"), "{}", l.fix);
+}
+
+#[test]
+fn a_password_in_the_address_never_reaches_a_hint() {
+    let plan = Plan {
+        input_url: "https://svc_api:S3cr3t-In-Url@cr example.com".into(),
+        ..key_plan(KEY40)
+    };
+    let t = failed_at(
+        &plan,
+        StepName::Preflight,
+        StepError::Input {
+            reason: "bad URL".into(),
+        },
+    );
+    let h = run(&plan, &t);
+    assert!(!text_all(&h).contains("S3cr3t"), "{}", text_all(&h));
+    let plan = Plan {
+        input_url: "https://svc_api:S3cr3t-In-Url@acme.my.automationanywhere.digital".into(),
+        ..key_plan(KEY40)
+    };
+    let h = run(&plan, &healthy(&plan));
+    assert!(ids(&h).contains(&HintId::UrlCredentials));
+    assert!(!text_all(&h).contains("S3cr3t"), "{}", text_all(&h));
+}
+
+#[test]
+fn proxy_407_on_a_plain_http_login_is_the_proxy() {
+    let plan = Plan {
+        input_url: "http://cr.acme.local".into(),
+        ..key_plan(KEY40)
+    };
+    let h = run(
+        &plan,
+        &login_failed(
+            &plan,
+            with_header(
+                resp(407, "text/html", "<html>auth</html>"),
+                "proxy-authenticate",
+                "NTLM",
+            ),
+        ),
+    );
+    assert_eq!(first(&h), HintId::NetProxy);
+    assert!(!ids(&h).contains(&HintId::HttpNotApi), "{:?}", ids(&h));
+}
+
+fn text_all(h: &[Hint]) -> String {
+    h.iter().map(text).collect::<Vec<_>>().join("\n")
+}
