@@ -119,7 +119,11 @@ fn dns(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, host: &str, detail: &str) 
 fn refused(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, addr: &str) {
     let port = cx.url.as_ref().map(|u| u.port).unwrap_or(443);
     let fallback = format!("{}:{port}", cx.host);
-    let addr = if addr.trim().is_empty() { fallback.as_str() } else { addr };
+    let addr = if addr.trim().is_empty() {
+        fallback.as_str()
+    } else {
+        addr
+    };
     let local = addr.starts_with("127.") || addr.starts_with("[::1]") || addr.starts_with("localhost");
     let likely = if local {
         format!("Nothing runs on this computer at port {port}: the address points at this machine itself.")
