@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks against the targets of docs/targets.md. Run on demand (not part of the tests):
 #   bash scripts/bench.sh            # builds release, measures, prints each figure beside its target
+#   BENCH_ONLY_CHECK=1 bash scripts/bench.sh   # only the size and the headless check figures (http, https)
 # Needs: xvfb xdotool (installed if missing), curl. Results go to stdout; copy them to BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 need=()
-command -v Xvfb >/dev/null || need+=(xvfb)
-command -v xdotool >/dev/null || need+=(xdotool)
+if [ "${BENCH_ONLY_CHECK:-}" != 1 ]; then
+  command -v Xvfb >/dev/null || need+=(xvfb)
+  command -v xdotool >/dev/null || need+=(xdotool)
+fi
 command -v bc >/dev/null || need+=(bc)
 [ ${#need[@]} -gt 0 ] && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 
@@ -60,6 +63,29 @@ for _ in $(seq "$runs"); do
 done
 ours=$(median < "$work/ours"); theirs=$(median < "$work/curl")
 echo "headless check vs curl (login+validate+logout, median of $runs): ours ${ours} ms, curl ${theirs} ms, ratio $(echo "$ours / $theirs" | bc -l | xargs printf '%.2f')   target <= 1.5"
+
+# 2b. The same over https: the demo server with TLS, its CA trusted by a file on both sides.
+"$bin" demo-server --json --tls --port 0 > "$work/demo-tls.json" 2>/dev/null &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$work/demo-tls.json" ] && break; sleep 0.1; done
+tls_url=$(head -1 "$work/demo-tls.json" | python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['url'], end='')")
+tls_ca=$(head -1 "$work/demo-tls.json" | python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['ca_file'], end='')")
+"$bin" check --url "$tls_url" --username "$user" --api-key-env AA_API_KEY --ca-file "$tls_ca" >/dev/null || { echo "demo https check failed"; exit 1; }
+curl_tls_run() {
+  tok=$(curl -s --cacert "$tls_ca" -X POST -H 'Content-Type: application/json' --data-binary @"$work/body.json" "$tls_url/v2/authentication" | sed -E 's/.*"token": ?"([^"]+)".*/\1/')
+  curl -s --cacert "$tls_ca" -H "X-Authorization: $tok" "$tls_url/v1/authentication/token?token=$tok" >/dev/null
+  curl -s --cacert "$tls_ca" -X POST -H "X-Authorization: $tok" "$tls_url/v1/authentication/logout" >/dev/null
+}
+rm -f "$work/ours-tls" "$work/curl-tls"
+for _ in $(seq "$runs"); do
+  s=$(now_ms); "$bin" check --url "$tls_url" --username "$user" --api-key-env AA_API_KEY --ca-file "$tls_ca" >/dev/null; e=$(now_ms)
+  echo "$e - $s" | bc -l >> "$work/ours-tls"
+  s=$(now_ms); curl_tls_run; e=$(now_ms)
+  echo "$e - $s" | bc -l >> "$work/curl-tls"
+done
+ours=$(median < "$work/ours-tls"); theirs=$(median < "$work/curl-tls")
+echo "headless check vs curl over https (CA file, login+validate+logout, median of $runs): ours ${ours} ms, curl ${theirs} ms, ratio $(echo "$ours / $theirs" | bc -l | xargs printf '%.2f')   target <= 0.8"
+[ "${BENCH_ONLY_CHECK:-}" = 1 ] && exit 0
 
 # 3-5. The window under Xvfb: first frame, idle CPU, memory after a check
 d=97; while [ -e /tmp/.X11-unix/X$d ]; do d=$((d+1)); done

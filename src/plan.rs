@@ -49,6 +49,10 @@ pub struct CheckOptions {
     pub proxy: Option<String>,
     /// Accept invalid certificates (for confirming a diagnosis only).
     pub insecure: bool,
+    /// Trust exactly these certificates, by the SHA-256 of their DER (hex, with or without colons):
+    /// "trust this certificate". When set, no other certificate is accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pin_sha256: Vec<String>,
 }
 
 pub const DEFAULT_TIMEOUT_SECS: f64 = 15.0;
@@ -62,6 +66,7 @@ impl Default for CheckOptions {
             ca_file: None,
             proxy: None,
             insecure: false,
+            pin_sha256: Vec::new(),
         }
     }
 }

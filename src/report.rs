@@ -24,6 +24,19 @@ pub struct Report {
     pub token: Option<TokenInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connect: Option<ConnectInfo>,
+    /// Extra calls made to explain a failure (`v1_login`, `license_details`); absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<ReportProbe>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportProbe {
+    pub purpose: crate::transcript::ProbePurpose,
+    pub request: ReportRequest,
+    pub response: Option<ReportResponse>,
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_detail: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,7 +55,12 @@ pub struct ReportStep {
     pub timings: Option<crate::transcript::Timings>,
     pub request: Option<ReportRequest>,
     pub response: Option<ReportResponse>,
+    /// The step's error in words.
     pub error: Option<String>,
+    /// The raw error behind the words (the TLS library's or the operating system's text), for support:
+    /// the "technical details". Absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -76,25 +94,34 @@ fn header_map(headers: &[(String, String)]) -> BTreeMap<String, String> {
     map
 }
 
+fn request(r: &crate::transcript::RecordedRequest) -> ReportRequest {
+    ReportRequest {
+        method: r.method.clone(),
+        url: r.url.clone(),
+        headers: header_map(&r.headers),
+        body: r.body.clone(),
+    }
+}
+
+fn response(r: &crate::transcript::RecordedResponse) -> ReportResponse {
+    ReportResponse {
+        status: r.status,
+        headers: header_map(&r.headers),
+        body: r.body.clone(),
+        truncated: r.truncated,
+    }
+}
+
 fn step(s: &StepRecord) -> ReportStep {
     ReportStep {
         name: s.name.as_str(),
         status: s.status,
         duration_ms: (s.duration_ms * 10.0).round() / 10.0,
         timings: s.timings.clone(),
-        request: s.request.as_ref().map(|r| ReportRequest {
-            method: r.method.clone(),
-            url: r.url.clone(),
-            headers: header_map(&r.headers),
-            body: r.body.clone(),
-        }),
-        response: s.response.as_ref().map(|r| ReportResponse {
-            status: r.status,
-            headers: header_map(&r.headers),
-            body: r.body.clone(),
-            truncated: r.truncated,
-        }),
+        request: s.request.as_ref().map(request),
+        response: s.response.as_ref().map(response),
         error: s.error.as_ref().map(|e| e.to_string()),
+        error_detail: s.error.as_ref().and_then(|e| e.technical()).map(str::to_string),
         notes: s.notes.clone(),
     }
 }
@@ -119,6 +146,17 @@ pub fn build(plan: &Plan, t: &Transcript, hints: &[Hint]) -> Report {
         account: t.account.clone(),
         token: t.token.clone(),
         connect: t.connect.clone(),
+        probes: t
+            .probes
+            .iter()
+            .map(|p| ReportProbe {
+                purpose: p.purpose,
+                request: request(&p.request),
+                response: p.response.as_ref().map(response),
+                error: p.error.as_ref().map(|e| e.to_string()),
+                error_detail: p.error.as_ref().and_then(|e| e.technical()).map(str::to_string),
+            })
+            .collect(),
     }
 }
 

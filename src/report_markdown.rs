@@ -17,7 +17,10 @@ pub const BODY_LIMIT: usize = 4000;
 fn outcome_sentence(outcome: &str) -> (&'static str, &'static str) {
     match outcome {
         "ok" => ("OK", "The credentials work: the token was issued and is valid."),
-        "rejected" => ("Refused", "The Control Room answered and did not accept this sign-in."),
+        "rejected" => (
+            "Rejected",
+            "The Control Room itself answered, and the check did not pass.",
+        ),
         "unreachable" => (
             "Unreachable",
             "The Control Room API could not be reached, or something else answered.",

@@ -157,11 +157,11 @@ impl Redactor {
             StepError::Dns { host, detail } => vec![host, detail],
             StepError::Refused { addr } => vec![addr],
             StepError::Timeout { phase, .. } => vec![phase],
-            StepError::Reset { detail }
-            | StepError::Tls { detail, .. }
+            StepError::Unreachable { addr, reason, detail } => vec![addr, reason, detail],
+            StepError::Tls { reason, detail, .. } | StepError::Network { reason, detail } => vec![reason, detail],
+            StepError::Reset { detail, .. }
             | StepError::Proxy { detail }
             | StepError::Protocol { detail }
-            | StepError::Network { detail }
             | StepError::CaFile { detail }
             | StepError::Answer { detail } => vec![detail],
             StepError::Cancelled => vec![],

@@ -130,6 +130,22 @@ impl RecordedResponse {
         Some(ControlRoomError { code, message, details })
     }
 
+    /// The answer is the Control Room's own: its JSON error shape with an Automation Anywhere error
+    /// code (`{"code": "UM1110", "message": …}`), not HTML. A gateway's `{"message": "Forbidden"}`,
+    /// a block page or a proxy's error page are not. This decides the exit code (docs/cli.md).
+    pub fn from_control_room(&self) -> bool {
+        if self.looks_like_html() {
+            return false;
+        }
+        let Some(v) = self.json() else { return false };
+        let Some(o) = v.as_object() else { return false };
+        let code = o
+            .get("code")
+            .and_then(|c| c.as_str())
+            .is_some_and(|c| !c.trim().is_empty());
+        code && (o.contains_key("message") || o.contains_key("details"))
+    }
+
     pub fn looks_like_html(&self) -> bool {
         let ct = self.content_type().to_ascii_lowercase();
         if ct.contains("html") {
@@ -156,28 +172,57 @@ pub struct ControlRoomError {
     pub details: Option<String>,
 }
 
-/// Why a step could not complete. Turned into words by the diagnosis, not here.
+/// Why a step could not complete. Turned into words by the diagnosis, not here; its `Display` is a
+/// short sentence a person can read (shown beside the step), never a library's error text. The raw
+/// text of the failure, for support, is [`StepError::technical`] ("technical details").
 #[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StepError {
     #[error("the input cannot be used: {reason}")]
     Input { reason: String },
-    #[error("the host name {host} could not be resolved: {detail}")]
+    /// `detail`: the resolver's own message (technical).
+    #[error("the host name {host} could not be found")]
     Dns { host: String, detail: String },
-    #[error("the connection to {addr} was refused")]
+    #[error("{}", if addr.is_empty() { "the connection was refused".to_string() } else { format!("the connection to {addr} was refused") })]
     Refused { addr: String },
     #[error("no answer within {secs} s ({phase})")]
     Timeout { phase: String, secs: f64 },
-    #[error("the connection was reset or closed ({detail})")]
-    Reset { detail: String },
-    #[error("TLS failure ({kind:?}): {detail}")]
-    Tls { kind: TlsFailure, detail: String },
+    /// The connection was reset (TCP RST, `EPIPE`) or closed without an answer: something on the way
+    /// cut the line. `detail`: the raw error (technical).
+    #[error("the connection was {} {}", if *orderly { "closed" } else { "cut" }, phase.words())]
+    Reset {
+        phase: ResetPhase,
+        /// Closed in an orderly way (FIN, end of stream) rather than reset (RST).
+        #[serde(default)]
+        orderly: bool,
+        detail: String,
+    },
+    /// No route to the address (`ENETUNREACH`, `EHOSTUNREACH`, network down, or this computer's own
+    /// firewall refusing to send). `reason`: in words; `detail`: the raw error (technical).
+    #[error("no network path to {}: {reason}", if addr.is_empty() { "the server" } else { addr.as_str() })]
+    Unreachable {
+        addr: String,
+        reason: String,
+        detail: String,
+    },
+    /// `reason`: the verifier's or the handshake's error in words (one mapping, `engine::tls::explain`);
+    /// `detail`: the TLS library's own error (technical).
+    #[error("{reason}")]
+    Tls {
+        kind: TlsFailure,
+        reason: String,
+        detail: String,
+    },
+    /// `detail` is in words (no raw error text).
     #[error("proxy failure: {detail}")]
     Proxy { detail: String },
-    #[error("the server did not answer with HTTP: {detail}")]
+    /// `detail`: the HTTP parser's error (technical).
+    #[error("the server did not answer in HTTP")]
     Protocol { detail: String },
-    #[error("network failure: {detail}")]
-    Network { detail: String },
+    /// Any other failure of the network. `reason`: in words; `detail`: the raw error (technical).
+    #[error("the connection failed: {reason}")]
+    Network { reason: String, detail: String },
+    /// `detail` is in words (no raw error text).
     #[error("the CA file could not be used: {detail}")]
     CaFile { detail: String },
     #[error("cancelled")]
@@ -187,6 +232,55 @@ pub enum StepError {
     Answer { detail: String },
 }
 
+impl StepError {
+    /// The raw error text behind the words (a library's or the operating system's), for the
+    /// "technical details" of the window and the report (`steps[].error_detail`). Never shown as
+    /// the explanation.
+    pub fn technical(&self) -> Option<&str> {
+        match self {
+            StepError::Dns { detail, .. }
+            | StepError::Reset { detail, .. }
+            | StepError::Unreachable { detail, .. }
+            | StepError::Tls { detail, .. }
+            | StepError::Protocol { detail }
+            | StepError::Network { detail, .. } => Some(detail.as_str()).filter(|d| !d.trim().is_empty()),
+            _ => None,
+        }
+    }
+}
+
+/// When a connection was cut, in the order a call goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetPhase {
+    /// While the TCP connection was being opened (or right after it was accepted).
+    Connect,
+    /// While the proxy tunnel was being opened.
+    Proxy,
+    /// During the TLS handshake.
+    TlsHandshake,
+    /// While the request was being sent.
+    Sending,
+    /// After the request was sent, before any answer came back.
+    AfterRequest,
+    /// While the answer was being read.
+    ReadingAnswer,
+}
+
+impl ResetPhase {
+    /// Words for the phase, e.g. "during the TLS handshake".
+    pub fn words(self) -> &'static str {
+        match self {
+            ResetPhase::Connect => "while the connection was being opened",
+            ResetPhase::Proxy => "while the proxy was opening the tunnel",
+            ResetPhase::TlsHandshake => "during the TLS handshake",
+            ResetPhase::Sending => "while the request was being sent",
+            ResetPhase::AfterRequest => "after the request was sent, before any answer",
+            ResetPhase::ReadingAnswer => "while the answer was being read",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TlsFailure {
@@ -194,6 +288,8 @@ pub enum TlsFailure {
     Expired,
     NameMismatch,
     Handshake,
+    /// The certificate is not the one pinned by its SHA-256 fingerprint.
+    PinMismatch,
 }
 
 /// Facts learnt by the connect step.
@@ -210,8 +306,16 @@ pub struct ConnectInfo {
     pub certificates: Vec<CertificateInfo>,
     /// Whether the certificate chain was trusted; `None` for plain HTTP.
     pub trusted: Option<bool>,
-    /// Why it was not trusted (also recorded when "accept invalid certificates" let it through).
+    /// Why it was not trusted, in words (also recorded when "accept invalid certificates" let it through).
     pub trust_error: Option<String>,
+    /// The verifier's raw error behind `trust_error` (technical details).
+    pub trust_error_detail: Option<String>,
+    /// How the certificate came to be trusted: `system` (the OS trust store), `ca_file` (signed by a CA
+    /// of the CA file), `ca_file_exact` (the CA file holds this very certificate), `pin` (its SHA-256
+    /// fingerprint is pinned), `insecure` (certificate checks were off). `None` when not trusted.
+    pub trusted_by: Option<String>,
+    /// With pinned fingerprints: whether the certificate matched one (`None` without pins).
+    pub pin_matched: Option<bool>,
     /// After a failed TLS handshake: the port answered a plain-HTTP request (https typed or
     /// assumed for a server that speaks http there).
     pub speaks_plain_http: Option<bool>,
@@ -228,6 +332,12 @@ pub struct CertificateInfo {
     pub not_before: Option<String>,
     pub not_after: Option<String>,
     pub self_signed: bool,
+    /// The certificate says it is a certificate authority (`basicConstraints CA:TRUE`), as
+    /// `openssl req -x509` makes a self-signed server certificate.
+    pub is_ca: bool,
+    /// SHA-256 of the certificate (DER), upper-case hex in pairs separated by colons, as browsers
+    /// show it: what `--pin-sha256` takes.
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -322,6 +432,49 @@ pub struct AccountSummary {
     pub tenant: Option<String>,
     pub multiple_login: Option<bool>,
     pub token_expires_at: Option<String>,
+    /// The login answer's account-setup flags (`passwordSet`, `questionsSet`, `emailVerified`):
+    /// `false` means the first sign-in in the web interface is not finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_set: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub questions_set: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// The permissions the login answer lists (their names or actions).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<String>,
+}
+
+impl AccountSummary {
+    /// Whether the account may read the licence details (`GET /v2/license/details`): the built-in
+    /// administrator role, or a permission about licences (INFERRED, docs/control-room-api.md).
+    pub fn may_view_license(&self) -> bool {
+        self.roles.iter().any(|r| r.eq_ignore_ascii_case("AAE_Admin"))
+            || self
+                .permissions
+                .iter()
+                .any(|p| p.to_ascii_lowercase().contains("license"))
+    }
+}
+
+/// An extra call the engine made to explain a failure (never a login attempt on an account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbePurpose {
+    /// After a 404 for `/v2/authentication`: `POST /v1/authentication` with `{}` (no username, so no
+    /// account's failure count), to tell an Enterprise 11.x Control Room from something else.
+    V1Login,
+    /// After a login that worked and a later call the Control Room failed: `GET /v2/license/details`
+    /// (only when the account may read it), to see whether the licence is in fail-safe.
+    LicenseDetails,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Probe {
+    pub purpose: ProbePurpose,
+    pub request: RecordedRequest,
+    pub response: Option<RecordedResponse>,
+    pub error: Option<StepError>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -340,6 +493,8 @@ pub struct Transcript {
     pub token_valid: Option<bool>,
     /// This computer's clock when the token arrived (unix seconds), to judge clock skew.
     pub token_received_at: Option<i64>,
+    /// Extra calls made to explain a failure (see [`ProbePurpose`]).
+    pub probes: Vec<Probe>,
 }
 
 impl Transcript {
@@ -354,5 +509,9 @@ impl Transcript {
     /// How long the check took: the sum of its steps, in milliseconds.
     pub fn duration_ms(&self) -> f64 {
         self.steps.iter().map(|s| s.duration_ms).sum()
+    }
+
+    pub fn probe(&self, purpose: ProbePurpose) -> Option<&Probe> {
+        self.probes.iter().find(|p| p.purpose == purpose)
     }
 }

@@ -93,6 +93,10 @@ pub struct OptionArgs {
     /// Accept invalid certificates (only to confirm a certificate diagnosis).
     #[arg(long)]
     pub insecure: bool,
+    /// Trust exactly the certificate with this SHA-256 fingerprint (of its DER; hex, with or without
+    /// colons, any case); no other certificate is accepted. May be repeated.
+    #[arg(long = "pin-sha256", value_name = "HEX")]
+    pub pin_sha256: Vec<String>,
     /// Proxy URL (default: the system's HTTPS_PROXY / NO_PROXY).
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
@@ -115,6 +119,9 @@ impl OptionArgs {
         }
         if self.insecure {
             base.insecure = true;
+        }
+        if !self.pin_sha256.is_empty() {
+            base.pin_sha256 = self.pin_sha256.clone();
         }
         if let Some(p) = &self.proxy {
             base.proxy = Some(p.clone());

@@ -36,7 +36,9 @@ pub fn render(t: &Transcript, hints: &[Hint]) -> String {
     }
     let verdict = match t.outcome {
         crate::transcript::Outcome::Ok => "OK: the credentials work; the token was issued and is valid.",
-        crate::transcript::Outcome::Rejected => "REFUSED: the Control Room answered and did not accept this.",
+        crate::transcript::Outcome::Rejected => {
+            "REJECTED: the Control Room itself answered, and the check did not pass (see the most likely cause)."
+        }
         crate::transcript::Outcome::Unreachable => {
             "UNREACHABLE: the Control Room API could not be reached, or something else answered."
         }

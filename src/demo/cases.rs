@@ -312,7 +312,8 @@ static CASES: &[DemoCase] = &[
     key_case(
         "header-stripped",
         "A proxy strips the X-Authorization header",
-        "UM1117 although the header was sent means something on the way removed it.",
+        "UM1117 on the logout although the header was sent means something on the way removed it; the token \
+         check still passed, with the token in its query.",
         Scenario::HeaderStripped,
     ),
     key_case(
@@ -377,9 +378,35 @@ static CASES: &[DemoCase] = &[
     ),
     password_case(
         "v1-only",
-        "An old 11.x server without /v2",
+        "An Enterprise 11.x server (v1 login only)",
         "A 404 for /v2/authentication with a working /v1 is an Enterprise 11 server, not Automation 360.",
         Scenario::V1Only,
+    ),
+    password_case(
+        "first-login",
+        "A new user who has not finished the first sign-in",
+        "A new account signs in once in the browser and changes its temporary password before the API accepts it.",
+        Scenario::FirstLogin,
+    ),
+    key_case(
+        "ip-allow-list",
+        "A right key from an address that is not allowed",
+        "An IP allow-list answers like a wrong key: when a well-formed key is refused, ask whether API logins are \
+         limited to allowed addresses.",
+        Scenario::IpAllowList,
+    ),
+    key_case(
+        "license-fail-safe",
+        "The licence is in fail-safe",
+        "When the login works and every other call fails, the Control Room's licence may be in fail-safe; an \
+         account that may view licences can read it.",
+        Scenario::LicenseFailSafe,
+    ),
+    key_case(
+        "maintenance",
+        "The Control Room is in its maintenance window",
+        "A 503 with a maintenance page means: wait for the end of the window; nothing is wrong with the credentials.",
+        Scenario::Maintenance,
     ),
 ];
 

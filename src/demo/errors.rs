@@ -103,6 +103,15 @@ pub(crate) const TOKEN_INVALID: CrError = CrError {
     message: "Session expired or invalid. Please log in again.",
 };
 
+/// A correct login of an account whose first sign-in is not finished (a temporary password).
+/// INFERRED entirely: no verbatim body is known (reference §4.3); code `UM1119` is ours.
+pub(crate) const FIRST_LOGIN: CrError = CrError {
+    status: StatusCode::UNAUTHORIZED,
+    code: "UM1119",
+    details: Some("Sign in to the Control Room web interface and change your temporary password before using the API."),
+    message: "Password change required",
+};
+
 /// Validate without the `token` query parameter. INFERRED (a required parameter is missing, [D2]).
 pub(crate) const TOKEN_PARAM_MISSING: CrError = CrError {
     status: StatusCode::BAD_REQUEST,

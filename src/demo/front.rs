@@ -127,6 +127,12 @@ pub(crate) async fn front(
             return r;
         }
         Scenario::BadGateway => return html(StatusCode::BAD_GATEWAY, pages::bad_gateway()),
+        Scenario::Maintenance => {
+            let mut r = html(StatusCode::SERVICE_UNAVAILABLE, pages::MAINTENANCE);
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1800"));
+            return r;
+        }
         Scenario::GatewayTimeout => return html(StatusCode::GATEWAY_TIMEOUT, pages::gateway_timeout()),
         Scenario::NotFound => {
             return (

@@ -36,6 +36,20 @@ pub(crate) const BLOCK_PAGE: &str = r#"<!DOCTYPE html>
 </html>
 "#;
 
+/// The page a Control Room in its maintenance window answers (503). INFERRED: the wording is ours,
+/// in the style of the web interface.
+pub(crate) const MAINTENANCE: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Automation 360 - Scheduled maintenance</title></head>
+<body style="font-family: Arial, sans-serif">
+<h1>We'll be back soon</h1>
+<p>Your Control Room is undergoing scheduled maintenance. It will be available again when the
+maintenance window ends.</p>
+<p>Automation Anywhere</p>
+</body>
+</html>
+"#;
+
 fn nginx_page(status: &str) -> String {
     format!(
         "<html>\r\n<head><title>{status}</title></head>\r\n<body>\r\n<center><h1>{status}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"

@@ -28,6 +28,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/authentication/token", get(validate).post(refresh_v1))
         .route("/v2/authentication/token", post(refresh_v2))
         .route("/v1/authentication/logout", post(logout))
+        .route("/v2/license/details", get(license_details))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(shared.clone(), front::front))
@@ -103,6 +104,11 @@ fn login(shared: &Shared, body: &[u8]) -> Response {
         if acc.disabled.contains(&user.id) {
             return errors::ACCOUNT_DISABLED.into_response();
         }
+        // INFERRED: the allow-list is checked before the credentials and does not count as a failure;
+        // the answer is the wrong-credentials one, so a right key looks wrong.
+        if scenario == Scenario::IpAllowList {
+            return errors::BAD_CREDENTIALS.into_response();
+        }
         if !credentials_match(user, &secret) {
             let n = acc.failures.entry(user.id).or_insert(0);
             *n += 1;
@@ -112,6 +118,9 @@ fn login(shared: &Shared, body: &[u8]) -> Response {
             return errors::BAD_CREDENTIALS.into_response();
         }
         acc.failures.remove(&user.id);
+    }
+    if scenario == Scenario::FirstLogin {
+        return errors::FIRST_LOGIN.into_response();
     }
     if scenario == Scenario::Forbidden {
         return errors::FORBIDDEN.into_response();
@@ -183,9 +192,11 @@ fn header_token(shared: &Shared, headers: &HeaderMap) -> Option<String> {
 }
 
 /// `GET /v1/authentication/token?token=…` ([D2], reference §2.1): `{"valid": …}` with 200 either way.
-async fn validate(State(shared): St, uri: Uri, headers: HeaderMap) -> Response {
-    if header_token(&shared, &headers).is_none() {
-        return errors::HEADER_MISSING.into_response();
+/// The token in the query is enough: the 11.3 documentation [D10] and published clients call it
+/// without `X-Authorization`, and real servers answer (the header-stripping proxy shows on logout).
+async fn validate(State(shared): St, uri: Uri) -> Response {
+    if shared.scenario() == Scenario::LicenseFailSafe {
+        return errors::SERVER_EXCEPTION.into_response();
     }
     let token = uri.query().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
@@ -197,6 +208,37 @@ async fn validate(State(shared): St, uri: Uri, headers: HeaderMap) -> Response {
     };
     let valid = shared.scenario() != Scenario::ValidFalse && shared.accounts().tokens.is_valid(&token);
     Json(json!({"valid": valid})).into_response()
+}
+
+/// `GET /v2/license/details` ([D20], reference §12): the licence state, for a valid token of an account
+/// that may view licences (INFERRED: which permission; otherwise 403 like any refused operation).
+async fn license_details(State(shared): St, headers: HeaderMap) -> Response {
+    let Some(token) = header_token(&shared, &headers) else {
+        return errors::HEADER_MISSING.into_response();
+    };
+    let user = {
+        let acc = shared.accounts();
+        if !acc.tokens.is_valid(&token) {
+            return errors::TOKEN_INVALID.into_response();
+        }
+        acc.tokens
+            .owner(&token)
+            .and_then(|(id, _)| users::USERS.iter().find(|u| u.id == id))
+    };
+    if !user.is_some_and(|u| u.permissions.iter().any(|p| p.contains("license"))) {
+        return errors::FORBIDDEN.into_response();
+    }
+    let fail_safe = shared.scenario() == Scenario::LicenseFailSafe;
+    Json(json!({
+        "type": "PURCHASED",
+        "installationDate": "2025-01-15T10:00:00.000Z",
+        "expirationDate": "2027-01-14T23:59:59.999Z",
+        "failSafeStatus": if fail_safe { 1 } else { 0 },
+        "controlRoomLicenseServerSyncStatus": !fail_safe,
+        "installedCrId": "c3a1d2e4-0b7f-4c59-9a1e-demo00000001",
+        "licenseMode": "CloudLicense",
+    }))
+    .into_response()
 }
 
 /// Swap a valid token for a new one; the old one stops working (INFERRED [C2], reference §2.2).
@@ -253,7 +295,7 @@ async fn logout(State(shared): St, headers: HeaderMap) -> Response {
     let Some(token) = header_token(&shared, &headers) else {
         return errors::HEADER_MISSING.into_response();
     };
-    if shared.scenario() == Scenario::LogoutFails {
+    if matches!(shared.scenario(), Scenario::LogoutFails | Scenario::LicenseFailSafe) {
         return errors::SERVER_EXCEPTION.into_response();
     }
     let mut acc = shared.accounts();

@@ -61,6 +61,16 @@ pub enum Scenario {
     TlsExpired,
     /// TLS server only: the certificate is issued for another host name.
     TlsWrongName,
+    /// The account has not finished its first sign-in (temporary password): a correct login is
+    /// refused until the password is changed in the web interface.
+    FirstLogin,
+    /// An IP allow-list on the Control Room: a correct key is refused exactly like a wrong one.
+    IpAllowList,
+    /// The licence is in fail-safe: the login works, every other call fails; the licence details
+    /// say `failSafeStatus: 1`.
+    LicenseFailSafe,
+    /// The Control Room is in its maintenance window: 503 with a maintenance page for everything.
+    Maintenance,
 }
 
 impl Scenario {
@@ -91,6 +101,10 @@ impl Scenario {
         Scenario::V1Only,
         Scenario::TlsExpired,
         Scenario::TlsWrongName,
+        Scenario::FirstLogin,
+        Scenario::IpAllowList,
+        Scenario::LicenseFailSafe,
+        Scenario::Maintenance,
     ];
 
     /// Stable kebab-case id (the serde name), for the command line and saved settings.
@@ -122,6 +136,10 @@ impl Scenario {
             Scenario::V1Only => "v1-only",
             Scenario::TlsExpired => "tls-expired",
             Scenario::TlsWrongName => "tls-wrong-name",
+            Scenario::FirstLogin => "first-login",
+            Scenario::IpAllowList => "ip-allow-list",
+            Scenario::LicenseFailSafe => "license-fail-safe",
+            Scenario::Maintenance => "maintenance",
         }
     }
 
@@ -156,9 +174,13 @@ impl Scenario {
             Scenario::NotFound => "Nothing is found at this address (404)",
             Scenario::MethodNotAllowed => "The login POST is not allowed (405)",
             Scenario::LogoutFails => "Logout fails",
-            Scenario::V1Only => "An old 11.x server without /v2",
+            Scenario::V1Only => "An Enterprise 11.x server (v1 login only)",
             Scenario::TlsExpired => "The certificate has expired (TLS only)",
             Scenario::TlsWrongName => "The certificate is for another name (TLS only)",
+            Scenario::FirstLogin => "The first sign-in is not finished (temporary password)",
+            Scenario::IpAllowList => "An IP allow-list refuses this computer",
+            Scenario::LicenseFailSafe => "The licence is in fail-safe",
+            Scenario::Maintenance => "The Control Room is in maintenance",
         }
     }
 

@@ -17,6 +17,9 @@ pub(crate) struct DemoUser {
     /// (as SSO setups do, reference §3.2).
     pub password: Option<&'static str>,
     pub roles: &'static [(&'static str, u64)],
+    /// Permission actions (INFERRED shape, docs/control-room-api.md): the service account may view
+    /// licences, so a check can read the licence state when calls fail after a good login.
+    pub permissions: &'static [&'static str],
     pub license_features: &'static [&'static str],
     pub description: &'static str,
 }
@@ -32,6 +35,7 @@ pub(crate) static USERS: &[DemoUser] = &[
         password: None,
         // The key needs a role with "Generate API-Key" (reference §3.2, [D8]); the sample's name.
         roles: &[("API_Key_Generation", 23), ("AAE_Basic", 2)],
+        permissions: &["viewlicense"],
         license_features: &["RUNTIME"],
         description: "Service account for API integrations (demo)",
     },
@@ -44,6 +48,7 @@ pub(crate) static USERS: &[DemoUser] = &[
         api_key: None,
         password: Some(PASSWORD),
         roles: &[("AAE_Basic", 2), ("Bot_Creator", 31)],
+        permissions: &[],
         license_features: &["DEVELOPMENT"],
         description: "",
     },
@@ -116,7 +121,11 @@ impl DemoUser {
                 .collect(),
             sys_assigned_roles: Vec::new(),
             group_names: Vec::new(),
-            permissions: Vec::new(),
+            permissions: self
+                .permissions
+                .iter()
+                .map(|a| serde_json::json!({"action": a, "resourceType": "license"}))
+                .collect(),
             license_features: self.license_features.to_vec(),
             email_verified: true,
             password_set: self.password.is_some(),

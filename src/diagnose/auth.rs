@@ -6,7 +6,7 @@
 use super::classify::{Kind, classify};
 use super::facts::{API_KEY_LEN, Ctx};
 use super::input::join;
-use super::rank::{CONTEXT, LIKELY, NOTE, ROOT};
+use super::rank::{CONTEXT, LEAD, LIKELY, NOTE, ROOT};
 use super::text::{cr_error_evidence, fmt_unix, response_evidence, shorten};
 use super::{Hint, HintId, Severity, links};
 use crate::transcript::{ControlRoomError, RecordedResponse, StepName, StepStatus};
@@ -23,9 +23,28 @@ const DISABLED_WORDS: &[&str] = &[
     "inactive",
 ];
 
+/// Words of a Control Room error that asks for the first sign-in to be finished (a temporary password
+/// to change, security questions, an expired password). INFERRED: no verbatim body is known.
+const FIRST_LOGIN_WORDS: &[&str] = &[
+    "password change required",
+    "change your password",
+    "must change",
+    "must be changed",
+    "temporary password",
+    "first login",
+    "first sign-in",
+    "first-time login",
+    "password has expired",
+    "password expired",
+    "security questions",
+    "reset your password",
+];
+
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
     community_edition(cx, out);
     session_replaced(cx, out);
+    first_login_flags(cx, out);
+    license_fail_safe(cx, out);
     let Some(rec) = cx.step(StepName::Authenticate) else {
         return;
     };
@@ -52,6 +71,8 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
             .to_ascii_lowercase();
             if DISABLED_WORDS.iter().any(|w| words.contains(w)) {
                 disabled(cx, out, r, &cr);
+            } else if FIRST_LOGIN_WORDS.iter().any(|w| words.contains(w)) {
+                first_login(cx, out, Severity::Error, cr_error_evidence(r, &cr), true);
             } else if code == "generic.server.exception" {
                 server_exception(cx, out, r, &cr, rec.request.as_ref().and_then(|q| q.body.as_deref()));
             } else if r.status == 401 {
@@ -98,14 +119,24 @@ fn bad_credentials(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: Opti
         ));
         causes.push("the key was regenerated since it was copied (generating a new key voids the old one)".into());
         causes.push("the key expired: keys last as long as *Administration > Settings > API-Key Duration* says".into());
+        // A well-formed key refused: an address rule on the Control Room side answers exactly like a wrong key.
+        if well_formed_key(cx) {
+            causes.push(
+                "the key is right, but the Control Room only accepts API logins from allowed IP addresses and this \
+                 computer's address is not on its allow-list: it then answers exactly as for a wrong key"
+                    .into(),
+            );
+        }
         causes.push(format!("the username {user} is misspelt"));
         (
             format!("The Control Room did not accept the username {user} with this API key"),
             format!(
                 "1. Sign in to the Control Room as {user} and open *My settings*: check the API key's expiry date \
                  (\"API expiration\").\n2. If in doubt, generate a new key there (*My settings > Generate API-Key*) while \
-                 signed in as {user} and paste it here; update every script that used the old one.\n3. Run the check \
-                 once. Do not retry more than twice: after three failed logins the account is disabled."
+                 signed in as {user} and paste it here; update every script that used the old one.\n3. If the key is \
+                 surely right, ask the Control Room administrator whether API logins are limited to allowed IP \
+                 addresses, and to add this computer's public address.\n4. Run the check once. Do not retry more \
+                 than twice: after three failed logins the account is disabled."
             ),
             links::AUTHENTICATE,
         )
@@ -167,6 +198,189 @@ fn bad_credentials(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: Opti
             .link(link)
             .weight(ROOT),
     );
+}
+
+/// A key that looks exactly like a generated one: 40 characters, nothing pasted around or inside it.
+fn well_formed_key(cx: &Ctx) -> bool {
+    let s = &cx.secret;
+    cx.api_key()
+        && s.trimmed_len == API_KEY_LEN
+        && !s.smart_quotes
+        && !s.inner_whitespace
+        && !s.outer_whitespace
+        && !s.non_ascii
+        && !s.looks_like_jwt
+}
+
+/// The first sign-in is not finished, from the login answer's flags (a password login that worked).
+fn first_login_flags(cx: &Ctx, out: &mut Vec<Hint>) {
+    if cx.api_key() || !cx.logged_in() {
+        return;
+    }
+    let Some(a) = cx.t.account.as_ref() else { return };
+    let mut missing = Vec::new();
+    if a.password_set == Some(false) {
+        missing.push("the temporary password has not been changed (`passwordSet: false`)");
+    }
+    if a.questions_set == Some(false) {
+        missing.push("the security questions are not set (`questionsSet: false`)");
+    }
+    if a.email_verified == Some(false) {
+        missing.push("the e-mail address is not verified (`emailVerified: false`)");
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let failed = cx.failed(StepName::Validate);
+    let severity = if failed { Severity::Error } else { Severity::Warning };
+    first_login(
+        cx,
+        out,
+        severity,
+        format!(
+            "login answer: {}",
+            join(&missing.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+        ),
+        false,
+    );
+}
+
+fn first_login(cx: &Ctx, out: &mut Vec<Hint>, severity: Severity, evidence: String, refused: bool) {
+    let user = cx.user();
+    let what = if refused {
+        "The Control Room refused the login because the account has not finished its first sign-in"
+    } else {
+        "The login worked, but the account has not finished its first sign-in"
+    };
+    out.push(
+        Hint::new(
+            HintId::AuthFirstLogin,
+            severity,
+            format!("The account {user} must finish its first sign-in in the web interface"),
+        )
+        .detail(format!(
+            "{what}: a new user (a new cloud user in particular) signs in once in the browser with the temporary \
+             password from the welcome e-mail, then sets a new password (and security questions). Until then the \
+             API does not let the account work. This is not a wrong password: the {} may be right.",
+            cx.secret_label()
+        ))
+        .fix(format!(
+            "1. Open the Control Room in a browser and sign in as {user} with the temporary password.\n2. Set the \
+             new password (and the security questions) when asked.\n3. Test again with the new password, or \
+             generate an API key in *My settings* and test with that."
+        ))
+        .step(StepName::Authenticate)
+        .evidence(evidence)
+        .link(links::AUTHENTICATE)
+        .weight(if severity == Severity::Error { ROOT + 5 } else { CONTEXT }),
+    );
+}
+
+/// Signed in, then the Control Room itself failed the next call: a licence in fail-safe does that
+/// (`GET /v2/license/details`, read only when the account may).
+fn license_fail_safe(cx: &Ctx, out: &mut Vec<Hint>) {
+    use crate::transcript::ProbePurpose;
+    if !cx.logged_in() {
+        return;
+    }
+    let validate = cx.response(StepName::Validate);
+    let cr_failed = cx.failed(StepName::Validate)
+        && validate.is_some_and(|r| {
+            r.from_control_room()
+                && !matches!(r.control_room_error().and_then(|e| e.code).as_deref(), Some("UM1117"))
+                && r.status != 401
+        });
+    let details =
+        cx.t.probe(ProbePurpose::LicenseDetails)
+            .and_then(|p| p.response.as_ref())
+            .filter(|r| (200..300).contains(&r.status))
+            .and_then(|r| r.json());
+    let status = details
+        .as_ref()
+        .and_then(|d| d.get("failSafeStatus"))
+        .and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())));
+    let field = |k: &str| {
+        details
+            .as_ref()
+            .and_then(|d| d.get(k))
+            .map(|v| match v {
+                serde_json::Value::String(s) => shorten(s, 40),
+                other => shorten(&other.to_string(), 40),
+            })
+            .unwrap_or_else(|| "?".into())
+    };
+    let call = validate
+        .and_then(|r| r.control_room_error().map(|e| cr_error_evidence(r, &e)))
+        .unwrap_or_default();
+    match status {
+        Some(s @ (1 | 2)) => {
+            let expired = s == 2;
+            out.push(
+                Hint::new(
+                    HintId::AuthLicenseFailSafe,
+                    if cr_failed { Severity::Error } else { Severity::Warning },
+                    if expired {
+                        "The Control Room's licence fail-safe has expired: it stops all work".to_string()
+                    } else {
+                        "The Control Room's licence is in fail-safe: sign-in works, other calls fail".to_string()
+                    },
+                )
+                .detail(format!(
+                    "The Control Room reports its licence in {} (`failSafeStatus` {s}). It enters fail-safe when it \
+                     cannot reach the Automation Anywhere licence server for more than 48 hours, or when more \
+                     licences are in use than were bought. In fail-safe, logins still work but other API calls fail{}; \
+                     after 30 days the fail-safe expires and the Control Room stops all operations. Your credentials \
+                     are fine.",
+                    if expired { "an expired fail-safe" } else { "fail-safe mode" },
+                    if cr_failed { ", as the token check did" } else { "" }
+                ))
+                .fix(
+                    "1. Tell the Control Room administrator: *Administration > Licenses* shows the licence state.\n2. \
+                     The Control Room must reach the licence server again (outbound HTTPS through the firewall or \
+                     proxy), or the licences in use must be brought back within what was bought.\n3. Then run the \
+                     check once more.",
+                )
+                .step(StepName::Validate)
+                .evidence(format!(
+                    "GET /v2/license/details: failSafeStatus {s}, licenseMode {}, controlRoomLicenseServerSyncStatus {}{}",
+                    field("licenseMode"),
+                    field("controlRoomLicenseServerSyncStatus"),
+                    if call.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; validate: {call}")
+                    }
+                ))
+                .link(links::RETURN_CODES)
+                .weight(LEAD),
+            );
+        }
+        // Could not be read: say what is likely, and who can look.
+        None if cr_failed && cx.t.probe(ProbePurpose::LicenseDetails).is_none() => {
+            out.push(
+                Hint::new(
+                    HintId::AuthLicenseFailSafe,
+                    Severity::Warning,
+                    "Sign-in works but the next call failed: the licence may be in fail-safe",
+                )
+                .detail(format!(
+                    "The Control Room issued a token, then answered the token check with its own error. A Control \
+                     Room whose licence is in fail-safe (no contact with the licence server for 48 hours, or more \
+                     licences in use than bought) does exactly that. Its licence state was not read: {} may not view \
+                     licences, and this tool only asks when the account may.",
+                    cx.user()
+                ))
+                .fix(
+                    "Ask the Control Room administrator to look at *Administration > Licenses* for a fail-safe \
+                     state, or run the check with an account that may view licences.",
+                )
+                .step(StepName::Validate)
+                .evidence(format!("validate: {call}"))
+                .weight(LIKELY),
+            );
+        }
+        _ => {}
+    }
 }
 
 fn server_exception(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, cr: &ControlRoomError, sent: Option<&str>) {

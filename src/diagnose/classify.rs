@@ -21,6 +21,10 @@ pub(crate) enum Kind {
     RateLimited,
     /// 5xx whose body is not the Control Room's own error.
     GatewayError,
+    /// 503 (or another 5xx) with a maintenance page: the Control Room is in its maintenance window.
+    Maintenance,
+    /// 407: a proxy wants its own sign-in (a plain-http request through a company proxy).
+    ProxyAuth,
     /// The Control Room's JSON error shape (`code`/`message`), or Spring's default error body.
     ControlRoomError,
     /// Other JSON.
@@ -162,10 +166,40 @@ pub(crate) fn block_marker(r: &RecordedResponse) -> Option<String> {
     }
 }
 
+/// Words of maintenance pages.
+const MAINTENANCE_WORDS: &[&str] = &[
+    "maintenance",
+    "scheduled downtime",
+    "being upgraded",
+    "upgrade in progress",
+    "we'll be back",
+    "we will be back",
+];
+
+/// A maintenance page: a 5xx whose text says so.
+pub(crate) fn is_maintenance(r: &RecordedResponse) -> bool {
+    if r.status < 500 || is_control_room_shape(r) {
+        return false;
+    }
+    let text = if r.looks_like_html() {
+        html_text(&r.body)
+    } else {
+        squash(&r.body)
+    };
+    let lower = text.to_ascii_lowercase();
+    MAINTENANCE_WORDS.iter().any(|w| lower.contains(w))
+}
+
 pub(crate) fn classify(r: &RecordedResponse) -> Kind {
     let s = r.status;
     if (300..400).contains(&s) {
         return Kind::Redirect;
+    }
+    if s == 407 {
+        return Kind::ProxyAuth;
+    }
+    if is_maintenance(r) {
+        return Kind::Maintenance;
     }
     let cr = is_control_room_shape(r);
     if !cr && block_marker(r).is_some() {
@@ -254,5 +288,18 @@ mod tests {
         assert_eq!(classify(&resp(404, "", "")), Kind::NotFound);
         assert_eq!(classify(&resp(429, "", "")), Kind::RateLimited);
         assert_eq!(classify(&resp(200, "application/json", "{}")), Kind::Json);
+        assert_eq!(
+            classify(&resp(
+                503,
+                "text/html",
+                "<html><title>Automation 360</title><h1>Scheduled maintenance</h1></html>"
+            )),
+            Kind::Maintenance
+        );
+        assert_eq!(
+            classify(&resp(503, "text/html", "<html>Service Unavailable</html>")),
+            Kind::GatewayError
+        );
+        assert_eq!(classify(&resp(407, "text/html", "<html>auth</html>")), Kind::ProxyAuth);
     }
 }

@@ -78,7 +78,7 @@ impl<'a> Ctx<'a> {
             .map(|c| c.host.clone())
             .filter(|h| !h.is_empty())
             .or_else(|| url.as_ref().ok().map(|u| u.host.clone()))
-            .unwrap_or_else(|| crate::diagnose::text::shorten(plan.target.url.trim(), 80));
+            .unwrap_or_else(|| crate::diagnose::text::shorten(target_url::strip_userinfo(&plan.target.url).trim(), 80));
         Self {
             plan,
             t,

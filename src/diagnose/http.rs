@@ -9,7 +9,7 @@ use super::facts::Ctx;
 use super::rank::{LIKELY, ROOT};
 use super::text::{html_text, html_title, response_evidence, shorten, status_line};
 use super::{Hint, HintId, Severity, links};
-use crate::transcript::{RecordedResponse, StepName, StepStatus};
+use crate::transcript::{ProbePurpose, RecordedResponse, StepName, StepStatus};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
     for step in [StepName::Authenticate, StepName::Validate] {
@@ -24,7 +24,12 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
             Kind::Redirect => redirect(cx, out, step, r, w),
             Kind::BlockPage => blocked(cx, out, step, r, w),
             Kind::WebPage => not_api(cx, out, step, r, w),
+            Kind::NotFound if step == StepName::Authenticate && enterprise_11(cx).is_some() => {
+                enterprise_11_hint(cx, out, r, w)
+            }
             Kind::NotFound => not_found(cx, out, step, r, w),
+            Kind::Maintenance => maintenance(cx, out, step, r, w),
+            Kind::ProxyAuth => super::network::proxy_auth(cx, out, step, r),
             Kind::Method => method(cx, out, step, r, w),
             Kind::RateLimited => rate_limited(cx, out, step, r, w),
             Kind::GatewayError => server_error(cx, out, step, r, w),
@@ -319,6 +324,101 @@ fn not_found(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse
             .evidence(response_evidence(r))
             .link(links::CR_APIS)
             .weight(w),
+    );
+}
+
+/// The v1 login probe's answer when it shows a Control Room: its own error shape (an Enterprise 11.x
+/// Control Room answers its v1 login; anything else answers 404 or a web page there too).
+fn enterprise_11<'a>(cx: &Ctx<'a>) -> Option<&'a RecordedResponse> {
+    let r = cx.t.probe(ProbePurpose::V1Login)?.response.as_ref()?;
+    (r.status != 404 && !r.looks_like_html() && (r.from_control_room() || super::classify::is_control_room_shape(r)))
+        .then_some(r)
+}
+
+fn enterprise_11_hint(cx: &Ctx, out: &mut Vec<Hint>, r: &RecordedResponse, w: u32) {
+    let v1 = enterprise_11(cx);
+    out.push(
+        Hint::new(
+            HintId::HttpEnterprise11,
+            Severity::Error,
+            format!("{} is an Enterprise 11 Control Room, not Automation 360", cx.host),
+        )
+        .detail(format!(
+            "The Automation 360 login (`POST /v2/authentication`) does not exist here (404), while the older login, \
+             `POST /v1/authentication`, answers like a Control Room. That is an Automation Anywhere Enterprise 11.x \
+             Control Room (version 11.3 or earlier): its API signs in with `/v1/authentication` and this tool tests \
+             the Automation 360 API, so it cannot test {}'s {} here. No login was attempted on the account.",
+            cx.user(),
+            cx.secret_label()
+        ))
+        .fix(format!(
+            "1. If you expected Automation 360, ask the administrator for the Automation 360 Control Room's address: \
+             `{}` is the old server.\n2. To use this Enterprise 11 server from scripts, sign in with `POST \
+             {}/v1/authentication` and a JSON body `{{\"username\": …, \"password\": …}}` (or `\"apiKey\"`), then send \
+             the token in the `X-Authorization` header.\n3. Plan the move to Automation 360: Enterprise 11 is no \
+             longer developed.",
+            cx.host,
+            cx.https_base()
+        ))
+        .step(StepName::Authenticate)
+        .evidence(format!(
+            "POST /v2/authentication: {}; POST /v1/authentication (empty body): {}",
+            response_evidence(r),
+            v1.map(response_evidence).unwrap_or_default()
+        ))
+        .link(links::CR_APIS)
+        .weight(w),
+    );
+}
+
+fn maintenance(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &RecordedResponse, w: u32) {
+    let title_txt = html_title(&r.body);
+    let text = if r.looks_like_html() {
+        html_text(&r.body)
+    } else {
+        r.body.clone()
+    };
+    let aa = UI_MARKERS.iter().any(|m| text.to_ascii_lowercase().contains(m));
+    let retry = r.header("retry-after").map(|v| shorten(v.trim(), 40));
+    let when = match retry.as_deref().and_then(|v| v.parse::<u64>().ok()) {
+        Some(n) if n >= 120 => format!("The server says to try again in about {} minutes.", n / 60),
+        Some(n) => format!("The server says to try again in {n} seconds."),
+        None => String::new(),
+    };
+    out.push(
+        Hint::new(
+            HintId::HttpMaintenance,
+            Severity::Error,
+            format!("{} is in a maintenance window", cx.host),
+        )
+        .detail(format!(
+            "The answer to {} was {} with {}{}: the Control Room is being updated or maintained, and its API \
+             answers again when the window ends. This is not caused by your credentials or your network. {when}",
+            what_call(step),
+            status_line(r),
+            if aa {
+                "an Automation Anywhere maintenance page"
+            } else {
+                "a maintenance page"
+            },
+            title_txt
+                .as_deref()
+                .map(|t| format!(" (\"{}\")", shorten(t, 80)))
+                .unwrap_or_default()
+        ))
+        .fix(
+            "1. Wait until the maintenance window is over (cloud Control Rooms announce theirs in advance; for \
+             an on-premises one, ask its administrator), then run the check once.\n2. If the page stays long after \
+             the announced end, tell the Control Room administrator (or Automation Anywhere support, for a cloud \
+             Control Room), with the time of this check.",
+        )
+        .step(step)
+        .evidence(format!(
+            "{}{}",
+            response_evidence(r),
+            retry.map(|v| format!(", Retry-After: {v}")).unwrap_or_default()
+        ))
+        .weight(w + 5),
     );
 }
 

@@ -404,6 +404,32 @@ fn options(cx: &Ctx, out: &mut Vec<Hint>) {
         );
     }
     for s in &cx.t.steps {
+        if let Some(StepError::Input { reason }) = &s.error
+            && reason.starts_with("the pinned fingerprint")
+        {
+            out.push(
+                Hint::new(
+                    HintId::InputCaFile,
+                    Severity::Error,
+                    "The pinned certificate fingerprint cannot be used",
+                )
+                .detail(format!(
+                    "{}. A pinned fingerprint trusts exactly one certificate: it is the SHA-256 of the \
+                     certificate, 64 hexadecimal digits, written with or without colons (`AB:CD:…`), as the \
+                     browser's certificate view or `openssl x509 -noout -fingerprint -sha256` shows it. Nothing was sent.",
+                    capitalise(&shorten(reason, 200))
+                ))
+                .fix(
+                    "1. Copy the SHA-256 fingerprint again, whole, from the certificate view or from this tool's \
+                     report (`connect.certificates[].sha256`).\n2. Check it with the Control Room administrator \
+                     before trusting it.",
+                )
+                .step(s.name)
+                .evidence(shorten(reason, 200))
+                .weight(ROOT),
+            );
+            break;
+        }
         if let Some(StepError::CaFile { detail }) = &s.error {
             let path = cx
                 .plan

@@ -7,7 +7,7 @@ use super::facts::Ctx;
 use super::rank::{LIKELY, ROOT};
 use super::text::shorten;
 use super::{Hint, HintId, Severity, links, tls};
-use crate::transcript::{StepError, StepName};
+use crate::transcript::{ResetPhase, StepError, StepName};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
     // Logout failures are only `logout.failed` (the check's answer is already known).
@@ -18,12 +18,19 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
             StepError::Dns { host, detail } => dns(cx, out, step, host, detail),
             StepError::Refused { addr } => refused(cx, out, step, addr),
             StepError::Timeout { phase, secs } => timeout(cx, out, step, phase, *secs),
-            StepError::Reset { detail } => reset(cx, out, step, detail),
+            StepError::Reset { phase, orderly, .. } => reset(cx, out, step, *phase, *orderly),
             StepError::Proxy { detail } => proxy(cx, out, step, detail),
-            StepError::Network { detail } => unreachable(cx, out, step, detail),
-            StepError::Tls { kind, detail } => tls::check(cx, out, step, *kind, detail),
+            StepError::Unreachable { addr, reason, .. } => unreachable(cx, out, step, addr, reason),
+            StepError::Tls { kind, reason, detail } => tls::check(cx, out, step, *kind, reason, detail),
             StepError::Protocol { detail } => protocol(cx, out, step, detail),
-            StepError::Input { .. } | StepError::CaFile { .. } | StepError::Cancelled | StepError::Answer { .. } => {}
+            StepError::Input { reason } if reason.starts_with("the proxy address") => proxy_setting(out, step, reason),
+            // Any other network failure has no rule of its own: the fallback (`check.unexplained`)
+            // quotes it in words.
+            StepError::Network { .. }
+            | StepError::Input { .. }
+            | StepError::CaFile { .. }
+            | StepError::Cancelled
+            | StepError::Answer { .. } => {}
         }
     }
 }
@@ -112,6 +119,12 @@ fn dns(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, host: &str, detail: &str) 
 
 fn refused(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, addr: &str) {
     let port = cx.url.as_ref().map(|u| u.port).unwrap_or(443);
+    let fallback = format!("{}:{port}", cx.host);
+    let addr = if addr.trim().is_empty() {
+        fallback.as_str()
+    } else {
+        addr
+    };
     let local = addr.starts_with("127.") || addr.starts_with("[::1]") || addr.starts_with("localhost");
     let likely = if local {
         format!("Nothing runs on this computer at port {port}: the address points at this machine itself.")
@@ -247,26 +260,105 @@ fn timeout(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, phase: &str, secs: f64
     );
 }
 
-fn reset(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
-    let why = if step == StepName::Connect {
-        "The connection was cut while the secure session was being set up. Firewalls and TLS-inspecting proxies do \
-         this to sites that are not on their allow list; a server that is restarting does it too."
-    } else {
-        "The connection was cut after the request was sent, before a complete answer came back. A firewall or web \
-         filter that inspects traffic, a load balancer, or a Control Room that is restarting can do this."
+fn reset(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, phase: ResetPhase, orderly: bool) {
+    let cut = if orderly { "closed without an answer" } else { "cut" };
+    let why = match phase {
+        ResetPhase::Connect => format!(
+            "The connection to {} was {cut} right after it opened, before anything was exchanged. A firewall or \
+             intrusion-prevention system that accepts connections and then resets the ones it does not allow does \
+             this; so does a server that is restarting.",
+            cx.host
+        ),
+        ResetPhase::Proxy => {
+            "The connection was cut while the proxy was opening the way to the Control Room: the proxy or a \
+             firewall behind it does not let this connection through."
+                .to_string()
+        }
+        ResetPhase::TlsHandshake => format!(
+            "The connection was {cut} while the secure session was being set up. Firewalls and TLS-inspecting \
+             proxies do this to sites that are not on their allow list; a server that is restarting does it too."
+        ),
+        ResetPhase::Sending | ResetPhase::AfterRequest => format!(
+            "The connection was {cut} after the request was sent, before any answer came back. A firewall, \
+             intrusion-prevention system or web filter that inspects traffic, a load balancer, or a Control Room \
+             that is restarting can do this."
+        ),
+        ResetPhase::ReadingAnswer => format!(
+            "The connection was {cut} while the answer was coming back, so only part of it arrived. A proxy or \
+             firewall that inspects answers, or a server that is restarting, can do this."
+        ),
     };
+    let login = step == StepName::Authenticate
+        && matches!(
+            phase,
+            ResetPhase::Sending | ResetPhase::AfterRequest | ResetPhase::ReadingAnswer
+        );
+    let mut detail = format!(
+        "{why} The network path exists (the connection was opened): something on it cut the line. The Control \
+         Room's own errors come back as answers, not as a cut connection."
+    );
+    if login {
+        detail.push_str(" The login request was sent: if it reached the Control Room it counts as one attempt.");
+    }
     out.push(
-        Hint::new(HintId::NetReset, Severity::Error, format!("The connection to {} was cut", cx.host))
-            .detail(format!("{why} The Control Room's own errors come back as answers, not as a cut connection."))
-            .fix(format!(
-                "1. Run the check once from another network (e.g. off or on the VPN) to see whether the network is the cause.\n\
-                 2. Send this report to your network team and ask them to allow HTTPS to `{}` from this computer.",
-                cx.host
+        Hint::new(
+            HintId::NetReset,
+            Severity::Error,
+            format!("The connection to {} was {cut}", cx.host),
+        )
+        .detail(detail)
+        .fix(format!(
+            "1. Run the check once from another network (e.g. off or on the VPN) to see whether the network is the cause.\n\
+             2. Send this report to your network team and ask them to allow HTTPS to `{}` from this computer \
+             (firewall, IPS and TLS-inspection rules).",
+            cx.host
+        ))
+        .step(step)
+        .evidence(format!(
+            "connection {} {} ({} step)",
+            if orderly { "closed" } else { "reset" },
+            phase.words(),
+            step.as_str()
+        ))
+        .link(links::FIREWALL)
+        .weight(ROOT),
+    );
+}
+
+/// A proxy setting that cannot be used at all (not http, no host, port 0): nothing was sent.
+fn proxy_setting(out: &mut Vec<Hint>, step: StepName, reason: &str) {
+    out.push(
+        Hint::new(HintId::NetProxy, Severity::Error, "The proxy setting cannot be used")
+            .detail(format!(
+                "{}. Nothing was sent. This check reaches the Control Room directly or through an HTTP proxy \
+                 (`http://proxy.company.com:8080`).",
+                super::input::capitalise(&shorten(reason, 240))
             ))
+            .fix(
+                "1. Set the proxy as the browser's or the system's proxy settings show it, e.g. \
+                 `http://proxy.company.com:8080`.\n2. If the Control Room is reachable without a proxy, clear the \
+                 proxy option (and the HTTPS_PROXY variable).",
+            )
             .step(step)
-            .evidence(format!("connection reset: {}", shorten(detail, 200)))
-            .link(links::FIREWALL)
+            .evidence(shorten(reason, 240))
             .weight(ROOT),
+    );
+}
+
+/// A 407 answer to a plain-http request sent through a proxy: the same proxy sign-in as a 407 on
+/// CONNECT, met at the HTTP step instead of the tunnel.
+pub(crate) fn proxy_auth(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, r: &crate::transcript::RecordedResponse) {
+    let realm = r
+        .header("proxy-authenticate")
+        .map(|v| format!(", Proxy-Authenticate: {}", shorten(v, 80)))
+        .unwrap_or_default();
+    proxy(
+        cx,
+        out,
+        step,
+        &format!(
+            "the proxy answered the request with 407 Proxy Authentication Required (it requires authentication){realm}"
+        ),
     );
 }
 
@@ -307,32 +399,48 @@ fn proxy(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
     );
 }
 
-fn unreachable(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
+fn unreachable(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, addr: &str, reason: &str) {
+    let addr = if addr.is_empty() { cx.host.as_str() } else { addr };
     out.push(
         Hint::new(
             HintId::NetUnreachable,
             Severity::Error,
             format!("This computer has no network path to {}", cx.host),
         )
-        .detail(
-            "The operating system could not send anything to the Control Room's address (no route, network \
-                 unreachable or the network is down). The address may be in a network that is only reachable \
-                 through the VPN.",
-        )
+        .detail(format!(
+            "The operating system could not send anything to {addr}: {reason}. No connection was opened, so \
+             nothing on the other side was reached. The address may be in a network that is only reachable \
+             through the VPN."
+        ))
         .fix(
             "1. Check that this computer is online and, for an internal Control Room, that the VPN is connected.\n\
                  2. Open the Control Room in a browser on this computer.",
         )
         .step(step)
-        .evidence(shorten(detail, 200))
+        .evidence(format!("{addr}: {reason}"))
         .weight(ROOT),
     );
 }
 
+/// What the HTTP parser's complaint means, in words (its own text stays in the technical details).
+fn protocol_words(detail: &str) -> &'static str {
+    let d = detail.to_ascii_lowercase();
+    if d.contains("too large") || d.contains("too many headers") {
+        "the answer's header was far larger than any web server's"
+    } else if d.contains("invalid header") {
+        "the answer has a header line that is not valid HTTP"
+    } else if d.contains("status") {
+        "the answer's status line is not valid HTTP"
+    } else {
+        "the answer did not start like an HTTP answer"
+    }
+}
+
 fn protocol(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
     let https = cx.url.as_ref().map(|u| u.https).unwrap_or(true);
+    let words = protocol_words(detail);
     if https && step == StepName::Connect {
-        out.push(tls::handshake(cx, step, &shorten(detail, 200), detail));
+        out.push(tls::handshake(cx, step, words, detail));
         return;
     }
     out.push(
@@ -350,7 +458,7 @@ fn protocol(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, detail: &str) {
             cx.https_base()
         ))
         .step(step)
-        .evidence(shorten(detail, 200))
+        .evidence(words)
         .weight(if https { LIKELY } else { ROOT }),
     );
 }

@@ -121,6 +121,10 @@ pub(crate) fn finish(cx: &Ctx, hints: Vec<Hint>) -> Vec<Hint> {
     if trimmed != secret {
         redactor.add_secret(trimmed);
     }
+    // A password typed into the address (`url.credentials`) is a secret too.
+    for s in crate::target_url::userinfo_secrets(&cx.plan.target.url) {
+        redactor.add_secret(&s);
+    }
     for h in &mut kept {
         let clean = |s: &str| scrub_tokens(&redactor.redact(s));
         h.title = clean(&h.title);

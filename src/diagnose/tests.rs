@@ -119,6 +119,29 @@ fn token_request(step: StepName) -> RecordedRequest {
     }
 }
 
+/// A TLS failure as the engine records it: the words of `engine::tls::explain`, the library's text
+/// as the technical detail.
+fn tls_err(kind: TlsFailure, detail: &str) -> StepError {
+    let reason = match kind {
+        TlsFailure::Untrusted => {
+            "the certificate is not trusted: it was issued by an authority this computer does not trust"
+        }
+        TlsFailure::Expired => "the certificate has expired",
+        TlsFailure::NameMismatch => "the certificate is for another host name",
+        TlsFailure::PinMismatch => {
+            "the certificate is not the one that was trusted: its SHA-256 fingerprint differs from the pinned one"
+        }
+        TlsFailure::Handshake => {
+            "the secure connection could not be set up: the server answered with something that is not TLS"
+        }
+    };
+    StepError::Tls {
+        kind,
+        reason: reason.into(),
+        detail: detail.into(),
+    }
+}
+
 /// A transcript where nothing ran yet.
 fn blank(plan: &Plan) -> Transcript {
     Transcript {
@@ -133,6 +156,7 @@ fn blank(plan: &Plan) -> Transcript {
         login_attempts: 0,
         token_valid: None,
         token_received_at: None,
+        probes: Vec::new(),
     }
 }
 
@@ -357,6 +381,59 @@ const UM1117: &str =
 const ZSCALER_PAGE: &str = "<!DOCTYPE html><html><head><title>Website blocked</title></head><body><h1>Website blocked</h1><p>Not allowed to browse Uncategorized category. Your organization has selected Zscaler to protect you from internet threats.</p></body></html>";
 const WEB_UI: &str = "<!doctype html><html><head><title>Automation 360</title></head><body><app-root></app-root><script src=\"main.js\"></script></body></html>";
 
+const PINNED: &str = "3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A:3F:2A";
+const MAINTENANCE_PAGE: &str = "<!DOCTYPE html><html><head><title>Automation 360 - Scheduled maintenance</title></head><body><h1>We'll be back soon</h1><p>Your Control Room is undergoing scheduled maintenance.</p></body></html>";
+const FIRST_LOGIN: &str = r#"{"code": "UM1119", "details": "Sign in to the Control Room web interface and change your temporary password before using the API.", "message": "Password change required"}"#;
+const SPRING_404: &str =
+    r#"{"timestamp": "2026-11-27T14:00:00Z", "status": 404, "error": "Not Found", "path": "/v2/authentication"}"#;
+
+/// The certificate a server presents after a renewal (not the pinned one).
+fn renewed_cert() -> CertificateInfo {
+    CertificateInfo {
+        subject: "CN=acme.my.automationanywhere.digital".into(),
+        issuer: "CN=Acme Issuing CA".into(),
+        sha256: "9C:41".repeat(16).trim_end_matches(':').to_string(),
+        not_before: Some("Fri, 20 Nov 2026 00:00:00 +0000".into()),
+        not_after: Some("Sun, 20 Nov 2027 00:00:00 +0000".into()),
+        ..Default::default()
+    }
+}
+
+/// `/v2/authentication` is 404 (Spring's body) and the v1 probe got the Control Room's own error.
+fn enterprise_11(plan: &Plan) -> Transcript {
+    let mut t = login_failed(plan, json(404, SPRING_404));
+    t.outcome = Outcome::Unreachable;
+    t.probes.push(Probe {
+        purpose: ProbePurpose::V1Login,
+        request: RecordedRequest {
+            method: "POST".into(),
+            url: format!("{URL}/v1/authentication"),
+            headers: Vec::new(),
+            body: Some("{}".into()),
+        },
+        response: Some(json(500, GENERIC)),
+        error: None,
+    });
+    t
+}
+
+/// Login fine, validate failed with the Control Room's own error; the licence details read when `read`.
+fn license_fail_safe(plan: &Plan, read: bool) -> Transcript {
+    let mut t = validate_answered(plan, json(500, GENERIC), None);
+    if read {
+        t.probes.push(Probe {
+            purpose: ProbePurpose::LicenseDetails,
+            request: token_request(StepName::Validate),
+            response: Some(json(
+                200,
+                r#"{"type": "PURCHASED", "failSafeStatus": 1, "controlRoomLicenseServerSyncStatus": false, "licenseMode": "CloudLicense"}"#,
+            )),
+            error: None,
+        });
+    }
+    t
+}
+
 fn cases() -> Vec<(HintId, Plan, Transcript)> {
     let k = key_plan(KEY40);
     let p = password_plan(PASSWORD);
@@ -542,6 +619,8 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
             &k,
             StepName::Connect,
             StepError::Reset {
+                phase: ResetPhase::AfterRequest,
+                orderly: false,
                 detail: "connection reset by peer".into(),
             },
         ),
@@ -560,26 +639,12 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
     add(
         HintId::TlsUntrusted,
         k.clone(),
-        failed_at(
-            &k,
-            StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Untrusted,
-                detail: "UnknownIssuer".into(),
-            },
-        ),
+        failed_at(&k, StepName::Connect, tls_err(TlsFailure::Untrusted, "UnknownIssuer")),
     );
     add(
         HintId::TlsExpired,
         k.clone(),
-        failed_at(
-            &k,
-            StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Expired,
-                detail: "Expired".into(),
-            },
-        ),
+        failed_at(&k, StepName::Connect, tls_err(TlsFailure::Expired, "Expired")),
     );
     add(
         HintId::TlsNameMismatch,
@@ -587,10 +652,7 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         failed_at(
             &k,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::NameMismatch,
-                detail: "NotValidForName".into(),
-            },
+            tls_err(TlsFailure::NameMismatch, "NotValidForName"),
         ),
     );
     add(
@@ -599,10 +661,7 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         failed_at(
             &k,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Handshake,
-                detail: "InvalidContentType".into(),
-            },
+            tls_err(TlsFailure::Handshake, "InvalidContentType"),
         ),
     );
     add(
@@ -732,7 +791,9 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         failed_at(
             &k,
             StepName::Connect,
-            StepError::Network {
+            StepError::Unreachable {
+                addr: "52.1.2.3:443".into(),
+                reason: "the network is unreachable".into(),
                 detail: "Network is unreachable (os error 101)".into(),
             },
         ),
@@ -753,6 +814,41 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
     let mut t = failed_at(&k, StepName::Authenticate, StepError::Cancelled);
     t.outcome = Outcome::Cancelled;
     add(HintId::CheckCancelled, k.clone(), t);
+    // A password written into the address, pasted from a script (issue 12, "Why" 5).
+    let pl = Plan {
+        target: Target {
+            url: "https://svc_api:S3cr3t-In-Url@acme.my.automationanywhere.digital".into(),
+            ..k.target.clone()
+        },
+        ..k.clone()
+    };
+    add(HintId::UrlCredentials, pl.clone(), healthy(&pl));
+    // A pinned certificate that changed.
+    let mut pl = k.clone();
+    pl.target.options.pin_sha256 = vec![PINNED.into()];
+    add(
+        HintId::TlsPinMismatch,
+        pl.clone(),
+        with_cert(
+            failed_at(&pl, StepName::Connect, tls_err(TlsFailure::PinMismatch, "fingerprint")),
+            renewed_cert(),
+        ),
+    );
+    add(
+        HintId::HttpMaintenance,
+        k.clone(),
+        login_failed(
+            &k,
+            with_header(resp(503, "text/html", MAINTENANCE_PAGE), "retry-after", "1800"),
+        ),
+    );
+    add(HintId::HttpEnterprise11, p.clone(), enterprise_11(&p));
+    add(
+        HintId::AuthFirstLogin,
+        p.clone(),
+        login_failed(&p, json(401, FIRST_LOGIN)),
+    );
+    add(HintId::AuthLicenseFailSafe, k.clone(), license_fail_safe(&k, true));
     add(
         HintId::CheckUnexplained,
         k.clone(),
@@ -914,10 +1010,7 @@ fn url_host_only_and_tls_fails_suspects_the_assumption() {
     let t = failed_at(
         &plan,
         StepName::Connect,
-        StepError::Tls {
-            kind: TlsFailure::Handshake,
-            detail: "InvalidContentType".into(),
-        },
+        tls_err(TlsFailure::Handshake, "InvalidContentType"),
     );
     let h = run(&plan, &t);
     assert_eq!(first(&h), HintId::TlsHandshake);
@@ -1371,6 +1464,8 @@ fn connection_cut_by_tls_inspection() {
             &plan,
             StepName::Connect,
             StepError::Reset {
+                phase: ResetPhase::AfterRequest,
+                orderly: false,
                 detail: "connection reset by peer".into(),
             },
         ),
@@ -1424,7 +1519,9 @@ fn network_unreachable_off_vpn() {
         &failed_at(
             &plan,
             StepName::Connect,
-            StepError::Network {
+            StepError::Unreachable {
+                addr: "52.1.2.3:443".into(),
+                reason: "the network is unreachable".into(),
                 detail: "Network is unreachable".into(),
             },
         ),
@@ -1450,10 +1547,7 @@ fn corporate_tls_inspection_by_zscaler() {
         failed_at(
             &plan,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Untrusted,
-                detail: "invalid peer certificate: UnknownIssuer".into(),
-            },
+            tls_err(TlsFailure::Untrusted, "invalid peer certificate: UnknownIssuer"),
         ),
         CertificateInfo {
             subject: "CN=acme.my.automationanywhere.digital".into(),
@@ -1482,10 +1576,7 @@ fn on_prem_self_signed_certificate() {
         failed_at(
             &plan,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Untrusted,
-                detail: "UnknownIssuer".into(),
-            },
+            tls_err(TlsFailure::Untrusted, "UnknownIssuer"),
         ),
         CertificateInfo {
             subject: "CN=cr.acme.local".into(),
@@ -1505,10 +1596,7 @@ fn certificate_expired_three_days_ago() {
         failed_at(
             &plan,
             StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Expired,
-                detail: "certificate expired".into(),
-            },
+            tls_err(TlsFailure::Expired, "certificate expired"),
         ),
         CertificateInfo {
             subject: "CN=acme.my.automationanywhere.digital".into(),
@@ -1528,14 +1616,7 @@ fn certificate_expired_three_days_ago() {
 fn certificate_not_yet_valid_because_the_clock_is_wrong() {
     let plan = key_plan(KEY40);
     let t = with_cert(
-        failed_at(
-            &plan,
-            StepName::Connect,
-            StepError::Tls {
-                kind: TlsFailure::Expired,
-                detail: "not valid yet".into(),
-            },
-        ),
+        failed_at(&plan, StepName::Connect, tls_err(TlsFailure::Expired, "not valid yet")),
         CertificateInfo {
             not_before: Some("Dec  2 00:00:00 2026 GMT".into()),
             not_after: Some("Mar  2 00:00:00 2027 GMT".into()),
@@ -1558,10 +1639,7 @@ fn certificate_for_another_name_when_using_the_ip() {
     let mut t = failed_at(
         &plan,
         StepName::Connect,
-        StepError::Tls {
-            kind: TlsFailure::NameMismatch,
-            detail: "NotValidForName".into(),
-        },
+        tls_err(TlsFailure::NameMismatch, "NotValidForName"),
     );
     t.connect = Some(ConnectInfo {
         host: "10.0.0.5".into(),
@@ -2165,10 +2243,7 @@ fn hostile_answers_do_not_panic() {
         ..Default::default()
     });
     set(&mut t, StepName::Connect, |s| {
-        s.error = Some(StepError::Tls {
-            kind: TlsFailure::Expired,
-            detail: String::new(),
-        })
+        s.error = Some(tls_err(TlsFailure::Expired, ""))
     });
     let _ = run(&plan, &t);
 }
@@ -2244,16 +2319,24 @@ fn echo_secret(t: &mut Transcript, secret: &str) {
         }
         if let Some(
             StepError::Dns { detail, .. }
-            | StepError::Reset { detail }
+            | StepError::Reset { detail, .. }
             | StepError::Tls { detail, .. }
             | StepError::Proxy { detail }
             | StepError::Protocol { detail }
-            | StepError::Network { detail }
+            | StepError::Network { detail, .. }
+            | StepError::Unreachable { detail, .. }
             | StepError::CaFile { detail }
             | StepError::Answer { detail },
         ) = &mut s.error
         {
             *detail = format!("{secret} {detail}");
+        }
+        // The words a hint may quote, too.
+        if let Some(
+            StepError::Tls { reason, .. } | StepError::Unreachable { reason, .. } | StepError::Network { reason, .. },
+        ) = &mut s.error
+        {
+            *reason = format!("{secret} {reason}");
         }
     }
     if let Some(c) = &mut t.connect {
@@ -2339,10 +2422,16 @@ fn render_catalogue() -> String {
             }
         };
         let severities: Vec<&str> = id.severities().iter().map(|s| s.as_str()).collect();
+        let exits: Vec<String> = id.exit_codes().iter().map(|c| c.to_string()).collect();
         rows.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} |\n",
             id.as_str(),
             severities.join(", "),
+            if exits.is_empty() {
+                "—".to_string()
+            } else {
+                exits.join(", ")
+            },
             md_cell(id.situation()),
             md_cell(&title)
         ));
@@ -2361,6 +2450,11 @@ fn render_catalogue() -> String {
          \n\
          - **severity**: the severities the hint can have (the tests check every hint they see against \
          this list); where there are several, the evidence decides (see `docs/architecture.md`).\n\
+         - **exit**: the exit codes of `check` when the hint is the most likely cause of a failed check, by \
+         who answered (`docs/cli.md`): `1` only when the Control Room itself answered (its own error body, or \
+         a token it then refused), `2` when nothing or something else answered (a gateway, a proxy, a block or \
+         maintenance page), `3` for unusable input, `130` when cancelled; `—` for hints that never explain a \
+         failure on their own. `tests/it/hints_real.rs` checks every real run against this column.\n\
          - **example title**: the title the hint has in its case of `src/diagnose/tests.rs` (titles name \
          the host, the key length, the time span… of the check at hand); for `request.*`, in its example paste \
          of `src/paste/examples.rs` (those come only from explaining a paste: `aa-conntest explain`, the \
@@ -2368,8 +2462,8 @@ fn render_catalogue() -> String {
          - How a hint is written: `docs/hint-style.md`. How each id is provoked for real: \
          `tests/it/hints_real.rs`.\n\
          \n\
-         | id | severity | situation | example title |\n\
-         |---|---|---|---|\n\
+         | id | severity | exit | situation | example title |\n\
+         |---|---|---|---|---|\n\
          {rows}\n\
          {} ids.\n",
         HintId::ALL.len()
@@ -2435,4 +2529,105 @@ fn catalogue_rows_are_read_as_written() {
         vec!["url.missing", "no.such"]
     );
     assert_eq!(catalogue_rows(&render_catalogue()).len(), HintId::ALL.len());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field truth (issue 12)
+
+#[test]
+fn ip_allow_list_is_a_cause_only_for_a_well_formed_key() {
+    // A right-looking key refused: the allow-list is among the causes.
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &login_failed(&plan, json(401, UM1110)));
+    let b = find(&h, HintId::AuthBadCredentials);
+    assert!(b.detail.contains("allow-list"), "{}", b.detail);
+    // A 39-character key explains itself: no allow-list talk.
+    let short = key_plan(&KEY40[..KEY40.len() - 1]);
+    let h = run(&short, &login_failed(&short, json(401, UM1110)));
+    assert!(!find(&h, HintId::AuthBadCredentials).detail.contains("allow-list"));
+    // Nor for a password.
+    let p = password_plan(PASSWORD);
+    let h = run(&p, &login_failed(&p, json(401, UM1110)));
+    assert!(!find(&h, HintId::AuthBadCredentials).detail.contains("allow-list"));
+}
+
+#[test]
+fn first_sign_in_not_finished_from_the_login_answers_flags() {
+    let p = password_plan(PASSWORD);
+    let mut t = healthy(&p);
+    if let Some(a) = t.account.as_mut() {
+        a.password_set = Some(false);
+        a.questions_set = Some(false);
+    }
+    let h = run(&p, &t);
+    let f = find(&h, HintId::AuthFirstLogin);
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.evidence.as_deref().unwrap_or("").contains("passwordSet: false"));
+    // An API-key service account has no password at all: not a first sign-in.
+    let k = key_plan(KEY40);
+    let mut t = healthy(&k);
+    if let Some(a) = t.account.as_mut() {
+        a.password_set = Some(false);
+    }
+    assert!(!ids(&run(&k, &t)).contains(&HintId::AuthFirstLogin));
+    // Refused with the Control Room's words: an error, before bad credentials.
+    let h = run(&p, &login_failed(&p, json(401, FIRST_LOGIN)));
+    assert_eq!(first(&h), HintId::AuthFirstLogin);
+    assert!(!ids(&h).contains(&HintId::AuthBadCredentials), "{:?}", ids(&h));
+}
+
+#[test]
+fn licence_in_fail_safe_read_or_only_suspected() {
+    let k = key_plan(KEY40);
+    let h = run(&k, &license_fail_safe(&k, true));
+    let l = find(&h, HintId::AuthLicenseFailSafe);
+    assert_eq!((l.severity, first(&h)), (Severity::Error, HintId::AuthLicenseFailSafe));
+    // Not read (the account may not view licences): a warning that says who can look.
+    let h = run(&k, &license_fail_safe(&k, false));
+    let l = find(&h, HintId::AuthLicenseFailSafe);
+    assert_eq!(l.severity, Severity::Warning);
+    assert!(l.fix.contains("Administration > Licenses"), "{}", l.fix);
+}
+
+#[test]
+fn a_password_in_the_address_never_reaches_a_hint() {
+    let mut plan = key_plan(KEY40);
+    plan.target.url = "https://svc_api:S3cr3t-In-Url@cr example.com".into();
+    let t = failed_at(
+        &plan,
+        StepName::Preflight,
+        StepError::Input {
+            reason: "bad URL".into(),
+        },
+    );
+    let h = run(&plan, &t);
+    assert!(!text_all(&h).contains("S3cr3t"), "{}", text_all(&h));
+    let mut plan = key_plan(KEY40);
+    plan.target.url = "https://svc_api:S3cr3t-In-Url@acme.my.automationanywhere.digital".into();
+    let h = run(&plan, &healthy(&plan));
+    assert!(ids(&h).contains(&HintId::UrlCredentials));
+    assert!(!text_all(&h).contains("S3cr3t"), "{}", text_all(&h));
+}
+
+#[test]
+fn proxy_407_on_a_plain_http_login_is_the_proxy() {
+    let mut plan = key_plan(KEY40);
+    plan.target.url = "http://cr.acme.local".into();
+    let h = run(
+        &plan,
+        &login_failed(
+            &plan,
+            with_header(
+                resp(407, "text/html", "<html>auth</html>"),
+                "proxy-authenticate",
+                "NTLM",
+            ),
+        ),
+    );
+    assert_eq!(first(&h), HintId::NetProxy);
+    assert!(!ids(&h).contains(&HintId::HttpNotApi), "{:?}", ids(&h));
+}
+
+fn text_all(h: &[Hint]) -> String {
+    h.iter().map(text).collect::<Vec<_>>().join("\n")
 }

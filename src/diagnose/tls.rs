@@ -9,39 +9,48 @@ use super::text::{fmt_span, fmt_unix, parse_date, shorten};
 use super::{Hint, HintId, Severity, links};
 use crate::transcript::{CertificateInfo, StepName, TlsFailure};
 
-/// Names that appear in the issuer of a certificate made by a TLS-inspecting proxy or firewall.
+/// Names that appear in the subject or issuer of a certificate made by a TLS-inspecting proxy or
+/// firewall (it re-signs every site with its own authority).
 const INSPECTION_VENDORS: &[&str] = &[
     "zscaler",
+    "netskope",
     "blue coat",
     "bluecoat",
     "symantec web",
-    "forcepoint",
-    "websense",
+    "symantec ssl visibility",
+    "palo alto",
+    "paloalto",
+    "pan-os",
     "fortinet",
     "fortigate",
-    "palo alto",
-    "netskope",
+    "forcepoint",
+    "websense",
     "cisco umbrella",
+    "opendns",
     "sophos",
     "mcafee web gateway",
     "skyhigh",
     "check point",
     "checkpoint",
     "barracuda",
+    "iboss",
     "squid",
     "kaspersky",
     "avast",
     "eset ssl filter",
     "ssl inspection",
     "tls inspection",
+    "ssl-inspection",
+    "decryption",
 ];
 
-pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFailure, detail: &str) {
+pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFailure, reason: &str, detail: &str) {
     let cert = leaf(cx);
     let cert_txt = cert.map(describe_cert);
+    // Words only: the TLS library's own text (`detail`) stays in the step's technical details.
     let evidence = match &cert_txt {
-        Some(c) => format!("{}; certificate {c}", shorten(detail, 200)),
-        None => shorten(detail, 200),
+        Some(c) => format!("{}; certificate {c}", shorten(reason, 200)),
+        None => shorten(reason, 200),
     };
     let seen = Seen {
         cert,
@@ -52,7 +61,8 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>, step: StepName, kind: TlsFail
         TlsFailure::Untrusted => untrusted(cx, step, seen),
         TlsFailure::Expired => expired(cx, step, seen),
         TlsFailure::NameMismatch => name_mismatch(cx, step, seen),
-        TlsFailure::Handshake => handshake(cx, step, &seen.evidence, detail),
+        TlsFailure::PinMismatch => pin_mismatch(cx, step, seen),
+        TlsFailure::Handshake => handshake(cx, step, &seen.evidence, &format!("{reason} {detail}")),
     });
 }
 
@@ -62,58 +72,172 @@ struct Seen<'a> {
     cert: Option<&'a CertificateInfo>,
     /// `issued by X for Y (names: …)`.
     cert_txt: Option<&'a str>,
-    /// The error and the certificate, for the hint's evidence.
+    /// The error in words and the certificate, for the hint's evidence.
     evidence: String,
+}
+
+/// The inspection product named in the certificate's subject or issuer, if any.
+pub(crate) fn inspection_vendor(c: &CertificateInfo) -> Option<&'static str> {
+    let names = format!("{} {}", c.issuer, c.subject).to_ascii_lowercase();
+    INSPECTION_VENDORS.iter().find(|v| names.contains(*v)).copied()
 }
 
 fn untrusted(cx: &Ctx, step: StepName, seen: Seen) -> Hint {
     let host = &cx.host;
-    let issuer = seen.cert.map(|c| c.issuer.to_ascii_lowercase()).unwrap_or_default();
-    let vendor = INSPECTION_VENDORS.iter().find(|v| issuer.contains(*v));
-    let why = if let Some(v) = vendor {
-        format!(
-            "The certificate was {}. The issuer name points at a TLS-inspecting proxy or firewall ({v}): \
-             your company decrypts and re-signs web traffic, and its root certificate is installed in the \
-             browsers' store but not known to this tool (nor to Python, Java or bots by default).",
-            seen.cert_txt.unwrap_or_default()
+    let vendor = seen.cert.and_then(inspection_vendor);
+    let self_signed = seen.cert.is_some_and(|c| c.self_signed) && vendor.is_none();
+    let fingerprint = seen.cert.map(|c| c.sha256.clone()).filter(|f| !f.is_empty());
+    let (title, why) = if let Some(v) = vendor {
+        (
+            format!("A company proxy is inspecting encrypted traffic to {host}"),
+            format!(
+                "The certificate was {}. Its names point at a TLS-inspecting proxy or firewall ({v}): a company \
+                 proxy is inspecting encrypted traffic, decrypting it and re-signing it with its own authority. That \
+                 authority is installed in the browsers' store, but not known to this tool (nor to Python, Java or \
+                 bots by default).",
+                seen.cert_txt.unwrap_or_default()
+            ),
         )
-    } else if seen.cert.is_some_and(|c| c.self_signed) {
-        format!(
-            "The certificate is self-signed ({}): on-premises Control Rooms use one when installed with the \
-             default self-signed option. Nothing vouches for it, so it cannot be trusted automatically.",
-            seen.cert_txt.unwrap_or_default()
+    } else if self_signed {
+        let ca = if seen.cert.is_some_and(|c| c.is_ca) {
+            " It is also marked as a certificate authority, as `openssl req -x509` makes it; that is fine once \
+             it is trusted."
+        } else {
+            ""
+        };
+        (
+            format!("The certificate of {host} is self-signed and not trusted"),
+            format!(
+                "The certificate is self-signed ({}): it vouches for itself, as on-premises Control Rooms installed \
+                 with the self-signed option or by `openssl` have it. Nothing this computer trusts vouches for it, so \
+                 it cannot be trusted automatically.{ca}",
+                seen.cert_txt.unwrap_or_default()
+            ),
         )
     } else if let Some(c) = seen.cert_txt {
-        format!(
-            "The certificate was {c}, an authority this computer does not trust: usually a company's own \
-             (private) certificate authority, or a TLS-inspecting proxy."
+        (
+            format!("The certificate of {host} is not trusted"),
+            format!(
+                "The certificate was {c}, an authority this computer does not trust: usually a company's own \
+                 (private) certificate authority."
+            ),
         )
     } else {
-        "The Control Room's certificate was signed by an authority this computer does not trust: a \
-         self-signed certificate, a company's own certificate authority, or a TLS-inspecting proxy."
-            .to_string()
+        (
+            format!("The certificate of {host} is not trusted"),
+            "The Control Room's certificate was signed by an authority this computer does not trust: a \
+             self-signed certificate or a company's own certificate authority."
+                .to_string(),
+        )
     };
     let ca_note = match &cx.plan.target.options.ca_file {
+        Some(p) if self_signed => format!(
+            " The CA file `{}` was used, and it does not contain this certificate.",
+            shorten(&p.display().to_string(), 160)
+        ),
         Some(p) => format!(
             " The CA file `{}` was used, and it does not contain the authority that signed this certificate.",
             shorten(&p.display().to_string(), 160)
         ),
         None => String::new(),
     };
+    let pin = fingerprint
+        .as_deref()
+        .map(|f| format!("`--pin-sha256 {f}`"))
+        .unwrap_or_else(|| "`--pin-sha256` with its SHA-256 fingerprint".into());
+    let fix = if vendor.is_some() {
+        "1. Ask your network team for the root certificate of the inspecting proxy, as a PEM file, or ask them \
+         to exempt the Control Room's host from inspection.\n2. Set that file as the CA file in the options \
+         (`--ca-file`) and run the check again.\n3. Only to confirm that the certificate is the sole problem, you \
+         may run once with certificate checks off; do not keep that setting."
+            .to_string()
+    } else if self_signed {
+        format!(
+            "1. Get the server's certificate as a PEM file from the Control Room administrator (or export it from \
+             the browser's certificate view) and set it as the CA file (`--ca-file`): a CA file holding the \
+             server's own certificate trusts exactly that certificate.\n2. Or trust exactly this certificate by \
+             its fingerprint: {pin}, after checking the fingerprint with the administrator.\n3. Better for \
+             everyone: ask the administrator to install a certificate from the company's certificate authority."
+        )
+    } else {
+        format!(
+            "1. Ask the Control Room administrator for the certificate of the authority that signed it, as a PEM \
+             file.\n2. Set that file as the CA file in the options (`--ca-file`) and run the check again.\n3. Or \
+             trust exactly this certificate by its fingerprint: {pin}, after checking the fingerprint with the \
+             administrator."
+        )
+    };
+    let evidence = match &fingerprint {
+        Some(f) => format!("{}; SHA-256 {f}", seen.evidence),
+        None => seen.evidence,
+    };
+    Hint::new(HintId::TlsUntrusted, Severity::Error, title)
+        .detail(format!("{why}{ca_note}"))
+        .fix(fix)
+        .step(step)
+        .evidence(evidence)
+        .link(links::CUSTOM_TLS)
+        .weight(ROOT)
+}
+
+fn pin_mismatch(cx: &Ctx, step: StepName, seen: Seen) -> Hint {
+    let host = &cx.host;
+    let pinned: Vec<String> = cx
+        .plan
+        .target
+        .options
+        .pin_sha256
+        .iter()
+        .map(|p| shorten(p.trim(), 100))
+        .collect();
+    let presented = seen
+        .cert
+        .map(|c| c.sha256.clone())
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| "unknown".into());
+    let validity = seen
+        .cert
+        .map(|c| {
+            format!(
+                ", valid from {} to {}",
+                c.not_before
+                    .as_deref()
+                    .map(|d| shorten(d, 40))
+                    .unwrap_or_else(|| "?".into()),
+                c.not_after
+                    .as_deref()
+                    .map(|d| shorten(d, 40))
+                    .unwrap_or_else(|| "?".into())
+            )
+        })
+        .unwrap_or_default();
     Hint::new(
-        HintId::TlsUntrusted,
+        HintId::TlsPinMismatch,
         Severity::Error,
-        format!("The certificate of {host} is not trusted"),
+        format!("The certificate of {host} changed since you trusted it"),
     )
-    .detail(format!("{why}{ca_note}"))
+    .detail(format!(
+        "This check trusts exactly one certificate for {host}, by its SHA-256 fingerprint. The server presented \
+         another one ({}{validity}), so it was not accepted. A renewed certificate looks like this; so does \
+         something in between that presents its own certificate (a TLS-inspecting proxy, or an impostor).",
+        seen.cert_txt.unwrap_or("a certificate that could not be read")
+    ))
     .fix(
-        "1. Ask the Control Room administrator (or the network team, for a TLS-inspecting proxy) for the \
-                 certificate of the authority that signed it, as a PEM file.\n2. Set that file as the CA file \
-                 in the options (`--ca-file`) and run the check again.\n3. Only to confirm that the certificate \
-                 is the sole problem, you may run once with certificate checks off; do not keep that setting.",
+        "1. Ask the Control Room administrator whether the certificate was renewed, and for the new certificate's \
+         SHA-256 fingerprint.\n2. Only if it matches the one shown in the evidence, trust the new certificate \
+         instead of the old one (`--pin-sha256` with the new fingerprint).\n3. If nobody renewed it, send this \
+         report to your network team: something between this computer and the Control Room replaces the \
+         certificate.",
     )
     .step(step)
-    .evidence(seen.evidence)
+    .evidence(format!(
+        "pinned SHA-256 {}; presented SHA-256 {presented}",
+        if pinned.is_empty() {
+            "(none)".to_string()
+        } else {
+            pinned.join(", ")
+        }
+    ))
     .link(links::CUSTOM_TLS)
     .weight(ROOT)
 }
@@ -252,6 +376,7 @@ pub(crate) fn handshake(cx: &Ctx, step: StepName, evidence: &str, detail: &str) 
     } else if d.contains("version") && !d.contains("wrong version number")
         || d.contains("protocol_version")
         || d.contains("no common")
+        || d.contains("in common")
         || d.contains("handshake_failure")
     {
         "The server and this tool found no TLS version or cipher in common. Current clients require TLS 1.2 or \
@@ -261,6 +386,7 @@ pub(crate) fn handshake(cx: &Ctx, step: StepName, evidence: &str, detail: &str) 
         || d.contains("wrong version number")
         || d.contains("invalidcontenttype")
         || d.contains("corrupt")
+        || d.contains("not tls")
         || d.contains("http")
     {
         format!(

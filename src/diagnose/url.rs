@@ -12,7 +12,8 @@ use crate::target_url::{NormalisedUrl, UrlError, UrlNote};
 use crate::transcript::{StepError, StepName};
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
-    let typed = shorten(cx.plan.target.url.trim(), 120);
+    // Never the `user:password@` part (see `url.credentials`).
+    let typed = shorten(crate::target_url::strip_userinfo(&cx.plan.target.url).trim(), 120);
     let u = match &cx.url {
         Err(UrlError::Missing) => return out.push(missing()),
         Err(UrlError::Invalid(reason)) => return out.push(invalid(&typed, reason)),
@@ -27,6 +28,7 @@ pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
             UrlNote::PathDropped { .. } if u.notes.contains(&UrlNote::V1Endpoint) => {}
             UrlNote::PathDropped { dropped } => out.push(path_dropped(u, dropped)),
             UrlNote::V1Endpoint => out.push(v1_endpoint(&typed)),
+            UrlNote::Credentials { with_password } => out.push(credentials(cx, u, *with_password)),
         }
     }
 }
@@ -191,6 +193,34 @@ fn path_dropped(u: &NormalisedUrl, dropped: &str) -> Hint {
     .step(StepName::Preflight)
     .evidence(format!("dropped \"{dropped}\""))
     .weight(NOTE)
+}
+
+fn credentials(cx: &Ctx, u: &NormalisedUrl, with_password: bool) -> Hint {
+    let what = if with_password {
+        "a user name and a password"
+    } else {
+        "a user name (or a token)"
+    };
+    Hint::new(
+        HintId::UrlCredentials,
+        Severity::Warning,
+        "The address had a user name and password in it; that part was dropped",
+    )
+    .detail(format!(
+        "The address had {what} before `@`, the way some scripts write them. A Control Room does not sign in          that way: the login sends the username and the {} in its own request body. So the part before `@` was          dropped: it was not sent, and it is not shown, saved or written to the report, because a password          inside an address ends up in browser histories, logs and support tickets. The check used `{}`.",
+        cx.secret_label(),
+        u.base
+    ))
+    .fix(format!(
+        "1. Save the address as `{}`, without the part before `@`.\n2. Put the username and the {} in their \
+         own fields.\n3. If a real password was written in the address and the address was shared (a script, a \
+         ticket, a chat), change that password.",
+        u.base,
+        cx.secret_label()
+    ))
+    .step(StepName::Preflight)
+    .evidence(format!("the address had `…@` before the host ({what}, removed); used {}", u.base))
+    .weight(CONTEXT)
 }
 
 fn v1_endpoint(typed: &str) -> Hint {

@@ -28,6 +28,26 @@ fn strip_sensitive_claims(mut claims: Value) -> Value {
     claims
 }
 
+/// Permissions as the login answer lists them: strings, or objects named by `action`/`name`
+/// (INFERRED shape; the 11.x sample has an empty list).
+fn permission_names(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| match p {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Object(o) => ["action", "name", "permission"]
+                        .iter()
+                        .find_map(|k| o.get(*k).and_then(Value::as_str))
+                        .map(str::to_string),
+                    _ => None,
+                })
+                .take(100)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub fn account_summary(login_answer: &Value, token: &TokenInfo) -> AccountSummary {
     let user = login_answer.get("user").cloned().unwrap_or(Value::Null);
     let s = |v: &Value, k: &str| match v.get(k) {
@@ -65,6 +85,10 @@ pub fn account_summary(login_answer: &Value, token: &TokenInfo) -> AccountSummar
         disabled: user.get("disabled").and_then(Value::as_bool),
         tenant: s(&claims, "tenantUuid"),
         multiple_login: claims.get("multipleLogin").and_then(Value::as_bool),
+        password_set: user.get("passwordSet").and_then(Value::as_bool),
+        questions_set: user.get("questionsSet").and_then(Value::as_bool),
+        email_verified: user.get("emailVerified").and_then(Value::as_bool),
+        permissions: permission_names(user.get("permissions")),
         token_expires_at: token
             .exp
             .and_then(|e| time::OffsetDateTime::from_unix_timestamp(e).ok())

@@ -1,12 +1,17 @@
-//! Certificate details in words (subject, issuer, names, validity).
+//! Certificate details in words (subject, issuer, names, validity, SHA-256 fingerprint): what the
+//! window shows before a person trusts a certificate, and what the hints quote.
 
 use crate::transcript::CertificateInfo;
 use rustls::pki_types::CertificateDer;
 
 /// Describe one certificate. Unreadable certificates give an empty description, never a panic.
 pub fn describe(der: &CertificateDer<'_>) -> CertificateInfo {
+    let sha256 = super::tls::fingerprint_text(&super::tls::sha256(der.as_ref()));
     let Ok((_, cert)) = x509_parser::parse_x509_certificate(der.as_ref()) else {
-        return CertificateInfo::default();
+        return CertificateInfo {
+            sha256,
+            ..Default::default()
+        };
     };
     let sans = cert
         .subject_alternative_name()
@@ -18,6 +23,8 @@ pub fn describe(der: &CertificateDer<'_>) -> CertificateInfo {
     let issuer = cert.issuer().to_string();
     CertificateInfo {
         self_signed: subject == issuer,
+        is_ca: cert.is_ca(),
+        sha256,
         subject,
         issuer,
         sans,

@@ -4,9 +4,10 @@
 
 use super::cancel::CancelToken;
 use super::proxy::ProxyChoice;
-use super::tls;
+use super::tls::{self, Trust};
+use super::words;
 use crate::plan::CheckOptions;
-use crate::transcript::{ConnectInfo, StepError, TlsFailure};
+use crate::transcript::{ConnectInfo, ResetPhase, StepError, TlsFailure};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -17,6 +18,8 @@ pub struct ConnectTarget<'a> {
     pub port: u16,
     pub https: bool,
     pub proxy: Option<&'a ProxyChoice>,
+    /// The check's TLS setup (https only); the HTTP client uses the same one afterwards.
+    pub trust: Option<&'a Trust>,
 }
 
 /// Run the probe. On failure the partial facts are returned with the error.
@@ -88,7 +91,10 @@ async fn run(
                 let detail = e.to_string();
                 return Err(match target.proxy {
                     Some(p) => StepError::Proxy {
-                        detail: format!("the proxy {} could not be found: {detail}", p.display()),
+                        detail: format!(
+                            "the proxy {} could not be found (its host name does not resolve)",
+                            p.display()
+                        ),
                     },
                     None => StepError::Dns {
                         host: dial_host.clone(),
@@ -125,9 +131,7 @@ async fn run(
                 last_err = Some(match e.kind() {
                     std::io::ErrorKind::ConnectionRefused => StepError::Refused { addr: addr.to_string() },
                     std::io::ErrorKind::TimedOut => timeout_err("connect"),
-                    _ => StepError::Network {
-                        detail: format!("{addr}: {e}"),
-                    },
+                    _ => words::io_error(&e, &addr.to_string(), ResetPhase::Connect, format!("{addr}: {e}")),
                 })
             }
         }
@@ -137,7 +141,8 @@ async fn run(
         Some(s) => s,
         None => {
             let err = last_err.unwrap_or(StepError::Network {
-                detail: "no address could be reached".into(),
+                reason: "no address could be reached".into(),
+                detail: String::new(),
             });
             return Err(match (target.proxy, err) {
                 (Some(p), StepError::Refused { addr }) => StepError::Proxy {
@@ -145,6 +150,9 @@ async fn run(
                 },
                 (Some(p), StepError::Timeout { .. }) => StepError::Proxy {
                     detail: format!("the proxy {} did not answer in time", p.display()),
+                },
+                (Some(p), StepError::Reset { .. }) => StepError::Proxy {
+                    detail: format!("the proxy {} cut the connection", p.display()),
                 },
                 (_, e) => e,
             });
@@ -164,21 +172,36 @@ async fn run(
     if !target.https {
         return Ok(());
     }
-    let (config, chain) = tls::client_config(options.ca_file.as_deref(), options.insecure)?;
-    let server_name =
-        rustls::pki_types::ServerName::try_from(target.host.trim_start_matches('[').trim_end_matches(']').to_string())
-            .map_err(|e| StepError::Tls {
-                kind: TlsFailure::Handshake,
-                detail: format!("not a valid TLS server name: {e}"),
-            })?;
-    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let Some(trust) = target.trust else {
+        return Err(StepError::Tls {
+            kind: TlsFailure::Handshake,
+            reason: "the secure connection could not be prepared".into(),
+            detail: "no TLS configuration".into(),
+        });
+    };
+    let host = target.host.trim_start_matches('[').trim_end_matches(']').to_string();
+    let server_name = rustls::pki_types::ServerName::try_from(host).map_err(|e| StepError::Tls {
+        kind: TlsFailure::Handshake,
+        reason: "the host name cannot be used for a secure connection".into(),
+        detail: e.to_string(),
+    })?;
+    let connector = tokio_rustls::TlsConnector::from(trust.config.clone());
     let t = Instant::now();
     let outcome = tokio::time::timeout(left(deadline), connector.connect(server_name, stream)).await;
     info.tls_ms = Some(ms(t));
-    if let Ok(p) = chain.lock() {
+    if let Ok(p) = trust.presented.lock() {
         info.certificates = p.chain.iter().map(super::certs::describe).collect();
         info.trusted = p.verdict.as_ref().map(Result::is_ok);
-        info.trust_error = p.verdict.as_ref().and_then(|v| v.as_ref().err()).map(|e| e.to_string());
+        info.trusted_by = match &p.verdict {
+            Some(Ok(by)) => Some(by.as_str().to_string()),
+            Some(Err(_)) if options.insecure => Some("insecure".to_string()),
+            _ => None,
+        };
+        info.pin_matched = p.pin_matched;
+        if let Some(Err(e)) = &p.verdict {
+            info.trust_error = Some(tls::explain(e, info.certificates.first()).1);
+            info.trust_error_detail = Some(e.to_string());
+        }
     }
     match outcome {
         Err(_) => Err(timeout_err("tls")),
@@ -190,7 +213,11 @@ async fn run(
             Ok(())
         }
         Ok(Err(e)) => {
-            let err = tls_error(&e);
+            let err = tls_error(
+                &e,
+                info.certificates.first(),
+                info.connected_to.as_deref().unwrap_or(""),
+            );
             if matches!(
                 err,
                 StepError::Tls {
@@ -228,28 +255,23 @@ async fn speaks_plain_http(addr: Option<&str>, host: &str, deadline: Instant) ->
         .unwrap_or(false)
 }
 
-fn tls_error(e: &std::io::Error) -> StepError {
+/// A failed handshake: a TLS error in words, or a connection cut during the handshake (a firewall,
+/// an inspecting proxy, a server that closes without a word).
+fn tls_error(e: &std::io::Error, leaf: Option<&crate::transcript::CertificateInfo>, addr: &str) -> StepError {
     if let Some(r) = tls::find_rustls_error(e) {
+        let (kind, reason) = tls::explain(r, leaf);
         return StepError::Tls {
-            kind: tls::classify(r),
+            kind,
+            reason,
             detail: r.to_string(),
         };
     }
-    match e.kind() {
-        std::io::ErrorKind::ConnectionReset
-        | std::io::ErrorKind::ConnectionAborted
-        | std::io::ErrorKind::BrokenPipe => StepError::Reset {
-            detail: format!("during the TLS handshake: {e}"),
-        },
-        std::io::ErrorKind::UnexpectedEof => StepError::Tls {
-            kind: TlsFailure::Handshake,
-            detail: format!("the server closed the connection during the TLS handshake ({e})"),
-        },
-        _ => StepError::Tls {
-            kind: TlsFailure::Handshake,
-            detail: e.to_string(),
-        },
-    }
+    words::io_error(
+        e,
+        addr,
+        ResetPhase::TlsHandshake,
+        format!("during the TLS handshake: {e}"),
+    )
 }
 
 async fn open_tunnel(stream: &mut TcpStream, proxy: &ProxyChoice, host: &str, port: u16) -> Result<(), StepError> {
@@ -263,7 +285,11 @@ async fn open_tunnel(stream: &mut TcpStream, proxy: &ProxyChoice, host: &str, po
     }
     req.push_str("\r\n");
     let io_err = |e: std::io::Error| StepError::Proxy {
-        detail: format!("the proxy {} cut the connection: {e}", proxy.display()),
+        detail: format!(
+            "the proxy {} cut the connection ({})",
+            proxy.display(),
+            words::io_words(&e)
+        ),
     };
     stream.write_all(req.as_bytes()).await.map_err(io_err)?;
     // Read the answer's head only; the tunnel starts right after it.

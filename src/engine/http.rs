@@ -5,10 +5,11 @@
 use super::cancel::CancelToken;
 use super::phases::{PhaseRecorder, TimedResolver, TimingLayer};
 use super::proxy::ProxyChoice;
-use super::tls;
+use super::tls::{self, Trust};
+use super::words;
 use crate::plan::CheckOptions;
 use crate::secret::Redactor;
-use crate::transcript::{RecordedRequest, RecordedResponse, StepError, Timings, TlsFailure};
+use crate::transcript::{RecordedRequest, RecordedResponse, ResetPhase, StepError, Timings, TlsFailure};
 use std::time::{Duration, Instant};
 
 /// Bodies are read up to this many bytes; the rest is dropped and the body marked truncated.
@@ -17,11 +18,13 @@ pub const BODY_CAP: usize = 1024 * 1024;
 pub const USER_AGENT: &str = concat!("aa-conntest/", env!("CARGO_PKG_VERSION"));
 
 /// Build the client for one check. One client per check, so the validate and logout calls reuse
-/// the login's connection.
+/// the login's connection. Its TLS is the check's own ([`Trust`]: the same trust rules and session
+/// cache as the connect probe), so reqwest never loads a trust store of its own.
 pub fn client(
     options: &CheckOptions,
     proxy: Option<&ProxyChoice>,
     phases: &PhaseRecorder,
+    trust: &Trust,
 ) -> Result<reqwest::Client, StepError> {
     let timeout = options.timeout();
     let mut b = reqwest::Client::builder()
@@ -34,26 +37,16 @@ pub fn client(
         .read_timeout(timeout)
         .user_agent(USER_AGENT)
         .pool_idle_timeout(Duration::from_secs(30))
-        .http1_only();
-    if let Some(path) = options.ca_file.as_deref() {
-        let bytes = std::fs::read(path).map_err(|e| StepError::CaFile {
-            detail: format!("{}: {e}", path.display()),
-        })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&bytes).map_err(|e| StepError::CaFile {
-            detail: format!("{}: {e}", path.display()),
-        })?;
-        b = b.tls_certs_merge(certs);
-    }
-    if options.insecure {
-        b = b.tls_danger_accept_invalid_certs(true);
-    }
+        .http1_only()
+        .tls_backend_preconfigured((*trust.config).clone());
     b = match proxy {
-        Some(p) => b.proxy(reqwest::Proxy::all(p.url.as_str()).map_err(|e| StepError::Proxy {
-            detail: format!("{}: {e}", p.display()),
+        Some(p) => b.proxy(reqwest::Proxy::all(p.url.as_str()).map_err(|_| StepError::Proxy {
+            detail: format!("the proxy address {} cannot be used", p.display()),
         })?),
         None => b.no_proxy(),
     };
     b.build().map_err(|e| StepError::Network {
+        reason: "the HTTP client could not be prepared".into(),
         detail: describe_chain(&e),
     })
 }
@@ -92,6 +85,7 @@ pub async fn send(session: &Session<'_>, call: Call) -> CallResult {
         secs,
     } = *session;
     phases.reset();
+    let https = call.url.starts_with("https://");
     let request = RecordedRequest {
         method: call.method.to_string(),
         url: redactor.redact(&call.url),
@@ -129,7 +123,7 @@ pub async fn send(session: &Session<'_>, call: Call) -> CallResult {
     let resp = match sent {
         Ok(r) => r,
         Err(e) => {
-            result.error = Some(classify(&e, secs, "request", redactor));
+            result.error = Some(classify(&e, secs, Phase::Request, https, redactor));
             result.timings.total_ms = ms(start);
             return result;
         }
@@ -174,7 +168,7 @@ pub async fn send(session: &Session<'_>, call: Call) -> CallResult {
             }
             Ok(None) => break,
             Err(e) => {
-                result.error = Some(classify(&e, secs, "reading the answer", redactor));
+                result.error = Some(classify(&e, secs, Phase::Body, https, redactor));
                 break;
             }
         }
@@ -220,36 +214,64 @@ fn describe_chain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-/// Turn a reqwest error into the step error the diagnosis understands.
-fn classify(e: &reqwest::Error, secs: f64, phase: &str, redactor: &Redactor) -> StepError {
+/// Where in a call an error came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Sending the request and waiting for the answer's head.
+    Request,
+    /// Reading the answer's body.
+    Body,
+}
+
+/// Turn a reqwest error into the step error the diagnosis understands: typed, in words, with the
+/// raw error chain (redacted) kept as the technical detail.
+fn classify(e: &reqwest::Error, secs: f64, phase: Phase, https: bool, redactor: &Redactor) -> StepError {
     let detail = redactor.redact(&describe_chain(e));
+    let phase_name = match phase {
+        Phase::Request => "request",
+        Phase::Body => "reading the answer",
+    };
     if e.is_timeout() {
         return StepError::Timeout {
-            phase: phase.to_string(),
+            phase: phase_name.to_string(),
             secs,
         };
     }
     if let Some(r) = tls::find_rustls_error(e) {
-        return StepError::Tls {
-            kind: tls::classify(r),
-            detail: r.to_string(),
-        };
+        let (kind, reason) = tls::explain(r, None);
+        return StepError::Tls { kind, reason, detail };
     }
+    // Where a cut happened: while connecting (TCP, proxy, TLS), or once the request went out.
+    let cut_phase = if phase == Phase::Body {
+        ResetPhase::ReadingAnswer
+    } else if e.is_connect() && https {
+        ResetPhase::TlsHandshake
+    } else if e.is_connect() {
+        ResetPhase::Connect
+    } else {
+        ResetPhase::AfterRequest
+    };
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = cur {
         if let Some(io) = err.downcast_ref::<std::io::Error>() {
             match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => return StepError::Refused { addr: detail },
-                std::io::ErrorKind::ConnectionReset
-                | std::io::ErrorKind::ConnectionAborted
-                | std::io::ErrorKind::BrokenPipe
-                | std::io::ErrorKind::UnexpectedEof => return StepError::Reset { detail },
+                std::io::ErrorKind::ConnectionRefused => {
+                    return StepError::Refused { addr: String::new() };
+                }
                 std::io::ErrorKind::TimedOut => {
                     return StepError::Timeout {
-                        phase: phase.to_string(),
+                        phase: phase_name.to_string(),
                         secs,
                     };
                 }
+                _ if words::is_cut(io) => {
+                    let phase = match (cut_phase, io.kind()) {
+                        (ResetPhase::AfterRequest, std::io::ErrorKind::BrokenPipe) => ResetPhase::Sending,
+                        (p, _) => p,
+                    };
+                    return words::io_error(io, "", phase, detail);
+                }
+                _ if words::is_unreachable(io) => return words::io_error(io, "", cut_phase, detail),
                 _ => {}
             }
         }
@@ -257,7 +279,9 @@ fn classify(e: &reqwest::Error, secs: f64, phase: &str, redactor: &Redactor) -> 
     }
     let lower = detail.to_ascii_lowercase();
     if lower.contains("proxy") || lower.contains("tunnel") {
-        return StepError::Proxy { detail };
+        return StepError::Proxy {
+            detail: "the proxy failed to forward the request".into(),
+        };
     }
     if lower.contains("dns error") || lower.contains("failed to lookup") {
         return StepError::Dns {
@@ -265,12 +289,17 @@ fn classify(e: &reqwest::Error, secs: f64, phase: &str, redactor: &Redactor) -> 
             detail,
         };
     }
+    // hyper's words for an orderly close (FIN) with no answer, or in the middle of one.
     if lower.contains("connection closed before message completed")
-        || lower.contains("connection reset")
         || lower.contains("incomplete message")
         || lower.contains("end of file")
+        || lower.contains("connection reset")
     {
-        return StepError::Reset { detail };
+        return StepError::Reset {
+            phase: cut_phase,
+            orderly: !lower.contains("reset"),
+            detail,
+        };
     }
     if lower.contains("invalid http")
         || lower.contains("invalid status")
@@ -284,8 +313,12 @@ fn classify(e: &reqwest::Error, secs: f64, phase: &str, redactor: &Redactor) -> 
     if lower.contains("tls") || lower.contains("certificate") {
         return StepError::Tls {
             kind: TlsFailure::Handshake,
+            reason: "the secure connection could not be set up".into(),
             detail,
         };
     }
-    StepError::Network { detail }
+    StepError::Network {
+        reason: "the request could not be completed".into(),
+        detail,
+    }
 }

@@ -36,6 +36,16 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
     }
 
     async fn climb(&mut self, plan: &Plan) -> Result<Outcome, Stop> {
+        // Read the system trust store while preflight, DNS and TCP run. Not for a plain-http address, and
+        // not when a CA file or pins are given: those decide first, and the store is then read only if a
+        // certificate needs it.
+        let o = &plan.target.options;
+        if !plan.target.url.trim_start().to_ascii_lowercase().starts_with("http://")
+            && o.ca_file.is_none()
+            && o.pin_sha256.is_empty()
+        {
+            super::tls::preload();
+        }
         let (prepared, proxy) = self.preflight(plan)?;
         self.connect(plan, &prepared, proxy.as_ref()).await?;
         let mut wire = self.wire(plan, &prepared, proxy.as_ref())?;
@@ -87,9 +97,23 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             Err(e) => return Err(self.fail(rec, started, e, Outcome::InvalidInput)),
         };
         for note in &prepared.url.notes {
-            if let UrlNote::PathDropped { dropped } = note {
-                rec.notes.push(format!("dropped from the URL: {dropped}"));
+            match note {
+                UrlNote::PathDropped { dropped } => rec.notes.push(format!("dropped from the URL: {dropped}")),
+                UrlNote::Credentials { .. } => rec
+                    .notes
+                    .push("dropped from the URL: the user name and password before @ (never sent)".into()),
+                _ => {}
             }
+        }
+        if !plan.target.options.pin_sha256.is_empty() {
+            rec.notes.push(format!(
+                "trusting only the pinned certificate{} (SHA-256)",
+                if plan.target.options.pin_sha256.len() > 1 {
+                    "s"
+                } else {
+                    ""
+                }
+            ));
         }
         self.t.base_url = Some(prepared.url.base.clone());
         rec.notes.push(format!("Control Room address: {}", prepared.url.base));
@@ -119,6 +143,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             port: prepared.url.port,
             https: prepared.url.https,
             proxy,
+            trust: Some(&prepared.trust),
         };
         let (info, err) = connect::probe(&target, &plan.target.options, self.cancel).await;
         rec.timings = Some(Timings {
@@ -147,7 +172,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
 
     fn wire(&mut self, plan: &Plan, prepared: &Prepared, proxy: Option<&ProxyChoice>) -> Result<Wire, Stop> {
         let phases = phases::PhaseRecorder::default();
-        let client = match http::client(&plan.target.options, proxy, &phases) {
+        let client = match http::client(&plan.target.options, proxy, &phases, &prepared.trust) {
             Ok(c) => c,
             Err(e) => {
                 let (rec, started) = self.start(StepName::Authenticate);
@@ -197,6 +222,24 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
         res.raw_body
     }
 
+    /// An extra call to explain a failure, recorded in the transcript's probes.
+    async fn probe(&mut self, wire: &Wire, purpose: ProbePurpose, call: http::Call) {
+        let session = http::Session {
+            client: &wire.client,
+            phases: &wire.phases,
+            redactor: &wire.redactor,
+            cancel: self.cancel,
+            secs: wire.secs,
+        };
+        let res = http::send(&session, call).await;
+        self.t.probes.push(Probe {
+            purpose,
+            request: res.request,
+            response: res.response,
+            error: res.error,
+        });
+    }
+
     /// `POST /v2/authentication` with `username` and exactly one of `apiKey`/`password`.
     /// Sent once: a failed login is never retried (three failures disable the account).
     async fn authenticate(&mut self, plan: &Plan, prepared: &Prepared, wire: &mut Wire) -> Result<String, Stop> {
@@ -235,6 +278,20 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             }
         }
         let status = rec.response.as_ref().map(|r| r.status);
+        if status == Some(404) {
+            // No v2 login here. An Enterprise 11.x Control Room still answers its v1 login: ask it with an
+            // empty body (no username, so no account's failed-login count moves).
+            let call = http::Call {
+                method: reqwest::Method::POST,
+                url: format!("{}/v1/authentication", wire.base),
+                headers: vec![
+                    ("Content-Type".into(), "application/json".into()),
+                    ("Accept".into(), "application/json".into()),
+                ],
+                body: Some("{}".into()),
+            };
+            self.probe(wire, ProbePurpose::V1Login, call).await;
+        }
         let token = match (token, status, rec.error.take()) {
             (Some(tok), Some(200..=299), None) => tok,
             (_, _, Some(e)) => {
@@ -247,7 +304,7 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                         format!("the server redirected the login (HTTP {s}); redirects are not followed")
                     }
                     Some(s @ 200..=299) => format!("HTTP {s} but no token in the answer"),
-                    Some(s) => format!("the login was refused (HTTP {s})"),
+                    Some(s) => format!("the login was answered with HTTP {s}"),
                     None => "no answer".into(),
                 };
                 let outcome = failure_outcome(rec.response.as_ref());
@@ -318,9 +375,25 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                 }
             }
         };
+        let answered_by_cr = rec.response.as_ref().is_some_and(|r| r.from_control_room());
         self.finish(rec, started);
         if outcome == Outcome::Cancelled {
             return Err(outcome);
+        }
+        // Signed in, and the Control Room itself failed the next call: a licence in fail-safe does that.
+        // Its state is readable only with the permission to view licences; never asked otherwise.
+        let may = self.t.account.as_ref().is_some_and(|a| a.may_view_license());
+        if outcome != Outcome::Ok && answered_by_cr && may && !self.cancel.is_cancelled() {
+            let call = http::Call {
+                method: reqwest::Method::GET,
+                url: format!("{}/v2/license/details", wire.base),
+                headers: vec![
+                    ("X-Authorization".into(), token.to_string()),
+                    ("Accept".into(), "application/json".into()),
+                ],
+                body: None,
+            };
+            self.probe(wire, ProbePurpose::LicenseDetails, call).await;
         }
         Ok(outcome)
     }
@@ -347,12 +420,13 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
     }
 }
 
-/// Exit-code class of a failed call: the Control Room answered and refused (its own JSON error
-/// shape, a 429), or it could not be reached / something else answered.
+/// Exit-code class of a failed call, by who answered (docs/cli.md): the Control Room itself (its
+/// own error body, with an Automation Anywhere error code) is a refusal; anything else that
+/// answered (a gateway's `{"message":"Forbidden"}`, a block page, a 407, a 5xx page, a 404) or
+/// nothing at all is "unreachable".
 fn failure_outcome(resp: Option<&RecordedResponse>) -> Outcome {
     match resp {
-        Some(r) if r.control_room_error().is_some() && !r.looks_like_html() => Outcome::Rejected,
-        Some(r) if r.status == 429 => Outcome::Rejected,
+        Some(r) if r.from_control_room() => Outcome::Rejected,
         _ => Outcome::Unreachable,
     }
 }

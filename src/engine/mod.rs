@@ -11,7 +11,8 @@ mod ladder;
 mod phases;
 mod preflight;
 mod proxy;
-mod tls;
+pub mod tls;
+mod words;
 
 pub use cancel::{CancelHandle, CancelToken, cancel_pair};
 
@@ -29,7 +30,8 @@ pub enum Event {
 pub async fn run_check(plan: &Plan, cancel: CancelToken, mut on_event: impl FnMut(Event) + Send) -> Transcript {
     let mut t = Transcript {
         started_at: time::OffsetDateTime::now_utc(),
-        input_url: plan.target.url.clone(),
+        // Never a `user:password@` part: the transcript feeds reports, history and the window.
+        input_url: crate::target_url::strip_userinfo(&plan.target.url),
         base_url: None,
         steps: Vec::new(),
         outcome: Outcome::InvalidInput,
@@ -39,6 +41,7 @@ pub async fn run_check(plan: &Plan, cancel: CancelToken, mut on_event: impl FnMu
         login_attempts: 0,
         token_valid: None,
         token_received_at: None,
+        probes: Vec::new(),
     };
     let mut ladder = ladder::Ladder {
         t: &mut t,

@@ -7,11 +7,13 @@ use crate::target_url::{self, NormalisedUrl};
 use crate::transcript::StepError;
 
 /// The input, cleaned of paste artefacts, ready to be sent.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Prepared {
     pub url: NormalisedUrl,
     pub username: String,
     pub secret: Secret,
+    /// The check's TLS setup (CA file read, pins parsed), shared by the probe and the HTTP client.
+    pub trust: super::tls::Trust,
 }
 
 /// Leading/trailing whitespace is removed from the URL, the username and an API key (a 40-character
@@ -39,8 +41,15 @@ pub fn prepare(plan: &Plan) -> Result<Prepared, StepError> {
             reason: "the API key field holds an authentication token (a JWT), not an API key".into(),
         });
     }
-    if let Some(ca) = plan.target.options.ca_file.as_deref() {
-        super::tls::read_ca_file(ca)?;
-    }
-    Ok(Prepared { url, username, secret })
+    let trust = super::tls::trust(
+        plan.target.options.ca_file.as_deref(),
+        &plan.target.options.pin_sha256,
+        plan.target.options.insecure,
+    )?;
+    Ok(Prepared {
+        url,
+        username,
+        secret,
+        trust,
+    })
 }

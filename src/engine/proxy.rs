@@ -44,14 +44,39 @@ pub fn choose(explicit: Option<&str>, https: bool, host: &str) -> Result<Option<
 }
 
 fn parse(text: &str, source: &str) -> Result<ProxyChoice, String> {
+    // Words only, and never the proxy's `user:password@` (it may hold a password).
+    let shown = crate::target_url::strip_userinfo(text);
+    let shown: String = shown.chars().take(80).collect();
     let with_scheme = if text.contains("://") {
         text.to_string()
     } else {
         format!("http://{text}")
     };
-    let url = Url::parse(&with_scheme).map_err(|e| format!("the proxy address from {source} cannot be read: {e}"))?;
-    if url.host_str().is_none() {
-        return Err(format!("the proxy address from {source} has no host"));
+    let url = Url::parse(&with_scheme).map_err(|e| {
+        let why = match e {
+            url::ParseError::InvalidPort => "its port is not a number from 1 to 65535",
+            url::ParseError::EmptyHost => "it has no host name",
+            url::ParseError::InvalidIpv4Address | url::ParseError::InvalidIpv6Address => "its IP address is not valid",
+            _ => "it is not a web address",
+        };
+        format!("the proxy address \"{shown}\" from {source} cannot be used: {why}")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "the proxy address \"{shown}\" from {source} cannot be used: a proxy for this check starts with \
+             http:// (or https://), not {}://",
+            url.scheme().chars().take(20).collect::<String>()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!(
+            "the proxy address \"{shown}\" from {source} cannot be used: it has no host name"
+        ));
+    }
+    if url.port() == Some(0) {
+        return Err(format!(
+            "the proxy address \"{shown}\" from {source} cannot be used: its port is 0"
+        ));
     }
     Ok(ProxyChoice {
         url,

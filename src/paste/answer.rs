@@ -443,6 +443,7 @@ fn synthetic_check(
         login_attempts: 1,
         token_valid,
         token_received_at: None,
+        probes: Vec::new(),
     };
     (plan, t)
 }

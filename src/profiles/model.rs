@@ -197,6 +197,7 @@ mod tests {
                 ca_file: Some("/etc/ssl/example-root-ca.pem".into()),
                 proxy: Some("http://proxy.example.test:3128".into()),
                 insecure: true,
+                pin_sha256: Vec::new(),
             }
         );
         // Same bytes back: an older version reading what this one writes sees its own format.

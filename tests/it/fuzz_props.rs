@@ -181,6 +181,7 @@ mod diagnosis {
             login_attempts: 1,
             token_valid: valid,
             token_received_at: None,
+            probes: Vec::new(),
         }
     }
 

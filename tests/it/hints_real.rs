@@ -12,6 +12,7 @@
 //! While iterating, `HINTS_REAL=name` runs only the situations whose name contains `name` (the
 //! coverage is then not checked, and the test says so).
 
+use crate::support::{field, tls};
 use aa_conntest::demo::{self, DemoOptions, DemoServer, Scenario};
 use aa_conntest::diagnose::{Hint, HintId, Severity};
 use aa_conntest::engine::{self, CancelToken};
@@ -318,7 +319,20 @@ fn rows() -> Vec<Row> {
             situation!(nothing_at_the_api_path),
             nothing_else,
         ),
-        row(H::HttpNotFound, First, situation!(old_server_without_v2), nothing_else),
+        row(H::HttpEnterprise11, First, situation!(old_server_without_v2), |r, h| {
+            let e = h.evidence.as_deref().unwrap_or("");
+            assert!(e.contains("/v1/authentication"), "{e}");
+            // The v1 probe has no username: no account's failed-login count moved.
+            let probe = r.server().received();
+            let v1 = probe
+                .iter()
+                .find(|q| q.path == "/v1/authentication")
+                .expect("v1 probe sent");
+            assert_eq!(v1.body, "{}");
+        }),
+        row(H::HttpMaintenance, First, situation!(maintenance_window), |_, h| {
+            assert!(h.evidence.as_deref().unwrap_or("").contains("503"), "{:?}", h.evidence)
+        }),
         row(H::HttpMethod, First, situation!(login_method_not_allowed), nothing_else),
         row(H::HttpRateLimited, First, situation!(too_many_requests), nothing_else),
         row(H::HttpServerError, First, situation!(bad_gateway), nothing_else),
@@ -392,12 +406,27 @@ fn rows() -> Vec<Row> {
         ),
         row(
             H::TokenHeaderMissing,
-            First,
+            Present,
             situation!(proxy_strips_the_x_authorization_header),
-            |_, h| {
+            |r, h| {
+                // The demo's validate takes the token in its query, so only the logout shows it.
+                assert_eq!(r.t.outcome, aa_conntest::transcript::Outcome::Ok);
+                assert_eq!(h.severity, Severity::Warning);
                 let e = h.evidence.as_deref().unwrap_or("");
                 assert!(e.contains("X-Authorization was sent"), "{e}");
             },
+        ),
+        row(
+            H::TokenHeaderMissing,
+            First,
+            situation!(strict_server_behind_a_header_stripping_proxy),
+            |_, h| assert_eq!(h.severity, Severity::Error),
+        ),
+        row(
+            H::TokenClockSkew,
+            First,
+            situation!(token_reported_invalid_from_a_server_two_hours_behind),
+            |_, h| assert_eq!(h.severity, Severity::Error),
         ),
         row(
             H::LogoutFailed,
@@ -408,6 +437,92 @@ fn rows() -> Vec<Row> {
         row(H::LogoutFailed, Present, situation!(logout_fails), |r, _| {
             assert!(!r.hints.iter().any(|h| h.severity == Severity::Error), "{:?}", r.ids())
         }),
+        // Field truth (issue 12)
+        row(H::UrlCredentials, Present, situation!(url_with_credentials), |r, _| {
+            assert_eq!(r.t.outcome, aa_conntest::transcript::Outcome::Ok);
+            assert!(!r.t.input_url.contains("Url-Pa55"), "{}", r.t.input_url);
+            for q in r.server().received() {
+                assert!(q.header("authorization").is_none(), "{q:?}");
+            }
+        }),
+        row(
+            H::TlsUntrusted,
+            First,
+            situation!(openssl_style_self_signed_certificate),
+            |_, h| {
+                assert!(h.detail.contains("self-signed"), "{}", h.detail);
+                assert!(!h.detail.contains("inspect"), "{}", h.detail);
+            },
+        ),
+        row(
+            H::TlsUntrusted,
+            First,
+            situation!(certificate_from_an_inspecting_proxy),
+            |_, h| assert!(h.detail.contains("company proxy is inspecting"), "{}", h.detail),
+        ),
+        row(
+            H::TlsPinMismatch,
+            First,
+            situation!(pinned_certificate_that_changed),
+            nothing_else,
+        ),
+        row(H::NetReset, First, situation!(firewall_resets_the_handshake), |_, h| {
+            assert!(
+                h.evidence.as_deref().unwrap_or("").contains("TLS handshake"),
+                "{:?}",
+                h.evidence
+            )
+        }),
+        row(
+            H::NetReset,
+            First,
+            situation!(firewall_closes_after_the_request),
+            |_, h| {
+                assert!(
+                    h.evidence
+                        .as_deref()
+                        .unwrap_or("")
+                        .contains("after the request was sent"),
+                    "{:?}",
+                    h.evidence
+                )
+            },
+        ),
+        row(
+            H::HttpBlocked,
+            First,
+            situation!(gateway_403_without_an_aa_code),
+            nothing_else,
+        ),
+        row(H::NetProxy, First, situation!(proxy_407_on_plain_http), |_, h| {
+            assert!(h.detail.contains("407"), "{}", h.detail)
+        }),
+        row(
+            H::AuthFirstLogin,
+            First,
+            situation!(first_sign_in_not_finished),
+            nothing_else,
+        ),
+        row(
+            H::AuthBadCredentials,
+            First,
+            situation!(ip_allow_list_refuses_a_right_key),
+            |_, h| assert!(h.detail.contains("allow-list"), "{}", h.detail),
+        ),
+        row(
+            H::AuthLicenseFailSafe,
+            First,
+            situation!(license_in_fail_safe),
+            |r, h| {
+                assert_eq!(h.severity, Severity::Error);
+                assert!(
+                    h.evidence.as_deref().unwrap_or("").contains("failSafeStatus 1"),
+                    "{:?}",
+                    h.evidence
+                );
+                assert!(r.server().received().iter().any(|q| q.path == "/v2/license/details"));
+            },
+        ),
         row(
             H::CheckCancelled,
             Present,
@@ -451,13 +566,23 @@ async fn every_row_passes_and_covers_the_catalogue() {
             // The situation runs in its own task, so a panic while making it fails its rows only.
             let made = tokio::spawn((situation.make)()).await;
             let results: Vec<(usize, Result<(), String>)> = match made {
-                Ok(run) => indexes
-                    .iter()
-                    .map(|&i| {
-                        let checked = std::panic::catch_unwind(AssertUnwindSafe(|| check_row(&rows[i], &run)));
-                        (i, checked.map_err(panic_text))
-                    })
-                    .collect(),
+                Ok(run) => {
+                    let exit = exit_code_check(&run);
+                    indexes
+                        .iter()
+                        .map(|&i| {
+                            let checked = std::panic::catch_unwind(AssertUnwindSafe(|| check_row(&rows[i], &run)));
+                            let checked = checked.map_err(panic_text).and_then(|()| match &exit {
+                                Ok(_) => Ok(()),
+                                Err(e) => Err(e.clone()),
+                            });
+                            (i, checked)
+                        })
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .chain(std::iter::once((usize::MAX, exit.map(|_| ()))))
+                        .collect()
+                }
                 Err(e) => {
                     let why = if e.is_panic() {
                         panic_text(e.into_panic())
@@ -480,6 +605,9 @@ async fn every_row_passes_and_covers_the_catalogue() {
     while let Some(joined) = tasks.join_next().await {
         let (name, results) = joined.expect("situation task");
         for (i, result) in results {
+            if i == usize::MAX {
+                continue; // the situation's exit-code check, already folded into its rows
+            }
             match result {
                 Ok(()) => {
                     covered.insert(rows[i].id);
@@ -497,8 +625,19 @@ async fn every_row_passes_and_covers_the_catalogue() {
         return;
     }
     let unit_only: BTreeSet<HintId> = UNIT_ONLY.iter().map(|(id, _)| *id).collect();
-    // `request.*` ids come from explaining a paste, never from a check: tests/it/paste_corpus.rs
-    // holds the corpus that must produce each of them.
+    // The exit-code table: every id that can explain a failure had its exit code checked on a real run
+    // where it was the most likely cause (see `exit_code_check`). `request.*` ids come from explaining
+    // a paste, never from a check: tests/it/paste_corpus.rs holds the corpus that must produce each.
+    let exit_checked = EXIT_CHECKED.lock().map(|s| s.clone()).unwrap_or_default();
+    for id in HintId::ALL.iter().filter(|id| !id.from_paste_only()) {
+        if !id.exit_codes().is_empty() && !unit_only.contains(id) {
+            assert!(
+                exit_checked.contains(id),
+                "{id}: no real run where it was the most likely cause checked its exit code {:?}",
+                id.exit_codes()
+            );
+        }
+    }
     for id in HintId::ALL.iter().filter(|id| !id.from_paste_only()) {
         let real = covered.contains(id);
         let unit = unit_only.contains(id);
@@ -511,6 +650,42 @@ async fn every_row_passes_and_covers_the_catalogue() {
             "{id}: a row provokes it for real; remove it from UNIT_ONLY"
         );
     }
+}
+
+/// The ids whose exit code a real run checked (filled by [`exit_code_check`]).
+static EXIT_CHECKED: std::sync::Mutex<BTreeSet<HintId>> = std::sync::Mutex::new(BTreeSet::new());
+
+/// Exit codes follow who answered: a failed check's exit code is one its most likely cause allows
+/// (`HintId::exit_codes`, the "exit" column of docs/hints.md). Checked on every situation's run.
+fn exit_code_check(run: &Run) -> Result<(), String> {
+    let code = aa_conntest::cli::exit::for_outcome(run.t.outcome);
+    if code == 0 {
+        return Ok(());
+    }
+    // A cancelled check says so whatever else it noticed before it stopped.
+    let h = if run.t.outcome == aa_conntest::transcript::Outcome::Cancelled {
+        run.hints.iter().find(|h| h.id == HintId::CheckCancelled)
+    } else {
+        run.hints.first()
+    };
+    let Some(h) = h else {
+        return Err(format!(
+            "exit {code} without the hint that explains it: {:?}",
+            run.ids()
+        ));
+    };
+    if !h.id.exit_codes().contains(&code) {
+        return Err(format!(
+            "exit {code} ({}) with {} as the most likely cause, which allows {:?}",
+            run.t.outcome.as_str(),
+            h.id,
+            h.id.exit_codes()
+        ));
+    }
+    if let Ok(mut s) = EXIT_CHECKED.lock() {
+        s.insert(h.id);
+    }
+    Ok(())
 }
 
 /// The row's hint is where the row says, and its own assertion holds.
@@ -997,6 +1172,117 @@ async fn proxy_strips_the_x_authorization_header() -> Run {
 
 async fn logout_fails() -> Run {
     case("logout-fails").await
+}
+
+async fn maintenance_window() -> Run {
+    case("maintenance").await
+}
+
+async fn first_sign_in_not_finished() -> Run {
+    case("first-login").await
+}
+
+async fn ip_allow_list_refuses_a_right_key() -> Run {
+    case("ip-allow-list").await
+}
+
+async fn license_in_fail_safe() -> Run {
+    case("license-fail-safe").await
+}
+
+async fn url_with_credentials() -> Run {
+    let s = server(Scenario::Normal, false).await;
+    let url = s.url().replace("http://", "http://admin:Url-Pa55word@");
+    check(&key_plan(&url)).await.with_server(s)
+}
+
+async fn openssl_style_self_signed_certificate() -> Run {
+    let (leaf, _) = field::openssl_style(&["localhost"]);
+    let port = tls::serve(leaf).await;
+    check(&key_plan(&format!("https://localhost:{port}"))).await
+}
+
+async fn certificate_from_an_inspecting_proxy() -> Run {
+    let (leaf, _) = field::inspected(&["localhost"]);
+    let port = tls::serve(leaf).await;
+    check(&key_plan(&format!("https://localhost:{port}"))).await
+}
+
+async fn pinned_certificate_that_changed() -> Run {
+    let s = server(Scenario::Normal, true).await;
+    let mut p = key_plan(&s.url());
+    p.target.options.ca_file = s.ca_file().map(|p| p.to_path_buf());
+    p.target.options.pin_sha256 = vec!["5A".repeat(32)];
+    check(&p).await.with_server(s)
+}
+
+async fn firewall_resets_the_handshake() -> Run {
+    let (port, task) = field::resetting(field::Cut::AfterFirstBytes).await;
+    check(&key_plan(&format!("https://127.0.0.1:{port}")))
+        .await
+        .with_helper(task)
+}
+
+async fn firewall_closes_after_the_request() -> Run {
+    let (port, task) = field::resetting(field::Cut::CloseAfterRequest).await;
+    check(&key_plan(&format!("http://127.0.0.1:{port}")))
+        .await
+        .with_helper(task)
+}
+
+async fn gateway_403_without_an_aa_code() -> Run {
+    let (port, task) = field::fake_http(vec![(
+        "POST /v2/authentication",
+        field::response(403, "application/json", r#"{"message":"Forbidden"}"#),
+    )])
+    .await;
+    check(&key_plan(&format!("http://127.0.0.1:{port}")))
+        .await
+        .with_helper(task)
+}
+
+async fn proxy_407_on_plain_http() -> Run {
+    let (port, task) = fake_proxy(
+        "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\n\
+         Content-Length: 0\r\n\r\n",
+    )
+    .await;
+    let mut p = key_plan("http://cr.acme.example:8080");
+    p.target.options.proxy = Some(format!("http://127.0.0.1:{port}"));
+    check(&p).await.with_helper(task)
+}
+
+async fn strict_server_behind_a_header_stripping_proxy() -> Run {
+    let (port, task) = field::fake_http(vec![
+        ("POST /v2/authentication", field::login_ok(&field::token(0))),
+        (
+            "GET /v1/authentication/token",
+            field::response(401, "application/json", field::UM1117),
+        ),
+        (
+            "POST /v1/authentication/logout",
+            field::response(401, "application/json", field::UM1117),
+        ),
+    ])
+    .await;
+    check(&key_plan(&format!("http://127.0.0.1:{port}")))
+        .await
+        .with_helper(task)
+}
+
+async fn token_reported_invalid_from_a_server_two_hours_behind() -> Run {
+    let (port, task) = field::fake_http(vec![
+        ("POST /v2/authentication", field::login_ok(&field::token(-7200))),
+        (
+            "GET /v1/authentication/token",
+            field::response(200, "application/json", r#"{"valid":false}"#),
+        ),
+        ("POST /v1/authentication/logout", field::response(204, "text/plain", "")),
+    ])
+    .await;
+    check(&key_plan(&format!("http://127.0.0.1:{port}")))
+        .await
+        .with_helper(task)
 }
 
 async fn cancelled_during_a_slow_login() -> Run {

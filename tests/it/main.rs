@@ -9,6 +9,7 @@ mod check_demo;
 mod cli;
 mod cli_scheduled;
 mod demo_server;
+mod field_truth;
 mod fuzz_props;
 mod hints_real;
 mod hostile;

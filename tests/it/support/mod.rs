@@ -1,6 +1,7 @@
 //! Shared test helpers.
 #![allow(dead_code)]
 
+pub mod field;
 pub mod leaky;
 pub mod secret_forms;
 pub mod tls;
