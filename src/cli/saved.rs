@@ -70,6 +70,12 @@ pub fn check_profile(name: &str, args: &CheckArgs) -> Result<Exit, CliError> {
         }
         None => keyring_secret(&profile).map_err(invalid)?,
     };
+    super::check::announce_network(&profile);
+    if args.options.proxy.is_none() {
+        // The proxy's password, kept in the keyring (issue 13, D4).
+        profile.target.options.proxy =
+            profiles::model::proxy_with_saved_credentials(secrets::open_default().as_ref(), &profile);
+    }
     let rt = super::check_runtime()?;
     let history = open_history();
     let (done, _) = super::check::until_ctrl_c(&rt, |cancel| {
@@ -84,10 +90,11 @@ pub fn check_profile(name: &str, args: &CheckArgs) -> Result<Exit, CliError> {
         println!("Profile: {}", profile.name);
         print!("{}", super::text::render(&result.transcript, &result.hints));
     }
-    if let Some(path) = &args.save_report {
-        super::check::save_report(path, &report);
-    }
-    Ok(Exit::Checked(result.transcript.outcome))
+    let saved = match &args.save_report {
+        Some(path) => super::check::save_report(path, &report),
+        None => Exit::Done,
+    };
+    Ok(Exit::Checked(result.transcript.outcome).worst(saved))
 }
 
 /// `check --all-profiles`: every profile in turn, one login attempt each; a table of outcomes
@@ -113,6 +120,7 @@ pub fn check_all(args: &CheckArgs) -> Result<Exit, CliError> {
     for p in store.list() {
         let mut profile = p.clone();
         profile.target.options = args.options.apply(profile.target.options.clone());
+        super::check::announce_network(&profile);
         // Without a secret the check stops at preflight: no login is sent for that profile.
         let secret = match &limited {
             Some(msg) => SecretFrom::Unavailable(msg.clone()),
@@ -138,7 +146,7 @@ pub fn check_all(args: &CheckArgs) -> Result<Exit, CliError> {
                 .chars()
                 .map(|c| if c.is_alphanumeric() { c } else { '_' })
                 .collect();
-            super::check::save_report(&dir.join(format!("{stem}-{slug}")), &report);
+            worst = worst.worst(super::check::save_report(&dir.join(format!("{stem}-{slug}")), &report));
         }
         let note = no_secret.map(|why| match why {
             NoSecret::NotSaved => format!("no {} saved in the keyring", profile.target.auth.secret_label()),

@@ -80,9 +80,11 @@ async fn run(
     };
 
     let t = Instant::now();
+    // On a thread of its own: a stuck system resolver must not hold the process (see resolver).
     let addrs: Vec<SocketAddr> =
-        match tokio::time::timeout(left(deadline), tokio::net::lookup_host((dial_host.as_str(), dial_port))).await {
+        match tokio::time::timeout(left(deadline), super::resolver::lookup(&dial_host, dial_port, Some(deadline))).await {
             Err(_) => return Err(timeout_err("dns")),
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::TimedOut => return Err(timeout_err("dns")),
             Ok(Err(e)) => {
                 info.dns_ms = Some(ms(t));
                 let detail = e.to_string();
@@ -96,7 +98,7 @@ async fn run(
                     },
                 });
             }
-            Ok(Ok(a)) => a.collect(),
+            Ok(Ok(a)) => a,
         };
     info.dns_ms = Some(ms(t));
     info.addresses = addrs.iter().map(|a| a.ip().to_string()).collect();

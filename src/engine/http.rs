@@ -36,9 +36,7 @@ pub fn client(
         .pool_idle_timeout(Duration::from_secs(30))
         .http1_only();
     if let Some(path) = options.ca_file.as_deref() {
-        let bytes = std::fs::read(path).map_err(|e| StepError::CaFile {
-            detail: format!("{}: {e}", path.display()),
-        })?;
+        let bytes = super::ca_file::read_ca_file(path).map_err(|detail| StepError::CaFile { detail })?;
         let certs = reqwest::Certificate::from_pem_bundle(&bytes).map_err(|e| StepError::CaFile {
             detail: format!("{}: {e}", path.display()),
         })?;

@@ -20,6 +20,12 @@ impl ProxyChoice {
     }
 }
 
+/// Whether `text` is a proxy address a check can use (an `http://` or `https://` URL with a
+/// host); the words say why not.
+pub fn check_address(text: &str) -> Result<(), String> {
+    parse(text.trim(), "--proxy").map(|_| ())
+}
+
 /// The proxy for `host` (scheme `https` or `http`), or `None` for a direct connection.
 pub fn choose(explicit: Option<&str>, https: bool, host: &str) -> Result<Option<ProxyChoice>, String> {
     if let Some(p) = explicit.map(str::trim).filter(|p| !p.is_empty()) {
@@ -50,6 +56,13 @@ fn parse(text: &str, source: &str) -> Result<ProxyChoice, String> {
         format!("http://{text}")
     };
     let url = Url::parse(&with_scheme).map_err(|e| format!("the proxy address from {source} cannot be read: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "the proxy address from {source} starts with {}://, but only http:// and https:// proxies are \
+             supported (SOCKS and other kinds are not)",
+            crate::sanitize::for_display(url.scheme())
+        ));
+    }
     if url.host_str().is_none() {
         return Err(format!("the proxy address from {source} has no host"));
     }
