@@ -10,6 +10,8 @@ mod demo_server;
 mod fuzz_props;
 mod hints_real;
 mod hostile;
+mod hostile_input;
+mod hostile_terminal;
 mod keyring_secret_service;
 mod leak_audit;
 mod profiles_report;

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod leaky;
+pub mod scripted;
 pub mod secret_forms;
 pub mod tls;
 
