@@ -10,7 +10,7 @@ mod demo_server;
 mod fuzz_props;
 mod hints_real;
 mod hostile;
-mod hostile_input;
+mod hostile_files;
 mod hostile_terminal;
 mod keyring_secret_service;
 mod leak_audit;

@@ -7,8 +7,10 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
 /// A request as the server read it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Request {
+    /// When its head was read.
+    pub at: std::time::Instant,
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
@@ -70,9 +72,11 @@ fn serve(conn: TcpStream, answer: &Answer, seen: &Mutex<Vec<Request>>) {
         }
         let mut parts = line.split_whitespace();
         let mut req = Request {
+            at: std::time::Instant::now(),
             method: parts.next().unwrap_or_default().to_string(),
             path: parts.next().unwrap_or_default().to_string(),
-            ..Default::default()
+            headers: Vec::new(),
+            body: String::new(),
         };
         loop {
             let mut h = String::new();
