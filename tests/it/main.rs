@@ -11,6 +11,7 @@ mod fuzz_props;
 mod hints_real;
 mod hostile;
 mod hostile_files;
+mod hostile_markdown;
 mod hostile_terminal;
 mod keyring_secret_service;
 mod leak_audit;
