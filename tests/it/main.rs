@@ -10,6 +10,7 @@ mod demo_server;
 mod fuzz_props;
 mod hints_real;
 mod hostile;
+mod hostile_deadlines;
 mod hostile_files;
 mod hostile_markdown;
 mod hostile_terminal;
