@@ -13,6 +13,7 @@ mod hostile;
 mod hostile_deadlines;
 mod hostile_files;
 mod hostile_markdown;
+mod hostile_ui;
 mod hostile_terminal;
 mod keyring_secret_service;
 mod leak_audit;
