@@ -38,7 +38,11 @@ fn outcome_sentence(outcome: &str) -> (&'static str, &'static str) {
 /// Markdown for a table cell: one line, pipes escaped (GFM needs `\|` even inside code spans;
 /// backslashes are left alone so code spans such as `DOMAIN\user` show as typed).
 fn in_table(markdown: &str) -> String {
-    markdown.replace('|', "\\|").replace(['\r', '\n'], " ").trim().to_string()
+    markdown
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+        .trim()
+        .to_string()
 }
 
 /// Outside text as inert Markdown on one line, usable in a table cell.
@@ -605,7 +609,11 @@ pub fn check_report_path(dir_or_path: &Path) -> Result<(), String> {
     if dir_or_path.is_dir() {
         return Ok(());
     }
-    let stem = match dir_or_path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+    let stem = match dir_or_path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+    {
         Some(e) if e == "json" || e == "md" || e == "markdown" => dir_or_path.with_extension(""),
         _ => dir_or_path.to_path_buf(),
     };
@@ -637,7 +645,10 @@ pub fn save_report(dir_or_path: &Path, r: &Report) -> Result<(PathBuf, PathBuf),
         if let Some(kind) = special_kind(p).or_else(|| p.is_dir().then_some("a directory")) {
             return Err(SaveReportError {
                 path: p.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("it is {kind}, not a regular file")),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("it is {kind}, not a regular file"),
+                ),
             });
         }
     }

@@ -91,7 +91,14 @@ mod tests {
 
     #[test]
     fn safe_text_is_borrowed_as_is() {
-        for s in ["", "Prod svc", "EXAMPLE\\jdoe", "héllo wörld – ok ✔", "日本語", "emoji 🎉"] {
+        for s in [
+            "",
+            "Prod svc",
+            "EXAMPLE\\jdoe",
+            "héllo wörld – ok ✔",
+            "日本語",
+            "emoji 🎉",
+        ] {
             assert!(matches!(for_display(s), Cow::Borrowed(b) if b == s), "{s}");
         }
     }
@@ -105,7 +112,10 @@ mod tests {
         );
         assert_eq!(for_display("a\u{9b}31mb"), "aU+009B31mb", "C1 CSI");
         assert_eq!(for_display("bell\x07 del\x7f nul\0"), "bell\\x07 del\\x7f nul\\x00");
-        assert_eq!(for_display("osc \x1b]8;;http://evil\x1b\\"), "osc \\x1b]8;;http://evil\\x1b\\");
+        assert_eq!(
+            for_display("osc \x1b]8;;http://evil\x1b\\"),
+            "osc \\x1b]8;;http://evil\\x1b\\"
+        );
     }
 
     #[test]

@@ -69,7 +69,10 @@ pub(super) fn save_report(path: &std::path::Path, report: &report::Report) -> Ex
             Exit::Done
         }
         Err(e) => {
-            eprintln!("aa-conntest check: the report was not saved: {}", for_display(&e.to_string()));
+            eprintln!(
+                "aa-conntest check: the report was not saved: {}",
+                for_display(&e.to_string())
+            );
             Exit::Checked(crate::transcript::Outcome::InvalidInput)
         }
     }

@@ -10,8 +10,8 @@ use crate::profiles::secrets::{self, SecretStore};
 use crate::profiles::store::{ProfileStore, StoreWarning};
 use crate::profiles::transfer::{self, ConflictPolicy};
 use crate::profiles::{Profile, model, remove_profile};
-use crate::secret::Secret;
 use crate::sanitize::for_display;
+use crate::secret::Secret;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 
@@ -360,9 +360,7 @@ fn store_proxy_credentials(secrets: &dyn SecretStore, profile: &Profile, credent
         return Ok(());
     };
     if let Some(msg) = secrets.status().message_if_limited() {
-        println!(
-            "The proxy's user name and password were not saved (they are never written to a file). {msg}"
-        );
+        println!("The proxy's user name and password were not saved (they are never written to a file). {msg}");
         return Ok(());
     }
     secrets.set(&entry, credentials).map_err(|e| {

@@ -71,33 +71,31 @@ pub fn read_limited(path: &Path, max: u64, timeout: Duration) -> Result<Vec<u8>,
     }
     let (tx, rx) = std::sync::mpsc::channel();
     let owned = path.to_path_buf();
-    let spawned = std::thread::Builder::new()
-        .name("read-file".into())
-        .spawn(move || {
-            let read = || -> Result<Vec<u8>, FileProblem> {
-                let file = std::fs::File::open(&owned).map_err(|e| FileProblem::Unreadable(e.to_string()))?;
-                // The file may have been swapped or grown since its metadata was read.
-                if !file
-                    .metadata()
-                    .map_err(|e| FileProblem::Unreadable(e.to_string()))?
-                    .is_file()
-                {
-                    return Err(FileProblem::NotRegular("not a regular file any more"));
-                }
-                let mut bytes = Vec::new();
-                file.take(max + 1)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| FileProblem::Unreadable(e.to_string()))?;
-                if bytes.len() as u64 > max {
-                    return Err(FileProblem::TooLarge {
-                        size: bytes.len() as u64,
-                        max,
-                    });
-                }
-                Ok(bytes)
-            };
-            let _ = tx.send(read());
-        });
+    let spawned = std::thread::Builder::new().name("read-file".into()).spawn(move || {
+        let read = || -> Result<Vec<u8>, FileProblem> {
+            let file = std::fs::File::open(&owned).map_err(|e| FileProblem::Unreadable(e.to_string()))?;
+            // The file may have been swapped or grown since its metadata was read.
+            if !file
+                .metadata()
+                .map_err(|e| FileProblem::Unreadable(e.to_string()))?
+                .is_file()
+            {
+                return Err(FileProblem::NotRegular("not a regular file any more"));
+            }
+            let mut bytes = Vec::new();
+            file.take(max + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| FileProblem::Unreadable(e.to_string()))?;
+            if bytes.len() as u64 > max {
+                return Err(FileProblem::TooLarge {
+                    size: bytes.len() as u64,
+                    max,
+                });
+            }
+            Ok(bytes)
+        };
+        let _ = tx.send(read());
+    });
     if let Err(e) = spawned {
         return Err(FileProblem::Unreadable(e.to_string()));
     }

@@ -15,7 +15,11 @@ use std::time::Instant;
 /// [`io::ErrorKind::TimedOut`].
 pub async fn lookup(host: &str, port: u16, deadline: Option<Instant>) -> io::Result<Vec<SocketAddr>> {
     let host = host.to_string();
-    lookup_with(move || (host.as_str(), port).to_socket_addrs().map(Iterator::collect), deadline).await
+    lookup_with(
+        move || (host.as_str(), port).to_socket_addrs().map(Iterator::collect),
+        deadline,
+    )
+    .await
 }
 
 /// [`lookup`] with any blocking resolver (tests use one that never returns).
@@ -24,12 +28,10 @@ pub async fn lookup_with(
     deadline: Option<Instant>,
 ) -> io::Result<Vec<SocketAddr>> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    std::thread::Builder::new()
-        .name("resolve".into())
-        .spawn(move || {
-            // Nobody waiting any more (deadline passed, check cancelled) is fine.
-            let _ = tx.send(resolve());
-        })?;
+    std::thread::Builder::new().name("resolve".into()).spawn(move || {
+        // Nobody waiting any more (deadline passed, check cancelled) is fine.
+        let _ = tx.send(resolve());
+    })?;
     let answer = async {
         rx.await
             .unwrap_or_else(|_| Err(io::Error::other("the name lookup ended without an answer")))
@@ -71,7 +73,10 @@ mod tests {
         ));
         let took = start.elapsed();
         assert_eq!(r.unwrap_err().kind(), io::ErrorKind::TimedOut);
-        assert!(took >= Duration::from_millis(300) && took < Duration::from_secs(2), "{took:?}");
+        assert!(
+            took >= Duration::from_millis(300) && took < Duration::from_secs(2),
+            "{took:?}"
+        );
         let start = Instant::now();
         drop(rt);
         assert!(
@@ -83,7 +88,10 @@ mod tests {
 
     #[test]
     fn a_working_resolver_answers() {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let addrs = rt
             .block_on(lookup("127.0.0.1", 8080, Some(Instant::now() + Duration::from_secs(5))))
             .unwrap();

@@ -82,7 +82,9 @@ pub async fn check_saved(
     let mut plan = profile.to_plan(secret);
     if let Some(store) = proxy_store {
         let p = profile.clone();
-        if let Ok(proxy) = tokio::task::spawn_blocking(move || super::model::proxy_with_saved_credentials(store.as_ref(), &p)).await {
+        if let Ok(proxy) =
+            tokio::task::spawn_blocking(move || super::model::proxy_with_saved_credentials(store.as_ref(), &p)).await
+        {
             plan.target.options.proxy = proxy;
         }
     }

@@ -357,7 +357,13 @@ mod tests {
         let kept: String = V0_1_PROFILES
             .lines()
             .filter(|l| !l.contains("\"insecure\""))
-            .map(|l| if l.contains("\"proxy\"") { l.trim_end_matches(',') } else { l })
+            .map(|l| {
+                if l.contains("\"proxy\"") {
+                    l.trim_end_matches(',')
+                } else {
+                    l
+                }
+            })
             .map(|l| format!("{l}\n"))
             .collect();
         assert_eq!(written, kept, "otherwise byte for byte as version 0.1 wrote it");
@@ -366,8 +372,16 @@ mod tests {
     #[test]
     fn userinfo_is_split_off_before_the_path_only() {
         let cases = [
-            ("https://u:p@cr.example.com/#/login", "https://cr.example.com/#/login", Some("u:p")),
-            ("http://user%40corp:p%3Aw@proxy:3128", "http://proxy:3128", Some("user%40corp:p%3Aw")),
+            (
+                "https://u:p@cr.example.com/#/login",
+                "https://cr.example.com/#/login",
+                Some("u:p"),
+            ),
+            (
+                "http://user%40corp:p%3Aw@proxy:3128",
+                "http://proxy:3128",
+                Some("user%40corp:p%3Aw"),
+            ),
             ("u:p@proxy:3128", "proxy:3128", Some("u:p")),
             ("https://cr.example.com/path@x", "https://cr.example.com/path@x", None),
             ("https://cr.example.com/?a=b@c", "https://cr.example.com/?a=b@c", None),
@@ -375,7 +389,11 @@ mod tests {
             ("", "", None),
         ];
         for (input, bare, info) in cases {
-            assert_eq!(split_userinfo(input), (bare.to_string(), info.map(str::to_string)), "{input}");
+            assert_eq!(
+                split_userinfo(input),
+                (bare.to_string(), info.map(str::to_string)),
+                "{input}"
+            );
         }
         assert_eq!(with_userinfo("http://proxy:3128", "u:p%40"), "http://u:p%40@proxy:3128");
         assert_eq!(with_userinfo("http://old@proxy:3128", "u:p"), "http://u:p@proxy:3128");
@@ -420,7 +438,10 @@ mod tests {
             _ => None,
         });
         assert_eq!(proxy_secret.as_deref(), Some("pu:ppw"));
-        assert!(!format!("{changes:?}").contains("ppw"), "the credentials never show in Debug");
+        assert!(
+            !format!("{changes:?}").contains("ppw"),
+            "the credentials never show in Debug"
+        );
         assert!(p.scrub().is_empty(), "scrubbing twice changes nothing");
     }
 }

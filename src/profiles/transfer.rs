@@ -145,7 +145,10 @@ impl ImportPlan {
             ));
         }
         for n in &self.unchanged {
-            out.push_str(&format!("  same      {}  (already saved with the same settings)\n", d(n)));
+            out.push_str(&format!(
+                "  same      {}  (already saved with the same settings)\n",
+                d(n)
+            ));
         }
         for (n, why) in &self.skipped {
             out.push_str(&format!("  skip      {}: {}\n", d(n), d(why)));

@@ -19,18 +19,34 @@ const CHILD_ENV: &str = "AA_CONNTEST_TEST_DNS_CHILD";
 
 fn check_command(url: &str, timeout: &str) -> Command {
     let mut c = Command::new(BIN);
-    c.args(["check", "--url", url, "--username", "svc_api", "--api-key-env", "AA_KEY", "--timeout", timeout])
-        .env("AA_KEY", KEY)
-        .env("AA_CONNTEST_CONFIG_DIR", std::env::temp_dir().join("aa-conntest-deadlines-config"))
-        .env("AA_CONNTEST_DATA_DIR", std::env::temp_dir().join("aa-conntest-deadlines-data"))
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("ALL_PROXY")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    c.args([
+        "check",
+        "--url",
+        url,
+        "--username",
+        "svc_api",
+        "--api-key-env",
+        "AA_KEY",
+        "--timeout",
+        timeout,
+    ])
+    .env("AA_KEY", KEY)
+    .env(
+        "AA_CONNTEST_CONFIG_DIR",
+        std::env::temp_dir().join("aa-conntest-deadlines-config"),
+    )
+    .env(
+        "AA_CONNTEST_DATA_DIR",
+        std::env::temp_dir().join("aa-conntest-deadlines-data"),
+    )
+    .env_remove("HTTPS_PROXY")
+    .env_remove("https_proxy")
+    .env_remove("HTTP_PROXY")
+    .env_remove("http_proxy")
+    .env_remove("ALL_PROXY")
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     c
 }
 
@@ -215,10 +231,15 @@ fn d6_ctrl_c_ends_the_check_within_a_second_in_every_phase() {
     for phase in ["tls", "login", "validate", "logout"] {
         let port = hanging_server(phase);
         let scheme = if phase == "tls" { "https" } else { "http" };
-        let child = check_command(&format!("{scheme}://127.0.0.1:{port}"), "60").spawn().unwrap();
+        let child = check_command(&format!("{scheme}://127.0.0.1:{port}"), "60")
+            .spawn()
+            .unwrap();
         let (code, took, out) = interrupt_after(child, Duration::from_millis(1500));
         eprintln!("Ctrl-C during {phase}: exit {code:?} after {took:?}");
-        assert!(took < time_limit(Duration::from_secs(1)), "{phase}: took {took:?}\n{out}");
+        assert!(
+            took < time_limit(Duration::from_secs(1)),
+            "{phase}: took {took:?}\n{out}"
+        );
         if phase == "logout" {
             // The credentials were confirmed before: the result stands, the logout says cancelled.
             assert_eq!(code, Some(0), "{phase}: {out}");

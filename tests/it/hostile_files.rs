@@ -20,7 +20,12 @@ fn stdout(o: &std::process::Output) -> String {
 /// that forwards would) and keeps every request it sees, the login's body with the key included.
 fn senders_proxy() -> Scripted {
     Scripted::start(|r| {
-        let path = r.path.split("://").nth(1).and_then(|p| p.find('/').map(|i| &p[i..])).unwrap_or(&r.path);
+        let path = r
+            .path
+            .split("://")
+            .nth(1)
+            .and_then(|p| p.find('/').map(|i| &p[i..]))
+            .unwrap_or(&r.path);
         if path.starts_with("/v2/authentication") {
             scripted::json(
                 200,
@@ -80,7 +85,10 @@ fn d1_imported_insecure_is_dropped_and_proxy_and_ca_file_need_confirmation() {
     assert!(preview.contains("LEFT OUT unless you accept them"), "{preview}");
     assert!(preview.contains("--accept-network-settings"), "{preview}");
     assert!(preview.contains("\"accept invalid certificates\" was set"), "{preview}");
-    assert!(!sandbox.config_dir().join("profiles.json").exists(), "a dry run writes nothing");
+    assert!(
+        !sandbox.config_dir().join("profiles.json").exists(),
+        "a dry run writes nothing"
+    );
 
     // Imported without the confirmation: no insecure, no proxy, no CA file.
     let out = sandbox.run(&["profiles", "import", file], "");
@@ -110,7 +118,10 @@ fn d1_imported_insecure_is_dropped_and_proxy_and_ca_file_need_confirmation() {
     assert!(options.get("insecure").is_none(), "{options}");
     assert_eq!(options["proxy"], proxy.url().as_str());
     let list = stdout(&sandbox.run(&["profiles", "list"], ""));
-    assert!(list.contains(&proxy.url()) && list.contains("/tmp/senders-own-root-ca.pem"), "{list}");
+    assert!(
+        list.contains(&proxy.url()) && list.contains("/tmp/senders-own-root-ca.pem"),
+        "{list}"
+    );
 }
 
 /// The proxy of a profile is said before the key is sent, every time.
@@ -120,7 +131,12 @@ fn d1_a_profiles_proxy_is_shown_before_the_key_is_sent() {
     let sandbox = Sandbox::new("d1-announce");
     let file = hostile_export(&sandbox, "http://cr.example.test", &proxy.url());
     let out = sandbox.run(
-        &["profiles", "import", file.to_str().unwrap(), "--accept-network-settings"],
+        &[
+            "profiles",
+            "import",
+            file.to_str().unwrap(),
+            "--accept-network-settings",
+        ],
         "",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -159,7 +175,10 @@ fn d1_a_profiles_proxy_is_shown_before_the_key_is_sent() {
             .filter(|r| r.path.contains("/v2/authentication"))
             .collect();
         assert_eq!(logins.len(), run + 1, "the login went through the proxy");
-        assert!(at <= logins[run].at, "run {run}: the proxy was named only after the key was sent");
+        assert!(
+            at <= logins[run].at,
+            "run {run}: the proxy was named only after the key was sent"
+        );
     }
 }
 
@@ -178,7 +197,10 @@ fn d1_an_old_profiles_file_with_insecure_is_repaired_with_a_warning() {
     );
     let now = std::fs::read_to_string(&cfg).unwrap();
     assert!(!now.contains("insecure"), "{now}");
-    assert!(now.contains("Prod svc") && now.contains("Dev admin"), "nothing dropped: {now}");
+    assert!(
+        now.contains("Prod svc") && now.contains("Dev admin"),
+        "nothing dropped: {now}"
+    );
     // Read again: nothing left to repair, no warning.
     let out = sandbox.run(&["profiles", "list"], "");
     assert!(out.stderr.is_empty(), "{}", text(&out));
@@ -216,20 +238,42 @@ fn d4_no_address_with_credentials_is_kept_in_a_profile_an_export_or_a_backup() {
 
     let out = sandbox.run(&["profiles", "list"], "");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(stderr.contains("the Control Room address held a user name or password"), "{stderr}");
-    assert!(stderr.contains("the proxy address held a user name or password"), "{stderr}");
+    assert!(
+        stderr.contains("the Control Room address held a user name or password"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the proxy address held a user name or password"),
+        "{stderr}"
+    );
     let out = sandbox.run(
-        &["profiles", "import", import.to_str().unwrap(), "--accept-network-settings"],
+        &[
+            "profiles",
+            "import",
+            import.to_str().unwrap(),
+            "--accept-network-settings",
+        ],
         "",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(stdout(&out).contains("credentials are never imported"), "{}", text(&out));
+    assert!(
+        stdout(&out).contains("credentials are never imported"),
+        "{}",
+        text(&out)
+    );
     let export = sandbox.dir.path().join("out.json");
     let out = sandbox.run(&["profiles", "export", export.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let list = stdout(&sandbox.run(&["profiles", "list"], ""));
     assert!(list.contains("http://proxy.example.com:3128"), "{list}");
-    for secret in ["oldpass-1", "proxypass-1", "newpass-2", "proxypass-2", "olduser", "pu2:"] {
+    for secret in [
+        "oldpass-1",
+        "proxypass-1",
+        "newpass-2",
+        "proxypass-2",
+        "olduser",
+        "pu2:",
+    ] {
         let hits = files_containing(sandbox.dir.path(), secret);
         let hits: Vec<_> = hits.into_iter().filter(|p| *p != import).collect();
         assert!(hits.is_empty(), "{secret:?} is kept in {hits:?}");
@@ -247,13 +291,25 @@ fn d4_a_proxy_password_goes_to_the_keyring() {
     let with_credentials = format!("http://proxy%40user:s3cr%3At-pw@127.0.0.1:{}", proxy.port);
     let out = sandbox.run(
         &[
-            "profiles", "add", "Via proxy", "--url", "http://cr.example.test", "--username", "svc_api",
-            "--api-key-stdin", "--proxy", &with_credentials,
+            "profiles",
+            "add",
+            "Via proxy",
+            "--url",
+            "http://cr.example.test",
+            "--username",
+            "svc_api",
+            "--api-key-stdin",
+            "--proxy",
+            &with_credentials,
         ],
         KEY,
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(stdout(&out).contains("proxy's user name and password are in the system keyring"), "{}", text(&out));
+    assert!(
+        stdout(&out).contains("proxy's user name and password are in the system keyring"),
+        "{}",
+        text(&out)
+    );
     for needle in ["s3cr", "proxy%40user", "proxy@user"] {
         assert!(files_containing(sandbox.dir.path(), needle).is_empty(), "{needle}");
     }
@@ -266,7 +322,10 @@ fn d4_a_proxy_password_goes_to_the_keyring() {
         .expect("the login went through the proxy");
     use base64::Engine;
     let want = base64::engine::general_purpose::STANDARD.encode("proxy@user:s3cr:t-pw");
-    assert_eq!(login.header("proxy-authorization"), Some(format!("Basic {want}").as_str()));
+    assert_eq!(
+        login.header("proxy-authorization"),
+        Some(format!("Basic {want}").as_str())
+    );
     let out = sandbox.run(&["profiles", "remove", "Via proxy"], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
@@ -290,8 +349,17 @@ fn d7_a_ca_file_that_is_a_fifo_a_device_or_too_large_is_refused_at_once() {
         let start = Instant::now();
         let out = sandbox
             .command(&[
-                "check", "--url", &https, "--username", "svc_api", "--api-key-env", "AA_KEY", "--ca-file", ca,
-                "--timeout", "30",
+                "check",
+                "--url",
+                &https,
+                "--username",
+                "svc_api",
+                "--api-key-env",
+                "AA_KEY",
+                "--ca-file",
+                ca,
+                "--timeout",
+                "30",
             ])
             .env("AA_KEY", KEY)
             .stdin(std::process::Stdio::null())
@@ -302,7 +370,10 @@ fn d7_a_ca_file_that_is_a_fifo_a_device_or_too_large_is_refused_at_once() {
         assert_eq!(out.status.code(), Some(3), "{ca}: {all}");
         assert!(took < time_limit(Duration::from_secs(1)), "{ca}: took {took:?}");
         assert!(all.contains(words), "{ca}: {all}");
-        assert!(all.contains("input.ca-file") && !all.contains("network failure"), "{ca}: {all}");
+        assert!(
+            all.contains("input.ca-file") && !all.contains("network failure"),
+            "{ca}: {all}"
+        );
     }
     assert_eq!(cr.login_count(), 0, "nothing was sent");
 }
@@ -322,7 +393,7 @@ fn many_profiles(n: usize) -> Vec<Profile> {
 }
 
 /// 10 000 profiles imported and saved well within a second in a release build (scripts/bench.sh
-/// measures it); the quadratic import took 8 s for 16 000. The limit here is generous for a
+/// measures the whole `profiles import` process); the quadratic import took 8 s for 16 000. The limit here is generous for a
 /// debug build on a loaded machine, and still far below what quadratic work would take.
 #[test]
 fn d8_import_of_10k_profiles_is_linear() {
@@ -346,13 +417,6 @@ fn d8_import_of_10k_profiles_is_linear() {
     assert!(start.elapsed() < time_limit(Duration::from_secs(5)));
 }
 
-/// Not a test on its own: `scripts/bench.sh` runs it in a release build for the figure.
-#[test]
-#[ignore = "a benchmark: scripts/bench.sh runs it in a release build"]
-fn bench_import_10k_profiles() {
-    d8_import_of_10k_profiles_is_linear();
-}
-
 #[test]
 fn d9_names_that_fail_validation_are_repaired_not_dropped() {
     let sandbox = Sandbox::new("d9");
@@ -360,17 +424,49 @@ fn d9_names_that_fail_validation_are_repaired_not_dropped() {
     let cfg = sandbox.config_dir().join("profiles.json");
     let long = "L".repeat(300);
     let file = ProfilesFile::new(vec![
-        Profile::new(&long, "https://a.example.com", AuthMode::ApiKey, "a", CheckOptions::default()),
-        Profile::new("Tab\there", "https://b.example.com", AuthMode::ApiKey, "b", CheckOptions::default()),
-        Profile::new("", "https://c.example.com", AuthMode::ApiKey, "c", CheckOptions::default()),
-        Profile::new("Ok", "https://d.example.com", AuthMode::ApiKey, "d", CheckOptions::default()),
+        Profile::new(
+            &long,
+            "https://a.example.com",
+            AuthMode::ApiKey,
+            "a",
+            CheckOptions::default(),
+        ),
+        Profile::new(
+            "Tab\there",
+            "https://b.example.com",
+            AuthMode::ApiKey,
+            "b",
+            CheckOptions::default(),
+        ),
+        Profile::new(
+            "",
+            "https://c.example.com",
+            AuthMode::ApiKey,
+            "c",
+            CheckOptions::default(),
+        ),
+        Profile::new(
+            "Ok",
+            "https://d.example.com",
+            AuthMode::ApiKey,
+            "d",
+            CheckOptions::default(),
+        ),
     ]);
     std::fs::write(&cfg, file.to_json()).unwrap();
     let out = sandbox.run(&["profiles", "list", "--json"], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = listed.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["L".repeat(200).as_str(), "Tab\\there", "https://c.example.com", "Ok"]);
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["L".repeat(200).as_str(), "Tab\\there", "https://c.example.com", "Ok"]
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.matches("it was repaired").count(), 3, "{stderr}");
     // Kept on disk too: the next save does not lose them.
@@ -379,8 +475,20 @@ fn d9_names_that_fail_validation_are_repaired_not_dropped() {
     // The same names in an import: repaired and added, with a line each in the preview.
     let import = sandbox.dir.path().join("in.json");
     let incoming = ProfilesFile::new(vec![
-        Profile::new("New\u{1b}[31m", "https://e.example.com", AuthMode::ApiKey, "e", CheckOptions::default()),
-        Profile::new(&"N".repeat(250), "https://f.example.com", AuthMode::ApiKey, "f", CheckOptions::default()),
+        Profile::new(
+            "New\u{1b}[31m",
+            "https://e.example.com",
+            AuthMode::ApiKey,
+            "e",
+            CheckOptions::default(),
+        ),
+        Profile::new(
+            "N".repeat(250),
+            "https://f.example.com",
+            AuthMode::ApiKey,
+            "f",
+            CheckOptions::default(),
+        ),
     ]);
     std::fs::write(&import, incoming.to_json()).unwrap();
     let out = sandbox.run(&["profiles", "import", import.to_str().unwrap()], "");
@@ -391,7 +499,15 @@ fn d9_names_that_fail_validation_are_repaired_not_dropped() {
 }
 
 fn check_args<'a>(url: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec!["check", "--url", url, "--username", "svc_api", "--api-key-env", "AA_KEY"];
+    let mut v = vec![
+        "check",
+        "--url",
+        url,
+        "--username",
+        "svc_api",
+        "--api-key-env",
+        "AA_KEY",
+    ];
     v.extend_from_slice(extra);
     v
 }
@@ -416,7 +532,18 @@ fn bad_timeouts_exit_3_with_a_sentence() {
         assert!(all.contains("the timeout"), "--timeout {t}: {all}");
     }
     let out = sandbox.run(
-        &["profiles", "add", "P", "--url", &cr.url, "--username", "u", "--api-key-stdin", "--timeout", "0"],
+        &[
+            "profiles",
+            "add",
+            "P",
+            "--url",
+            &cr.url,
+            "--username",
+            "u",
+            "--api-key-stdin",
+            "--timeout",
+            "0",
+        ],
         KEY,
     );
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
@@ -431,14 +558,32 @@ fn bad_timeouts_exit_3_with_a_sentence() {
 fn non_http_proxies_exit_3_with_a_sentence() {
     let cr = MiniControlRoom::start("svc_api", KEY);
     let sandbox = Sandbox::new("proxies");
-    for p in ["ftp://proxy.example.com:21", "socks5://127.0.0.1:1080", "socks5h://u:p@proxy:1080"] {
+    for p in [
+        "ftp://proxy.example.com:21",
+        "socks5://127.0.0.1:1080",
+        "socks5h://u:p@proxy:1080",
+    ] {
         let out = run_check(&sandbox, &cr.url, &["--proxy", p]);
         let all = text(&out);
         assert_eq!(out.status.code(), Some(3), "{p}: {all}");
-        assert!(all.contains("only http:// and https:// proxies are supported"), "{p}: {all}");
+        assert!(
+            all.contains("only http:// and https:// proxies are supported"),
+            "{p}: {all}"
+        );
         assert!(!all.contains("u:p"), "{all}");
         let out = sandbox.run(
-            &["profiles", "add", "P", "--url", &cr.url, "--username", "u", "--api-key-stdin", "--proxy", p],
+            &[
+                "profiles",
+                "add",
+                "P",
+                "--url",
+                &cr.url,
+                "--username",
+                "u",
+                "--api-key-stdin",
+                "--proxy",
+                p,
+            ],
             KEY,
         );
         assert_eq!(out.status.code(), Some(3), "{p}: {}", text(&out));
@@ -460,8 +605,18 @@ fn save_report_failures_exit_non_zero_and_write_only_regular_files() {
     assert!(!std::path::Path::new("/dev/full.md").exists());
     // A FIFO named x.json.
     let fifo = sandbox.dir.path().join("r.json");
-    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-    let out = run_check(&sandbox, &cr.url, &["--save-report", sandbox.dir.path().join("r").to_str().unwrap()]);
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = run_check(
+        &sandbox,
+        &cr.url,
+        &["--save-report", sandbox.dir.path().join("r").to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert!(text(&out).contains("named pipe"), "{}", text(&out));
     assert_eq!(cr.login_count(), 0, "refused before the login");
@@ -469,7 +624,11 @@ fn save_report_failures_exit_non_zero_and_write_only_regular_files() {
     // result still printed.
     let blocker = sandbox.dir.path().join("not-a-dir");
     std::fs::write(&blocker, "x").unwrap();
-    let out = run_check(&sandbox, &cr.url, &["--save-report", blocker.join("report").to_str().unwrap()]);
+    let out = run_check(
+        &sandbox,
+        &cr.url,
+        &["--save-report", blocker.join("report").to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert!(stdout(&out).contains("OK: "), "{}", text(&out));
     assert!(text(&out).contains("the report was not saved"), "{}", text(&out));
@@ -485,9 +644,8 @@ fn save_report_failures_exit_non_zero_and_write_only_regular_files() {
 #[test]
 fn a_plain_text_or_truncated_401_is_a_refusal() {
     let sandbox = Sandbox::new("401");
-    let plain = Scripted::start(|_| {
-        scripted::response(401, "Unauthorized", &[("Content-Type", "text/plain")], "Unauthorized")
-    });
+    let plain =
+        Scripted::start(|_| scripted::response(401, "Unauthorized", &[("Content-Type", "text/plain")], "Unauthorized"));
     let cut = Scripted::start(|_| {
         // The Control Room's JSON error, cut off (the connection dropped mid-body).
         let body = r#"{"code":"UM1110","details":"","message":"Either the username or passw"#;
@@ -497,14 +655,20 @@ fn a_plain_text_or_truncated_401_is_a_refusal() {
         let out = run_check(&sandbox, &server.url(), &[]);
         let all = text(&out);
         assert_eq!(out.status.code(), Some(1), "{what}: {all}");
-        assert!(all.contains("REFUSED") && all.contains("auth.bad-credentials"), "{what}: {all}");
+        assert!(
+            all.contains("REFUSED") && all.contains("auth.bad-credentials"),
+            "{what}: {all}"
+        );
     }
     // A proxy's or filter's sign-in demand stays "something else answered".
     let demand = Scripted::start(|_| {
         scripted::response(
             401,
             "Unauthorized",
-            &[("Content-Type", "text/plain"), ("WWW-Authenticate", "Basic realm=\"corp\"")],
+            &[
+                ("Content-Type", "text/plain"),
+                ("WWW-Authenticate", "Basic realm=\"corp\""),
+            ],
             "Unauthorized",
         )
     });
@@ -519,7 +683,10 @@ fn a_token_over_64_kb_is_not_reported_as_a_protocol_problem() {
     let token = "t".repeat(70 * 1024);
     let server = Scripted::start(move |r| {
         if r.path.starts_with("/v2/authentication") {
-            scripted::json(200, &serde_json::json!({"token": token, "user": {"username": "svc_api"}}))
+            scripted::json(
+                200,
+                &serde_json::json!({"token": token, "user": {"username": "svc_api"}}),
+            )
         } else if r.path.starts_with("/v1/authentication/token") {
             scripted::json(200, &serde_json::json!({"valid": true}))
         } else {
@@ -529,7 +696,10 @@ fn a_token_over_64_kb_is_not_reported_as_a_protocol_problem() {
     let out = run_check(&sandbox, &server.url(), &[]);
     let all = text(&out);
     assert_eq!(out.status.code(), Some(2), "{all}");
-    assert!(!all.contains("http.not-api") && !all.contains("did not answer in HTTP"), "{all}");
+    assert!(
+        !all.contains("http.not-api") && !all.contains("did not answer in HTTP"),
+        "{all}"
+    );
     assert!(all.contains("71680 characters long, too long to be sent back"), "{all}");
     assert!(all.contains("token.not-jwt"), "{all}");
 }

@@ -19,12 +19,21 @@ const PAYLOADS: [(&str, &str); 15] = [
     ("ATX heading", "\n# PWNED heading\n"),
     ("setext heading", "PWNED\n===\n"),
     ("phishing link", "[Click here to fix PWNED](https://evil.example/phish)"),
-    ("reference link", "[PWNED][fix]\n\n[fix]: https://evil.example/ref \"title\""),
+    (
+        "reference link",
+        "[PWNED][fix]\n\n[fix]: https://evil.example/ref \"title\"",
+    ),
     ("autolink", "<https://evil.example/auto> <PWNED@evil.example>"),
-    ("bare URL", "https://evil.example/bare www.evil.example PWNED@evil.example"),
+    (
+        "bare URL",
+        "https://evil.example/bare www.evil.example PWNED@evil.example",
+    ),
     ("HTML comment", "<!-- PWNED --> hidden"),
     ("table", "| PWNED | x |\n|---|---|\n| a | b |"),
-    ("backtick breakout", "`` ` ``</code><script>PWNED</script>``` \n```\n<b>PWNED</b>"),
+    (
+        "backtick breakout",
+        "`` ` ``</code><script>PWNED</script>``` \n```\n<b>PWNED</b>",
+    ),
     ("image", "![PWNED](https://evil.example/pixel.png)"),
     ("entities", "&lt;script&gt;PWNED&#60;/script&#62; &amp;"),
     ("quote and footnote", "\n> PWNED quote\n\n[^1]: PWNED footnote\n"),
@@ -72,7 +81,10 @@ fn assert_inert(kind: &str, markdown: &str, baseline: &Shape) {
             "{kind}: a link to {url:?}\n{markdown}"
         );
     }
-    assert_eq!(got, *baseline, "{kind}: the payload changed the report's structure\n{markdown}");
+    assert_eq!(
+        got, *baseline,
+        "{kind}: the payload changed the report's structure\n{markdown}"
+    );
 }
 
 /// A report with `p` in every field an outsider controls.
@@ -182,9 +194,17 @@ fn d5_every_payload_in_every_field_renders_inert() {
 fn d5_our_own_markdown_still_renders() {
     let md = render(&hostile_report("benign text"));
     let events: Vec<Event> = Parser::new_ext(&md, Options::all()).collect();
-    assert!(events.iter().any(|e| matches!(e, Event::Code(c) if c.as_ref() == "DOMAIN\\user")), "{md}");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Code(c) if c.as_ref() == "DOMAIN\\user")),
+        "{md}"
+    );
     assert!(events.iter().any(|e| matches!(e, Event::Start(Tag::Emphasis))), "{md}");
-    assert!(events.iter().any(|e| matches!(e, Event::Start(Tag::List(Some(1))))), "{md}");
+    assert!(
+        events.iter().any(|e| matches!(e, Event::Start(Tag::List(Some(1))))),
+        "{md}"
+    );
 }
 
 /// The same payloads sent by a real local server to a real check, then rendered: once in the
@@ -239,7 +259,8 @@ async fn d5_a_real_check_against_a_hostile_server_renders_inert() {
 fn d5_the_markdown_holds_no_control_character() {
     let md = render(&hostile_report("\u{1b}[2K\u{9b}31m\u{202E}"));
     assert!(
-        !md.chars().any(|c| aa_conntest::sanitize::is_unsafe(c) && c != '\n' && c != '\t'),
+        !md.chars()
+            .any(|c| aa_conntest::sanitize::is_unsafe(c) && c != '\n' && c != '\t'),
         "{md}"
     );
 }

@@ -11,7 +11,8 @@ use std::process::Output;
 
 const KEY: &str = "Vie;Z:IvtAhY0-1RAD[SWl{NU7baRLYEeIYUJSKO";
 /// What a refused login would print to fake a success over the real screen.
-const REPAINT: &str = "\u{1b}[2K\r  [ok  ] Authenticate    12 ms  HTTP 200 OK\u{1b}[1A\u{1b}[2K\nOK: the credentials work\u{1b}[0m";
+const REPAINT: &str =
+    "\u{1b}[2K\r  [ok  ] Authenticate    12 ms  HTTP 200 OK\u{1b}[1A\u{1b}[2K\nOK: the credentials work\u{1b}[0m";
 
 /// Every character of `text` that must never reach a terminal raw (the sanitiser's own rule,
 /// minus the newlines and tabs our own layout uses).
@@ -65,7 +66,8 @@ fn assert_clean(vector: &str, out: &Output, all: &str, escaped: &str) {
     );
     assert_ne!(out.status.code(), Some(0), "{vector}: exit 0\n{all}");
     assert!(
-        !all.lines().any(|l| l.starts_with("  [ok  ] Authenticate") || l.starts_with("OK:")),
+        !all.lines()
+            .any(|l| l.starts_with("  [ok  ] Authenticate") || l.starts_with("OK:")),
         "{vector}: a line claims success:\n{all}"
     );
 }
@@ -88,12 +90,20 @@ fn d2_escape_sequences_from_the_server_are_never_printed_raw() {
         ),
         (
             "JSON code",
-            json_error_server("UM1110\u{1b}]0;pwned\u{7}", "Either the username or password is wrong", ""),
+            json_error_server(
+                "UM1110\u{1b}]0;pwned\u{7}",
+                "Either the username or password is wrong",
+                "",
+            ),
             "\\x1b]0;pwned\\x07",
         ),
         (
             "JSON details (C1 CSI, bidi)",
-            json_error_server("UM1110", "Either the username or password is wrong", "a\u{9b}31mred\u{202E}txt.exe"),
+            json_error_server(
+                "UM1110",
+                "Either the username or password is wrong",
+                "a\u{9b}31mred\u{202E}txt.exe",
+            ),
             "aU+009B31mredU+202Etxt.exe",
         ),
     ];
@@ -106,9 +116,8 @@ fn d2_escape_sequences_from_the_server_are_never_printed_raw() {
 
     // 4. The title of an HTML page (a web filter's block page).
     let page = format!("<html><head><title>Blocked {REPAINT}</title></head><body>Access denied</body></html>");
-    let server = Scripted::start(move |_| {
-        scripted::response(403, "Forbidden", &[("Content-Type", "text/html")], &page)
-    });
+    let server =
+        Scripted::start(move |_| scripted::response(403, "Forbidden", &[("Content-Type", "text/html")], &page));
     let (out, all) = check(&server.url(), &[]);
     assert_clean("HTML title", &out, &all, "Blocked \\x1b[2K");
     covered += 1;
@@ -147,13 +156,16 @@ fn d2_escape_sequences_from_the_server_are_never_printed_raw() {
         )
     });
     let (out, all) = check(&server.url(), &[]);
-    assert_clean("header with bidi", &out, &all, "https://cr.example.com/U+202Egnp.exe#U+200B");
+    assert_clean(
+        "header with bidi",
+        &out,
+        &all,
+        "https://cr.example.com/U+202Egnp.exe#U+200B",
+    );
     covered += 1;
 
     // 8. A proxy's answer to the tunnel request (quoted in the step's error).
-    let proxy = Scripted::start(|_| {
-        b"HTTP/1.1 403 \x1b[2K\r  [ok  ] Connect\r\n\r\n".to_vec()
-    });
+    let proxy = Scripted::start(|_| b"HTTP/1.1 403 \x1b[2K\r  [ok  ] Connect\r\n\r\n".to_vec());
     let (out, all) = check("https://cr.example.test", &["--proxy", &proxy.url()]);
     assert_clean("proxy status line", &out, &all, "\\x1b[2K");
     covered += 1;
@@ -181,16 +193,12 @@ fn d2_a_certificate_subject_is_never_printed_raw() {
     params
         .distinguished_name
         .push(DnType::CommonName, format!("evil{REPAINT}\u{202E}"));
-    params
-        .distinguished_name
-        .push(DnType::OrganizationName, "Org\u{9b}1m");
+    params.distinguished_name.push(DnType::OrganizationName, "Org\u{9b}1m");
     let key = KeyPair::generate().unwrap();
     let cert = params.self_signed(&key).unwrap();
     let leaf = tls::Leaf {
         chain: vec![cert.der().clone()],
-        key: rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
-            key.serialize_der(),
-        )),
+        key: rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(key.serialize_der())),
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     let port = rt.block_on(tls::serve(leaf));
@@ -236,7 +244,12 @@ fn d2_imported_names_urls_and_usernames_are_never_printed_raw() {
         assert_eq!(out.status.code(), Some(0), "{args:?}\n{all}");
         let raw = raw_unsafe(&all);
         assert!(raw.is_empty(), "{args:?}: raw {raw:?}:\n{all}");
-        for escaped in ["Prod\\x1b[2K", "cr.example.com/\\x1b[8mU+202E", "svcU+009B2J\\x1b[1A", "proxy\\x1b[5m"] {
+        for escaped in [
+            "Prod\\x1b[2K",
+            "cr.example.com/\\x1b[8mU+202E",
+            "svcU+009B2J\\x1b[1A",
+            "proxy\\x1b[5m",
+        ] {
             assert!(all.contains(escaped), "{args:?}: {escaped:?} not shown:\n{all}");
         }
         outputs.push(all);

@@ -120,7 +120,10 @@ fn d1_a_hostile_export_needs_a_visible_explicit_confirmation_in_the_window() {
     write_export(&file2, "Team CR via proxy");
     import_dialog(&mut h, &file2);
     click(&mut h, "Also import the proxies and CA files listed above");
-    assert!(all_text(&h).contains("imported (accepted)"), "the preview follows the check box");
+    assert!(
+        all_text(&h).contains("imported (accepted)"),
+        "the preview follows the check box"
+    );
     click(&mut h, "Import them");
     settle(&mut h);
     let p = h
@@ -131,7 +134,10 @@ fn d1_a_hostile_export_needs_a_visible_explicit_confirmation_in_the_window() {
         .find(|p| p.name == "Team CR via proxy")
         .cloned()
         .expect("imported");
-    assert_eq!(p.target.options.proxy.as_deref(), Some("http://senders-proxy.example:8080"));
+    assert_eq!(
+        p.target.options.proxy.as_deref(),
+        Some("http://senders-proxy.example:8080")
+    );
     assert!(!p.target.options.insecure);
 
     // Selected, the profile says where the key will go, beside the Test button.
