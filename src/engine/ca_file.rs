@@ -62,8 +62,30 @@ fn kind_of(t: std::fs::FileType) -> &'static str {
 /// the file's metadata (which never blocks on a FIFO); the read runs on a detached thread, so a
 /// read that hangs is abandoned, not waited for.
 pub fn read_limited(path: &Path, max: u64, timeout: Duration) -> Result<Vec<u8>, FileProblem> {
+    read_checked(path, max, timeout, false)
+}
+
+/// [`read_limited`], but a pipe is read too (`profiles import <(curl …)` gives one): still at
+/// most `max` bytes, within `timeout`; directories, devices and sockets are refused.
+pub fn read_limited_or_pipe(path: &Path, max: u64, timeout: Duration) -> Result<Vec<u8>, FileProblem> {
+    read_checked(path, max, timeout, true)
+}
+
+#[cfg(unix)]
+fn is_pipe(t: std::fs::FileType) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    t.is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_pipe(_: std::fs::FileType) -> bool {
+    false
+}
+
+fn read_checked(path: &Path, max: u64, timeout: Duration, pipe_ok: bool) -> Result<Vec<u8>, FileProblem> {
     let meta = std::fs::metadata(path).map_err(|e| FileProblem::Unreadable(e.to_string()))?;
-    if !meta.file_type().is_file() {
+    let pipe = pipe_ok && is_pipe(meta.file_type());
+    if !meta.file_type().is_file() && !pipe {
         return Err(FileProblem::NotRegular(kind_of(meta.file_type())));
     }
     if meta.len() > max {
@@ -75,11 +97,11 @@ pub fn read_limited(path: &Path, max: u64, timeout: Duration) -> Result<Vec<u8>,
         let read = || -> Result<Vec<u8>, FileProblem> {
             let file = std::fs::File::open(&owned).map_err(|e| FileProblem::Unreadable(e.to_string()))?;
             // The file may have been swapped or grown since its metadata was read.
-            if !file
+            let t = file
                 .metadata()
                 .map_err(|e| FileProblem::Unreadable(e.to_string()))?
-                .is_file()
-            {
+                .file_type();
+            if !(t.is_file() || pipe && is_pipe(t)) {
                 return Err(FileProblem::NotRegular("not a regular file any more"));
             }
             let mut bytes = Vec::new();

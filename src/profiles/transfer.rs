@@ -28,13 +28,19 @@ pub fn export_to_file(path: &Path, profiles: &[Profile]) -> Result<(), StoreErro
 /// The largest file an import reads (about 150 000 profiles).
 pub const IMPORT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// How long reading an import may take (a pipe waits for its writer).
+pub const IMPORT_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Read an export (any profiles file). Unknown fields are dropped, secrets included. Only a
-/// regular file of at most [`IMPORT_MAX_BYTES`] is read, with a time limit.
+/// regular file or a pipe of at most [`IMPORT_MAX_BYTES`] is read, within
+/// [`IMPORT_READ_TIMEOUT`]: never a device (`/dev/zero`), a directory or a socket.
 pub fn read_import_file(path: &Path) -> Result<Vec<Profile>, StoreError> {
-    let bytes = crate::engine::ca_file::read_limited(path, IMPORT_MAX_BYTES, std::time::Duration::from_secs(10))
-        .map_err(|e| StoreError::BadImport {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
+    let bytes =
+        crate::engine::ca_file::read_limited_or_pipe(path, IMPORT_MAX_BYTES, IMPORT_READ_TIMEOUT).map_err(|e| {
+            StoreError::BadImport {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
         })?;
     parse_import(&bytes).map_err(|reason| StoreError::BadImport {
         path: path.to_path_buf(),

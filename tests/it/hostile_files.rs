@@ -703,3 +703,43 @@ fn a_token_over_64_kb_is_not_reported_as_a_protocol_problem() {
     assert!(all.contains("71680 characters long, too long to be sent back"), "{all}");
     assert!(all.contains("token.not-jwt"), "{all}");
 }
+
+/// An import file is read bounded too: a device or a directory is refused at once, a file over
+/// 64 MiB as too large; a pipe (`profiles import <(…)`) is read.
+#[cfg(unix)]
+#[test]
+fn d7_import_files_are_read_bounded() {
+    let sandbox = Sandbox::new("d7-import");
+    let big = sandbox.dir.path().join("big.json");
+    std::fs::File::create(&big).unwrap().set_len(65 * 1024 * 1024).unwrap();
+    for (file, words) in [
+        ("/dev/zero", "a device (such as /dev/zero), not a regular file"),
+        ("/tmp", "a directory, not a regular file"),
+        (big.to_str().unwrap(), "65.0 MiB large, more than the 64.0 MiB"),
+    ] {
+        let start = Instant::now();
+        let out = sandbox.run(&["profiles", "import", file, "--dry-run"], "");
+        assert_eq!(out.status.code(), Some(3), "{file}: {}", text(&out));
+        assert!(text(&out).contains(words), "{file}: {}", text(&out));
+        assert!(start.elapsed() < time_limit(Duration::from_secs(1)), "{file}");
+    }
+    let fifo = sandbox.dir.path().join("piped.json");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let one = ProfilesFile::new(many_profiles(1)).to_json();
+            std::fs::write(&fifo, one).unwrap();
+        })
+    };
+    let out = sandbox.run(&["profiles", "import", fifo.to_str().unwrap()], "");
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(stdout(&out).contains("Imported: 1 added"), "{}", text(&out));
+}
