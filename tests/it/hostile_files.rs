@@ -743,3 +743,18 @@ fn d7_import_files_are_read_bounded() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(stdout(&out).contains("Imported: 1 added"), "{}", text(&out));
 }
+
+/// A user name and password typed into the Control Room address never reach a saved report.
+#[test]
+fn d4_a_report_never_keeps_credentials_typed_into_the_address() {
+    let cr = MiniControlRoom::start("svc_api", KEY);
+    let sandbox = Sandbox::new("d4-report");
+    let with_credentials = cr.url.replace("http://", "http://someone:pw-in-the-url@");
+    let report = sandbox.dir.path().join("report");
+    let out = run_check(&sandbox, &with_credentials, &["--save-report", report.to_str().unwrap()]);
+    assert!(report.with_extension("json").is_file(), "{}", text(&out));
+    for f in [report.with_extension("json"), report.with_extension("md")] {
+        let saved = std::fs::read_to_string(&f).unwrap();
+        assert!(!saved.contains("pw-in-the-url"), "{}: {saved}", f.display());
+    }
+}
