@@ -751,7 +751,11 @@ fn d4_a_report_never_keeps_credentials_typed_into_the_address() {
     let sandbox = Sandbox::new("d4-report");
     let with_credentials = cr.url.replace("http://", "http://someone:pw-in-the-url@");
     let report = sandbox.dir.path().join("report");
-    let out = run_check(&sandbox, &with_credentials, &["--save-report", report.to_str().unwrap()]);
+    let out = run_check(
+        &sandbox,
+        &with_credentials,
+        &["--save-report", report.to_str().unwrap()],
+    );
     assert!(report.with_extension("json").is_file(), "{}", text(&out));
     for f in [report.with_extension("json"), report.with_extension("md")] {
         let saved = std::fs::read_to_string(&f).unwrap();
