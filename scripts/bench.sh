@@ -133,3 +133,18 @@ for _ in $(seq "$runs"); do
   echo "$e - $s" | bc -l >> "$work/cancel"
 done
 echo "cancel a hanging login (Ctrl-C to exit, median of $runs): $(median < "$work/cancel") ms   target <= 200 ms"
+
+# 7. Import of 10 000 profiles (issue 13, D8: the import is linear; the quadratic one took 8 s for
+#    16 000), whole process: read, preview, add, write profiles.json. Median of 5.
+python3 - "$work/10k.json" <<'PY'
+import json, sys
+profiles = [{"id": "%016x" % i, "name": "Profile %d" % i, "url": "https://cr%d.example.com" % i,
+             "auth": "api_key", "username": "svc_%d" % i} for i in range(10000)]
+json.dump({"schema": "aa-conntest.profiles/1", "profiles": profiles}, open(sys.argv[1], "w"))
+PY
+: > "$work/import"
+for i in $(seq 5); do
+  s=$(now_ms); AA_CONNTEST_CONFIG_DIR="$work/import-$i" "$bin" profiles import "$work/10k.json" >/dev/null; e=$(now_ms)
+  echo "$e - $s" | bc -l >> "$work/import"
+done
+echo "import of 10 000 profiles (whole process, median of 5): $(median < "$work/import") ms   target < 1000 ms"

@@ -19,6 +19,7 @@ pub mod platform;
 pub mod profiles;
 pub mod report;
 pub mod report_markdown;
+pub mod sanitize;
 pub mod secret;
 pub mod snippets;
 pub mod target_url;

@@ -47,7 +47,10 @@ pub struct CheckOptions {
     pub ca_file: Option<PathBuf>,
     /// Proxy URL; `None` means the system settings (`HTTPS_PROXY`, `NO_PROXY`).
     pub proxy: Option<String>,
-    /// Accept invalid certificates (for confirming a diagnosis only).
+    /// Accept invalid certificates (for confirming a diagnosis only). A per-run switch: never
+    /// written anywhere (profiles, exports, the window's saved form), so a shared file cannot turn
+    /// certificate checks off. Still read, so an old file that has it can be told about it.
+    #[serde(skip_serializing)]
     pub insecure: bool,
     /// Trust exactly these certificates, by the SHA-256 of their DER (hex, with or without colons):
     /// "trust this certificate". When set, no other certificate is accepted.
@@ -56,6 +59,10 @@ pub struct CheckOptions {
 }
 
 pub const DEFAULT_TIMEOUT_SECS: f64 = 15.0;
+/// The shortest timeout of a step that makes sense, in seconds.
+pub const MIN_TIMEOUT_SECS: f64 = 1.0;
+/// The longest: five minutes. Longer would only hide a network that does not answer.
+pub const MAX_TIMEOUT_SECS: f64 = 300.0;
 
 impl Default for CheckOptions {
     fn default() -> Self {
@@ -74,7 +81,8 @@ impl Default for CheckOptions {
 impl CheckOptions {
     pub fn timeout(&self) -> Duration {
         let secs = if self.timeout_secs.is_finite() && self.timeout_secs > 0.0 {
-            self.timeout_secs.min(600.0)
+            // A profile file may say anything; the command line refuses what is outside.
+            self.timeout_secs.clamp(MIN_TIMEOUT_SECS, MAX_TIMEOUT_SECS)
         } else {
             DEFAULT_TIMEOUT_SECS
         };
@@ -113,11 +121,15 @@ impl Target {
     }
 
     /// The settings as a profile keeps them: the URL without surrounding spaces, the options
-    /// [`normalised`](CheckOptions::normalised).
+    /// [`normalised`](CheckOptions::normalised), and never "accept invalid certificates" (a
+    /// per-run switch).
     pub fn normalised(&self) -> Self {
         Self {
             url: self.url.trim().to_string(),
-            options: self.options.normalised(),
+            options: CheckOptions {
+                insecure: false,
+                ..self.options.normalised()
+            },
             ..self.clone()
         }
     }

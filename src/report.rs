@@ -135,7 +135,8 @@ pub fn build(plan: &Plan, t: &Transcript, hints: &[Hint]) -> Report {
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
         target: Target {
-            input_url: t.input_url.clone(),
+            // A report is saved and shared: never a user name or password typed into the address.
+            input_url: crate::profiles::model::split_userinfo(&t.input_url).0,
             base_url: t.base_url.clone(),
             auth: plan.target.auth,
             username: plan.target.username.trim().to_string(),

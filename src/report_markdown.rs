@@ -31,10 +31,95 @@ fn outcome_sentence(outcome: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// Text for a table cell: one line, pipes escaped (GFM needs `\|` even inside code spans;
+// Every string a server, a certificate or a file chose is hostile here (issue 13, D5): a
+// Markdown viewer must show it as text, never as HTML, a link, an image, a heading or a table.
+// Values are code spans ([`code`]) or fenced blocks ([`fenced`]); prose that mixes our words with
+// theirs (hint texts, step errors) goes through [`prose`], which escapes everything that could
+// start markup and keeps only code spans and emphasis, which cannot. The whole document then goes
+// through the terminal sanitiser, so `cat report.md` cannot drive a terminal either.
+
+/// Markdown for a table cell: one line, pipes escaped (GFM needs `\|` even inside code spans;
 /// backslashes are left alone so code spans such as `DOMAIN\user` show as typed).
+fn in_table(markdown: &str) -> String {
+    markdown
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+        .trim()
+        .to_string()
+}
+
+/// Outside text as inert Markdown on one line, usable in a table cell.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\r', '\n'], " ").trim().to_string()
+    in_table(&prose(&text.replace(['\r', '\n'], " ")))
+}
+
+/// Outside (or mixed) text as inert Markdown, line by line: code spans closed on their line are
+/// kept (nothing inside one is markup), an unclosed backtick is escaped; elsewhere every
+/// character that could start HTML, an entity, a link, an image, a table or a block (`<`, `>`,
+/// `&`, `[`, `]`, `!`, `|`, `#`, `\`, a leading `-`, `+`, `=`, `~`) is backslash-escaped, and
+/// `://`, `www.` and `@` are broken so no viewer turns them into a link.
+fn prose(text: &str) -> String {
+    text.split('\n').map(prose_line).collect::<Vec<_>>().join("\n")
+}
+
+fn prose_line(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let run_at = |i: usize| chars[i..].iter().take_while(|c| **c == '`').count();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    let mut line_start = true;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            let n = run_at(i);
+            // The closing run: the next run of exactly n backticks on this line.
+            let mut j = i + n;
+            let mut close = None;
+            while j < chars.len() {
+                if chars[j] == '`' {
+                    let m = run_at(j);
+                    if m == n {
+                        close = Some(j);
+                        break;
+                    }
+                    j += m;
+                } else {
+                    j += 1;
+                }
+            }
+            match close {
+                Some(j) => {
+                    out.extend(&chars[i..j + n]);
+                    i = j + n;
+                }
+                None => {
+                    for _ in 0..n {
+                        out.push_str("\\`");
+                    }
+                    i += n;
+                }
+            }
+            line_start = false;
+            continue;
+        }
+        let next = chars.get(i + 1).copied();
+        let escape = match c {
+            '<' | '>' | '&' | '[' | ']' | '!' | '|' | '#' | '\\' | '@' => true,
+            '-' | '+' | '=' | '~' | '*' | '_' => line_start,
+            ':' => next == Some('/') && chars.get(i + 2) == Some(&'/'),
+            '.' => i >= 3 && chars[i - 3..i].iter().collect::<String>().eq_ignore_ascii_case("www"),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+        if !(line_start && c == ' ') {
+            line_start = false;
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Inline code that survives backticks in the text.
@@ -134,7 +219,9 @@ pub fn render(r: &Report) -> String {
         r.schema,
         crate::profiles::now_rfc3339()
     );
-    out
+    // Bodies and headers are shown as they came: no control character reaches a terminal that
+    // prints the file.
+    crate::sanitize::for_display_multiline(&out).into_owned()
 }
 
 /// The headline, the target and when it was tested.
@@ -144,9 +231,9 @@ fn summary(out: &mut String, r: &Report) {
     let _ = writeln!(out, "# Control Room connection test: {word}\n");
     let _ = writeln!(out, "**{word}.** {sentence}\n");
     let _ = writeln!(out, "| | |\n|---|---|");
-    let _ = writeln!(out, "| Control Room | {} |", cell(&code(target)));
+    let _ = writeln!(out, "| Control Room | {} |", in_table(&code(target)));
     if r.target.base_url.as_deref() != Some(r.target.input_url.trim()) {
-        let _ = writeln!(out, "| URL as typed | {} |", cell(&code(&r.target.input_url)));
+        let _ = writeln!(out, "| URL as typed | {} |", in_table(&code(&r.target.input_url)));
     }
     let _ = writeln!(
         out,
@@ -155,7 +242,7 @@ fn summary(out: &mut String, r: &Report) {
             crate::plan::AuthMode::ApiKey => "an API key",
             crate::plan::AuthMode::Password => "a password",
         },
-        cell(&code(&r.target.username))
+        in_table(&code(&r.target.username))
     );
     let _ = writeln!(out, "| Outcome | `{}` |", r.outcome);
     let _ = writeln!(out, "| Tested at | {} |", cell(&r.started_at));
@@ -179,13 +266,13 @@ fn diagnosis(out: &mut String, hints: &[Hint]) {
         } else {
             ""
         };
-        let title = h.title.replace(['\r', '\n'], " ");
+        let title = prose(&h.title.replace(['\r', '\n'], " "));
         let _ = writeln!(out, "### {lead}{} ({})\n", title.trim(), h.severity.as_str());
         if !h.detail.is_empty() {
-            let _ = writeln!(out, "{}\n", h.detail.trim());
+            let _ = writeln!(out, "{}\n", prose(h.detail.trim()));
         }
         if !h.fix.is_empty() {
-            let _ = writeln!(out, "**What to do:**\n\n{}\n", h.fix.trim());
+            let _ = writeln!(out, "**What to do:**\n\n{}\n", prose(h.fix.trim()));
         }
         if let Some(e) = &h.evidence {
             let _ = writeln!(out, "**Evidence:** {}\n", code(e));
@@ -293,7 +380,7 @@ fn account(out: &mut String, a: &AccountSummary) {
     let _ = writeln!(out, "## Account\n");
     let mut line = |label: &str, v: &Option<String>| {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            let _ = writeln!(out, "- {label}: {}", cell(v));
+            let _ = writeln!(out, "- {label}: {}", code(v));
         }
     };
     line("Username", &a.username);
@@ -485,10 +572,89 @@ pub fn default_file_stem(r: &Report) -> String {
     format!("aa-conntest-{host}-{stamp}")
 }
 
+/// What is at `path`, when it is neither missing, nor a regular file, nor a directory.
+fn special_kind(path: &Path) -> Option<&'static str> {
+    let meta = std::fs::metadata(path).ok()?;
+    let t = meta.file_type();
+    if t.is_file() || t.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("a special file")
+}
+
+/// Whether a report can be saved at `dir_or_path` (a directory, or a file name for `x.json` and
+/// `x.md`): only regular files are ever written, so a device (`/dev/full`), a FIFO or a socket is
+/// refused, and so is a `.json`/`.md` name that is one. Checked before the check runs.
+pub fn check_report_path(dir_or_path: &Path) -> Result<(), String> {
+    if dir_or_path.as_os_str().is_empty() {
+        return Err("no path was given".into());
+    }
+    if let Some(kind) = special_kind(dir_or_path) {
+        return Err(format!(
+            "{} is {kind}, not a directory or a file name; the report is written as two regular files, NAME.json \
+             and NAME.md",
+            dir_or_path.display()
+        ));
+    }
+    if dir_or_path.is_dir() {
+        return Ok(());
+    }
+    let stem = match dir_or_path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+    {
+        Some(e) if e == "json" || e == "md" || e == "markdown" => dir_or_path.with_extension(""),
+        _ => dir_or_path.to_path_buf(),
+    };
+    for ext in ["json", "md"] {
+        let mut p = stem.clone().into_os_string();
+        p.push(".");
+        p.push(ext);
+        let p = PathBuf::from(p);
+        if let Some(kind) = special_kind(&p) {
+            return Err(format!("{} is {kind}, not a regular file", p.display()));
+        }
+        if p.is_dir() {
+            return Err(format!("{} is a directory, not a file name", p.display()));
+        }
+    }
+    Ok(())
+}
+
 /// Write the JSON report and its Markdown next to each other, atomically; returns both paths.
+/// Only regular files are written (see [`check_report_path`]).
 /// Blocking: the window calls it off the UI thread with the path from its save dialog.
 pub fn save_report(dir_or_path: &Path, r: &Report) -> Result<(PathBuf, PathBuf), SaveReportError> {
+    check_report_path(dir_or_path).map_err(|msg| SaveReportError {
+        path: dir_or_path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, msg),
+    })?;
     let (json_path, md_path) = report_paths(dir_or_path, r);
+    for p in [&json_path, &md_path] {
+        if let Some(kind) = special_kind(p).or_else(|| p.is_dir().then_some("a directory")) {
+            return Err(SaveReportError {
+                path: p.clone(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("it is {kind}, not a regular file"),
+                ),
+            });
+        }
+    }
     let mut json = r.to_json();
     json.push('\n');
     for (path, text) in [(&json_path, json), (&md_path, render(r))] {

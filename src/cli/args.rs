@@ -84,8 +84,8 @@ pub struct CheckArgs {
 /// Options shared by `check` and `profiles add`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct OptionArgs {
-    /// Timeout of each network step, in seconds (default 15).
-    #[arg(long, value_name = "SECS")]
+    /// Timeout of each network step, in seconds: 1 to 300 (default 15).
+    #[arg(long, value_name = "SECS", value_parser = super::check::parse_timeout, allow_hyphen_values = true)]
     pub timeout: Option<f64>,
     /// Trust the certificates in this PEM file too.
     #[arg(long, value_name = "PEM")]

@@ -5,12 +5,18 @@ use super::exit::{CliError, Exit};
 use crate::engine;
 use crate::plan::{AuthMode, CheckOptions, Plan, Target};
 use crate::report;
+use crate::sanitize::for_display;
 use crate::secret::Secret;
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn run(args: CheckArgs) -> Result<Exit, CliError> {
+    // A report that cannot be written is known before any login is sent.
+    if let Some(path) = &args.save_report {
+        crate::report_markdown::check_report_path(path)
+            .map_err(|msg| CliError::InvalidInput(format!("aa-conntest check: --save-report: {msg}")))?;
+    }
     if args.all_profiles {
         return super::saved::check_all(&args);
     }
@@ -25,25 +31,78 @@ pub fn run(args: CheckArgs) -> Result<Exit, CliError> {
     } else {
         print!("{}", super::text::render(&result.transcript, &result.hints));
     }
-    if let Some(path) = &args.save_report {
-        save_report(path, &report);
-    }
-    Ok(Exit::Checked(result.transcript.outcome))
+    let saved = match &args.save_report {
+        Some(path) => save_report(path, &report),
+        None => Exit::Done,
+    };
+    Ok(Exit::Checked(result.transcript.outcome).worst(saved))
 }
 
-/// Save the report as JSON and Markdown; a failure is a warning (the check itself ran).
-pub(super) fn save_report(path: &std::path::Path, report: &report::Report) {
-    match crate::report_markdown::save_report(path, report) {
-        Ok((j, m)) => eprintln!("Report saved: {} and {}", j.display(), m.display()),
-        Err(e) => eprintln!("warning: {e}"),
+/// Say which proxy and CA file a saved profile's check uses, before anything is sent: they came
+/// from a file (maybe an imported one) and decide where the key goes and what is trusted. On
+/// stderr, so `--json` output stays JSON.
+pub(super) fn announce_network(profile: &crate::profiles::Profile) {
+    let o = &profile.target.options;
+    let name = for_display(&profile.name);
+    if let Some(proxy) = &o.proxy {
+        let (bare, _) = crate::profiles::model::split_userinfo(proxy);
+        eprintln!(
+            "Profile \"{name}\" sends the check through the proxy {}: the API key or password goes through it.",
+            for_display(&bare)
+        );
     }
+    if let Some(ca) = &o.ca_file {
+        eprintln!(
+            "Profile \"{name}\" also trusts the certificates in the CA file {}.",
+            for_display(&ca.display().to_string())
+        );
+    }
+}
+
+/// Save the report as JSON and Markdown. The check's result was printed already; a report that
+/// could not be written is said on stderr and makes the exit code 3 (unusable input: the path),
+/// unless the check's own is worse: what this returns, for [`Exit::worst`].
+pub(super) fn save_report(path: &std::path::Path, report: &report::Report) -> Exit {
+    match crate::report_markdown::save_report(path, report) {
+        Ok((j, m)) => {
+            eprintln!("Report saved: {} and {}", j.display(), m.display());
+            Exit::Done
+        }
+        Err(e) => {
+            eprintln!(
+                "aa-conntest check: the report was not saved: {}",
+                for_display(&e.to_string())
+            );
+            Exit::Checked(crate::transcript::Outcome::InvalidInput)
+        }
+    }
+}
+
+/// `--timeout`: a number of seconds from 1 to 300 (clap turns the error into a usage error,
+/// exit 3).
+pub(super) fn parse_timeout(text: &str) -> Result<f64, String> {
+    use crate::plan::{MAX_TIMEOUT_SECS, MIN_TIMEOUT_SECS};
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("the timeout is a number of seconds, from {MIN_TIMEOUT_SECS} to {MAX_TIMEOUT_SECS}"))?;
+    if !secs.is_finite() || !(MIN_TIMEOUT_SECS..=MAX_TIMEOUT_SECS).contains(&secs) {
+        return Err(format!(
+            "the timeout must be from {MIN_TIMEOUT_SECS} to {MAX_TIMEOUT_SECS} seconds (each network step gets \
+             this long)"
+        ));
+    }
+    Ok(secs)
 }
 
 /// Run one check to the end on a fresh runtime; Ctrl-C cancels it cleanly (the transcript says
 /// so).
 pub(super) fn run_plan(plan: &Plan) -> Result<crate::worker::CheckResult, CliError> {
     let rt = super::check_runtime()?;
-    Ok(until_ctrl_c(&rt, |cancel| crate::worker::check(plan, cancel)).0)
+    let result = until_ctrl_c(&rt, |cancel| crate::worker::check(plan, cancel)).0;
+    // Never wait for work left behind (a stuck system call): the check is over, the process ends.
+    rt.shutdown_background();
+    Ok(result)
 }
 
 /// Run `work` to the end on `rt`; Ctrl-C cancels it through its token. Also says whether Ctrl-C

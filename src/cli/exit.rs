@@ -84,7 +84,8 @@ impl CliError {
             CliError::Usage(e) => {
                 let _ = e.print();
             }
-            other => eprintln!("{other}"),
+            // Error messages quote files and servers: no control character reaches the terminal.
+            other => eprintln!("{}", crate::sanitize::for_display_multiline(&other.to_string())),
         }
     }
 }

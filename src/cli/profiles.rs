@@ -10,6 +10,7 @@ use crate::profiles::secrets::{self, SecretStore};
 use crate::profiles::store::{ProfileStore, StoreWarning};
 use crate::profiles::transfer::{self, ConflictPolicy};
 use crate::profiles::{Profile, model, remove_profile};
+use crate::sanitize::for_display;
 use crate::secret::Secret;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
@@ -61,6 +62,10 @@ pub enum ProfilesCommand {
         /// Only show what would happen.
         #[arg(long)]
         dry_run: bool,
+        /// Also import the proxies and CA files the file sets (shown in the preview). Without
+        /// it they are left out: a proxy sees where the key goes, a CA file decides what is trusted.
+        #[arg(long)]
+        accept_network_settings: bool,
     },
 }
 
@@ -90,7 +95,7 @@ pub struct AddArgs {
 
 pub(super) fn warn_all(warnings: &[StoreWarning]) {
     for w in warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", for_display(&w.to_string()));
     }
 }
 
@@ -135,6 +140,7 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
             replace,
             skip,
             dry_run,
+            accept_network_settings,
         } => {
             let policy = match (rename, replace, skip) {
                 (true, _, _) => ConflictPolicy::Rename,
@@ -142,7 +148,7 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
                 (_, _, true) => ConflictPolicy::Skip,
                 _ => ConflictPolicy::Refuse,
             };
-            import(&file, policy, dry_run)
+            import(&file, policy, dry_run, accept_network_settings)
         }
     };
     result
@@ -199,25 +205,36 @@ fn list(json: bool) -> CmdResult {
         );
         return Ok(());
     }
-    let rows: Vec<[String; 5]> = store
+    // Every cell is text from a file (maybe an imported one): shown escaped.
+    let shown = |s: &str| for_display(s).into_owned();
+    let rows: Vec<[String; 7]> = store
         .list()
         .iter()
         .map(|p| {
+            let o = &p.target.options;
             [
-                p.name.clone(),
-                p.target.url.clone(),
-                p.target.username.clone(),
+                shown(&p.name),
+                shown(&p.target.url),
+                shown(&p.target.username),
                 auth_word(p.target.auth).to_string(),
+                o.proxy.as_deref().map(shown).unwrap_or_else(|| "-".into()),
+                o.ca_file
+                    .as_ref()
+                    .map(|c| shown(&c.display().to_string()))
+                    .unwrap_or_else(|| "-".into()),
                 latest
                     .get(&p.id)
-                    .map(|e| e.summary())
+                    .map(|e| shown(&e.summary()))
                     .unwrap_or_else(|| "never tested".into()),
             ]
         })
         .collect();
     print!(
         "{}",
-        super::text::table(&["NAME", "URL", "USER", "AUTH", "LAST RESULT"], &rows)
+        super::text::table(
+            &["NAME", "URL", "USER", "AUTH", "PROXY", "CA FILE", "LAST RESULT"],
+            &rows
+        )
     );
     Ok(())
 }
@@ -279,6 +296,9 @@ fn add(a: AddArgs) -> CmdResult {
     if a.url.trim().is_empty() {
         return Err(invalid("--url is empty"));
     }
+    if let Some(p) = a.options.proxy.as_deref() {
+        crate::engine::check_proxy_address(p).map_err(invalid)?;
+    }
     let secret = read_secret_from_stdin(auth)?;
     let mut store = open_store().map_err(failed)?;
     let profile = match store.get_by_name(&a.name).cloned() {
@@ -305,10 +325,52 @@ fn add(a: AddArgs) -> CmdResult {
             a.options.apply(CheckOptions::default()),
         ),
     };
+    // A password in the proxy address is a secret like the key: it goes to the keyring, and the
+    // profile keeps the address without it.
+    let mut profile = profile;
+    let mut proxy_credentials = None;
+    for change in profile.scrub() {
+        match change {
+            model::Scrubbed::ProxyCredentials(s) => proxy_credentials = Some(s),
+            model::Scrubbed::Insecure => eprintln!(
+                "warning: --insecure is a switch for one check and is never saved with a profile; give it to \
+                 `aa-conntest check` when you need it"
+            ),
+            other => eprintln!("warning: {}; it was not saved", other.describe()),
+        }
+    }
     store.upsert(profile.clone()).map_err(|e| invalid(e.to_string()))?;
     save(&mut store).map_err(failed)?;
     let secrets = secrets::open_default();
-    store_secret(secrets.as_ref(), &profile, &secret)
+    store_secret(secrets.as_ref(), &profile, &secret)?;
+    if a.options.proxy.is_some() {
+        store_proxy_credentials(secrets.as_ref(), &profile, proxy_credentials.as_ref())?;
+    }
+    Ok(())
+}
+
+/// Keep the proxy's `user:password` in the keyring beside the profile's secret (or forget the
+/// old one when the proxy given now has none).
+fn store_proxy_credentials(secrets: &dyn SecretStore, profile: &Profile, credentials: Option<&Secret>) -> CmdResult {
+    let entry = model::proxy_secret_id(&profile.id);
+    let Some(credentials) = credentials else {
+        if secrets.status().is_persistent() {
+            let _ = secrets.delete(&entry);
+        }
+        return Ok(());
+    };
+    if let Some(msg) = secrets.status().message_if_limited() {
+        println!("The proxy's user name and password were not saved (they are never written to a file). {msg}");
+        return Ok(());
+    }
+    secrets.set(&entry, credentials).map_err(|e| {
+        failed(format!(
+            "the profile \"{}\" was saved, but its proxy password could not be stored: {e}",
+            profile.name
+        ))
+    })?;
+    println!("The proxy's user name and password are in the system keyring too, not in a file.");
+    Ok(())
 }
 
 fn set_secret(name: &str, api_key: bool, password: bool) -> CmdResult {
@@ -385,12 +447,19 @@ fn export(file: &Path) -> CmdResult {
     Ok(())
 }
 
-fn import(file: &Path, policy: ConflictPolicy, dry_run: bool) -> CmdResult {
+fn import(file: &Path, policy: ConflictPolicy, dry_run: bool, accept_network: bool) -> CmdResult {
     let incoming = transfer::read_import_file(file).map_err(|e| invalid(e.to_string()))?;
     let mut store = open_store().map_err(failed)?;
-    let plan = transfer::plan_import(&store, &incoming);
-    println!("Importing {}:", file.display());
+    let mut plan = transfer::plan_import(&store, &incoming);
+    plan.accept_network = accept_network;
+    println!("Importing {}:", for_display(&file.display().to_string()));
     print!("{}", plan.describe());
+    if !plan.network.is_empty() && !accept_network {
+        println!(
+            "The proxies and CA files above are left out: the profiles are imported without them. To import them, \
+             check that you know and trust each one, then run the import again with --accept-network-settings."
+        );
+    }
     if plan.has_conflicts() && policy == ConflictPolicy::Refuse {
         return Err(failed(format!(
             "{} profile name{} already in use; nothing was imported. Use --rename to add them as \"Name (2)\", \
@@ -406,7 +475,7 @@ fn import(file: &Path, policy: ConflictPolicy, dry_run: bool) -> CmdResult {
     let summary = transfer::apply_import(&mut store, &plan, policy).map_err(|e| failed(e.to_string()))?;
     save(&mut store).map_err(failed)?;
     for (from, to) in &summary.renamed {
-        println!("  \"{from}\" was added as \"{to}\"");
+        println!("  \"{}\" was added as \"{}\"", for_display(from), for_display(to));
     }
     println!(
         "Imported: {} added, {} replaced, {} left out.",
@@ -414,6 +483,13 @@ fn import(file: &Path, policy: ConflictPolicy, dry_run: bool) -> CmdResult {
         summary.replaced.len(),
         summary.skipped.len()
     );
+    if summary.network_left_out > 0 {
+        println!(
+            "Network settings (proxy, CA file) of {} profile{} were not imported.",
+            summary.network_left_out,
+            if summary.network_left_out == 1 { "" } else { "s" }
+        );
+    }
     if !summary.added.is_empty() {
         println!(
             "Imported profiles have no secret: add it with `aa-conntest profiles set-secret NAME --api-key-stdin` \

@@ -170,6 +170,12 @@ pub fn check_profile(name: &str, args: &CheckArgs) -> Result<Exit, CliError> {
     if args.force {
         warn_forced(&profile, history.as_ref(), &secret);
     }
+    super::check::announce_network(&profile);
+    if args.options.proxy.is_none() {
+        // The proxy's password, kept in the keyring (issue 13, D4).
+        profile.target.options.proxy =
+            profiles::model::proxy_with_saved_credentials(secrets::open_default().as_ref(), &profile);
+    }
     let rt = super::check_runtime()?;
     let (done, _) = super::check::until_ctrl_c(&rt, |cancel| {
         profiles::check_saved(
@@ -213,10 +219,11 @@ pub fn check_profile(name: &str, args: &CheckArgs) -> Result<Exit, CliError> {
         println!("Profile: {}", profile.name);
         print!("{}", super::text::render(&result.transcript, &result.hints));
     }
-    if let Some(path) = &args.save_report {
-        super::check::save_report(path, &report);
-    }
-    Ok(Exit::Checked(result.transcript.outcome))
+    let saved = match &args.save_report {
+        Some(path) => super::check::save_report(path, &report),
+        None => Exit::Done,
+    };
+    Ok(Exit::Checked(result.transcript.outcome).worst(saved))
 }
 
 /// How one profile of `--all-profiles` ended.
@@ -263,6 +270,8 @@ pub fn check_all(args: &CheckArgs) -> Result<Exit, CliError> {
     let history = open_history();
     let rt = super::check_runtime()?;
     let mut rows: Vec<(Profile, Row)> = Vec::new();
+    // A report that could not be written makes the run fail too (exit 3 unless worse).
+    let mut saving = Exit::Done;
     for p in store.list() {
         let mut profile = p.clone();
         profile.target.options = args.options.apply(profile.target.options.clone());
@@ -280,6 +289,11 @@ pub fn check_all(args: &CheckArgs) -> Result<Exit, CliError> {
         };
         if args.force {
             warn_forced(&profile, history.as_ref(), &secret);
+        }
+        super::check::announce_network(&profile);
+        if args.options.proxy.is_none() {
+            // The proxy's password, kept in the keyring beside the secret (issue 13, D4).
+            profile.target.options.proxy = profiles::model::proxy_with_saved_credentials(secrets.as_ref(), &profile);
         }
         let (done, interrupted) = super::check::until_ctrl_c(&rt, |cancel| {
             profiles::check_saved(
@@ -303,7 +317,7 @@ pub fn check_all(args: &CheckArgs) -> Result<Exit, CliError> {
                         .chars()
                         .map(|c| if c.is_alphanumeric() { c } else { '_' })
                         .collect();
-                    super::check::save_report(&dir.join(format!("{stem}-{slug}")), &report);
+                    saving = saving.worst(super::check::save_report(&dir.join(format!("{stem}-{slug}")), &report));
                 }
                 Row::Checked {
                     text: super::text::render(t, &c.result.hints),
@@ -353,7 +367,7 @@ pub fn check_all(args: &CheckArgs) -> Result<Exit, CliError> {
         worst = Some(worst.map_or(code, |w| w.worst(code)));
     }
     match worst {
-        Some(w) => Ok(w),
+        Some(w) => Ok(w.worst(saving)),
         None => Err(invalid(
             "no profile could be tested: none has a secret on this computer (see above)",
         )),

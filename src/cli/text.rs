@@ -6,11 +6,14 @@ use crate::transcript::{StepStatus, Transcript};
 use std::fmt::Write;
 
 pub fn render(t: &Transcript, hints: &[Hint]) -> String {
+    // Addresses, step errors and notes quote the input and the server: one line each, escaped
+    // (hints are escaped where they are made).
+    use crate::sanitize::for_display as shown;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "Control Room: {}",
-        t.base_url.as_deref().unwrap_or(t.input_url.as_str())
+        shown(t.base_url.as_deref().unwrap_or(t.input_url.as_str()))
     );
     for s in &t.steps {
         let mark = match s.status {
@@ -27,11 +30,11 @@ pub fn render(t: &Transcript, hints: &[Hint]) -> String {
             let _ = write!(line, "  HTTP {} {}", r.status, r.reason);
         }
         if let Some(e) = &s.error {
-            let _ = write!(line, "  {e}");
+            let _ = write!(line, "  {}", shown(&e.to_string()));
         }
         let _ = writeln!(out, "{}", line.trim_end());
         for n in &s.notes {
-            let _ = writeln!(out, "         {n}");
+            let _ = writeln!(out, "         {}", shown(n));
         }
     }
     let verdict = match t.outcome {
@@ -65,7 +68,7 @@ pub fn render(t: &Transcript, hints: &[Hint]) -> String {
             let _ = writeln!(out, "  What to do:\n{}", indent(&h.fix));
         }
         if let Some(e) = &h.evidence {
-            let _ = writeln!(out, "  Evidence: {e}");
+            let _ = writeln!(out, "  Evidence: {}", shown(e));
         }
         if let Some(l) = h.link {
             let _ = writeln!(out, "  More: {l}");
@@ -81,6 +84,12 @@ fn indent(text: &str) -> String {
 
 /// A plain text table, columns padded to the widest cell.
 pub(super) fn table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) -> String {
+    // Cells quote files and servers: one line each, escaped (a line break would fake a row).
+    let rows: Vec<[String; N]> = rows
+        .iter()
+        .map(|r| r.clone().map(|c| crate::sanitize::for_display(&c).into_owned()))
+        .collect();
+    let rows = rows.as_slice();
     let mut widths: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {

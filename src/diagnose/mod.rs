@@ -16,7 +16,7 @@
 //! facts (length, whitespace, quotes), and every text goes through a redaction pass at the end.
 
 mod auth;
-mod classify;
+pub(crate) mod classify;
 mod facts;
 mod hint;
 mod http;

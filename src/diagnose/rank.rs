@@ -125,12 +125,15 @@ pub(crate) fn finish(cx: &Ctx, hints: Vec<Hint>) -> Vec<Hint> {
     for s in crate::target_url::userinfo_secrets(&cx.plan.target.url) {
         redactor.add_secret(&s);
     }
+    // Hints quote server text (messages, page titles, headers, certificate names): shown
+    // escaped, so no control, bidi or invisible character reaches a terminal or a label.
+    use crate::sanitize::{for_display, for_display_multiline};
     for h in &mut kept {
         let clean = |s: &str| scrub_tokens(&redactor.redact(s));
-        h.title = clean(&h.title);
-        h.detail = clean(&h.detail);
-        h.fix = clean(&h.fix);
-        h.evidence = h.evidence.as_deref().map(clean);
+        h.title = for_display(&clean(&h.title)).into_owned();
+        h.detail = for_display_multiline(&clean(&h.detail)).into_owned();
+        h.fix = for_display_multiline(&clean(&h.fix)).into_owned();
+        h.evidence = h.evidence.as_deref().map(|e| for_display(&clean(e)).into_owned());
     }
     kept.sort_by_key(|h| (h.severity, std::cmp::Reverse(h.weight), h.id));
     kept

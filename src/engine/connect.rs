@@ -83,27 +83,33 @@ async fn run(
     };
 
     let t = Instant::now();
-    let addrs: Vec<SocketAddr> =
-        match tokio::time::timeout(left(deadline), tokio::net::lookup_host((dial_host.as_str(), dial_port))).await {
-            Err(_) => return Err(timeout_err("dns")),
-            Ok(Err(e)) => {
-                info.dns_ms = Some(ms(t));
-                let detail = e.to_string();
-                return Err(match target.proxy {
-                    Some(p) => StepError::Proxy {
-                        detail: format!(
-                            "the proxy {} could not be found (its host name does not resolve)",
-                            p.display()
-                        ),
-                    },
-                    None => StepError::Dns {
-                        host: dial_host.clone(),
-                        detail,
-                    },
-                });
-            }
-            Ok(Ok(a)) => a.collect(),
-        };
+    // On a thread of its own: a stuck system resolver must not hold the process (see resolver).
+    let addrs: Vec<SocketAddr> = match tokio::time::timeout(
+        left(deadline),
+        super::resolver::lookup(&dial_host, dial_port, Some(deadline)),
+    )
+    .await
+    {
+        Err(_) => return Err(timeout_err("dns")),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::TimedOut => return Err(timeout_err("dns")),
+        Ok(Err(e)) => {
+            info.dns_ms = Some(ms(t));
+            let detail = e.to_string();
+            return Err(match target.proxy {
+                Some(p) => StepError::Proxy {
+                    detail: format!(
+                        "the proxy {} could not be found (its host name does not resolve)",
+                        p.display()
+                    ),
+                },
+                None => StepError::Dns {
+                    host: dial_host.clone(),
+                    detail,
+                },
+            });
+        }
+        Ok(Ok(a)) => a,
+    };
     info.dns_ms = Some(ms(t));
     info.addresses = addrs.iter().map(|a| a.ip().to_string()).collect();
     if addrs.is_empty() {

@@ -14,6 +14,9 @@ use std::time::Instant;
 /// A step that ends the ladder, with the outcome of the check.
 type Stop = Outcome;
 
+/// The longest URL a request can have (`http::Uri` refuses 65 534 bytes and more).
+const MAX_URL_BYTES: usize = 65_000;
+
 pub(super) struct Ladder<'a, F: FnMut(Event)> {
     pub t: &'a mut Transcript,
     pub on_event: &'a mut F,
@@ -337,6 +340,19 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
         let mut url =
             url::Url::parse(&format!("{}/v1/authentication/token", wire.base)).map_err(|_| Outcome::InvalidInput)?;
         url.query_pairs_mut().append_pair("token", token);
+        if url.as_str().len() > MAX_URL_BYTES {
+            // No HTTP library sends such a URL: this is about the token, not about the server's
+            // HTTP (a Control Room token has one to two thousand characters).
+            rec.error = Some(StepError::Answer {
+                detail: format!(
+                    "the token the login returned is {} characters long, too long to be sent back for validation \
+                     (a Control Room token has one to two thousand)",
+                    token.chars().count()
+                ),
+            });
+            self.finish(rec, started);
+            return Ok(Outcome::Unreachable);
+        }
         let call = http::Call {
             method: reqwest::Method::GET,
             url: url.to_string(),
@@ -425,8 +441,13 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
 /// answered (a gateway's `{"message":"Forbidden"}`, a block page, a 407, a 5xx page, a 404) or
 /// nothing at all is "unreachable".
 fn failure_outcome(resp: Option<&RecordedResponse>) -> Outcome {
+    use crate::diagnose::classify::{Kind, classify};
     match resp {
         Some(r) if r.from_control_room() => Outcome::Rejected,
+        // A 401 that is neither a web page nor a proxy's or filter's sign-in demand, e.g. a
+        // plain-text or cut-off body: the diagnosis reads it as the Control Room refusing the
+        // credentials (`auth.bad-credentials`), so the outcome says refused too.
+        Some(r) if r.status == 401 && matches!(classify(r), Kind::Json | Kind::Other) => Outcome::Rejected,
         _ => Outcome::Unreachable,
     }
 }

@@ -3,6 +3,7 @@
 //! the window. The ladder stops at the first step that makes the rest meaningless.
 
 mod account;
+pub mod ca_file;
 mod cancel;
 mod certs;
 mod connect;
@@ -11,10 +12,12 @@ mod ladder;
 mod phases;
 mod preflight;
 mod proxy;
+mod resolver;
 pub mod tls;
 mod words;
 
 pub use cancel::{CancelHandle, CancelToken, cancel_pair};
+pub use proxy::check_address as check_proxy_address;
 
 use crate::plan::Plan;
 use crate::transcript::{Outcome, StepName, StepRecord, Transcript};

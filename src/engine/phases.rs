@@ -68,7 +68,8 @@ impl reqwest::dns::Resolve for TimedResolver {
         let host = name.as_str().to_string();
         Box::pin(async move {
             let t = Instant::now();
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            // Not on the runtime's blocking pool: a stuck lookup must not hold the process at exit.
+            let addrs: Vec<SocketAddr> = super::resolver::lookup(&host, 0, None).await?;
             rec.record_dns(t.elapsed());
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })

@@ -20,6 +20,12 @@ impl ProxyChoice {
     }
 }
 
+/// Whether `text` is a proxy address a check can use (an `http://` or `https://` URL with a
+/// host); the words say why not.
+pub fn check_address(text: &str) -> Result<(), String> {
+    parse(text.trim(), "--proxy").map(|_| ())
+}
+
 /// The proxy for `host` (scheme `https` or `http`), or `None` for a direct connection.
 pub fn choose(explicit: Option<&str>, https: bool, host: &str) -> Result<Option<ProxyChoice>, String> {
     if let Some(p) = explicit.map(str::trim).filter(|p| !p.is_empty()) {
@@ -63,9 +69,9 @@ fn parse(text: &str, source: &str) -> Result<ProxyChoice, String> {
     })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
-            "the proxy address \"{shown}\" from {source} cannot be used: a proxy for this check starts with \
-             http:// (or https://), not {}://",
-            url.scheme().chars().take(20).collect::<String>()
+            "the proxy address \"{shown}\" from {source} cannot be used: it starts with {}://, but only http:// \
+             and https:// proxies are supported (SOCKS and other kinds are not)",
+            crate::sanitize::for_display(&url.scheme().chars().take(20).collect::<String>())
         ));
     }
     if url.host_str().is_none_or(str::is_empty) {

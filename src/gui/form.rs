@@ -126,6 +126,19 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
             super::theme::icon(ui, super::theme::Icon::Warning, 16.0);
             ui.colored_label(super::theme::warn(ui), "Certificate checks are off");
         }
+        // Issue 13, D1: where the key goes is shown before it is sent, every time.
+        if let Some(proxy) = form.target.options.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
+            let (bare, _) = crate::profiles::model::split_userinfo(proxy.trim());
+            ui.label(format!("Through the proxy {}", crate::sanitize::for_display(&bare)))
+                .on_hover_text("The API key or password goes through this proxy (set in Options).");
+        }
+        if let Some(ca) = &form.target.options.ca_file {
+            ui.label(format!(
+                "Also trusts {}",
+                crate::sanitize::for_display(&ca.display().to_string())
+            ))
+            .on_hover_text("The certificates in this CA file are trusted too (set in Options).");
+        }
     });
 
     ui.add_space(2.0);
@@ -156,7 +169,7 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
             let label = ui.label("Timeout (seconds)");
             ui.add(
                 egui::DragValue::new(&mut o.timeout_secs)
-                    .range(1.0..=600.0)
+                    .range(crate::plan::MIN_TIMEOUT_SECS..=crate::plan::MAX_TIMEOUT_SECS)
                     .speed(0.5)
                     .max_decimals(1),
             )

@@ -160,6 +160,11 @@ pub async fn check_saved(
     force: bool,
     cancel: CancelToken,
 ) -> SavedCheck {
+    // The proxy's credentials live in the keyring beside the secret (issue 13, D4).
+    let proxy_store = match &secret {
+        SecretFrom::Store(store) if profile.target.options.proxy.is_some() => Some(store.clone()),
+        _ => None,
+    };
     let secret = match secret {
         SecretFrom::Given(s) => Ok(s),
         SecretFrom::Unavailable(a) => Err(NoSecret::NoKeyring(a)),
@@ -190,7 +195,15 @@ pub async fn check_saved(
     {
         return SavedCheck::NotTested(NotTested::RefusedBefore(r.clone()));
     }
-    let plan = profile.to_plan(secret);
+    let mut plan = profile.to_plan(secret);
+    if let Some(store) = proxy_store {
+        let p = profile.clone();
+        if let Ok(proxy) =
+            tokio::task::spawn_blocking(move || super::model::proxy_with_saved_credentials(store.as_ref(), &p)).await
+        {
+            plan.target.options.proxy = proxy;
+        }
+    }
     let result = crate::worker::check(&plan, cancel).await;
     let recorded = match history {
         None => None,

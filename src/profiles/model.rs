@@ -130,19 +130,164 @@ pub fn parse_profiles(bytes: &[u8]) -> Result<ProfilesFile, ParseProblem> {
     Ok(file)
 }
 
+/// The longest profile name, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
 /// Problems with a name.
 pub fn check_name(name: &str) -> Result<(), String> {
     let n = name.trim();
     if n.is_empty() {
         return Err("a profile needs a name".into());
     }
-    if n.chars().count() > 200 {
-        return Err("a profile name can have at most 200 characters".into());
+    if n.chars().count() > MAX_NAME_CHARS {
+        return Err(format!("a profile name can have at most {MAX_NAME_CHARS} characters"));
     }
-    if n.chars().any(char::is_control) {
-        return Err("a profile name cannot contain line breaks or control characters".into());
+    if n.chars().any(crate::sanitize::is_unsafe) {
+        return Err(
+            "a profile name cannot contain line breaks, control characters or invisible formatting characters".into(),
+        );
     }
     Ok(())
+}
+
+/// A usable name for a profile read from a file whose name fails [`check_name`]: control and
+/// invisible characters shown escaped (`\x1b`, `U+202E`, as everywhere else), cut to
+/// [`MAX_NAME_CHARS`]; an empty name becomes `fallback`. A profile is never dropped for its name.
+pub fn repair_name(name: &str, fallback: &str) -> String {
+    let n = name.trim();
+    if check_name(n).is_ok() {
+        return n.to_string();
+    }
+    let shown = crate::sanitize::for_display(n);
+    let cut: String = shown.chars().take(MAX_NAME_CHARS).collect();
+    let cut = cut.trim();
+    if cut.is_empty() {
+        let fallback: String = crate::sanitize::for_display(fallback.trim())
+            .chars()
+            .take(MAX_NAME_CHARS)
+            .collect();
+        if fallback.trim().is_empty() {
+            "Unnamed profile".to_string()
+        } else {
+            fallback.trim().to_string()
+        }
+    } else {
+        cut.to_string()
+    }
+}
+
+/// `address` without a `user:password@` part, and that part (as written, still percent-encoded),
+/// if it has one. Only an `@` before the path counts.
+pub fn split_userinfo(address: &str) -> (String, Option<String>) {
+    let start = address.find("://").map_or(0, |i| i + 3);
+    let host_end = address[start..]
+        .find(['/', '?', '#'])
+        .map_or(address.len(), |i| start + i);
+    match address[start..host_end].rfind('@') {
+        Some(at) => {
+            let at = start + at;
+            (
+                format!("{}{}", &address[..start], &address[at + 1..]),
+                Some(address[start..at].to_string()),
+            )
+        }
+        None => (address.to_string(), None),
+    }
+}
+
+/// `proxy` with `userinfo` (`user:password`, percent-encoded) put back in front of its host: how
+/// a check gets the proxy credentials kept in the keyring.
+pub fn with_userinfo(proxy: &str, userinfo: &str) -> String {
+    let (bare, _) = split_userinfo(proxy);
+    match bare.find("://") {
+        Some(i) => format!("{}{userinfo}@{}", &bare[..i + 3], &bare[i + 3..]),
+        None => format!("{userinfo}@{bare}"),
+    }
+}
+
+/// The keyring entry (user) of a profile's proxy credentials: beside the profile's own secret.
+pub fn proxy_secret_id(profile_id: &str) -> String {
+    format!("{profile_id}.proxy")
+}
+
+/// The profile's proxy with the credentials kept in the keyring (if any) put back in its address,
+/// for the check only. Blocking (a keyring call).
+pub fn proxy_with_saved_credentials(secrets: &dyn super::secrets::SecretStore, p: &Profile) -> Option<String> {
+    let proxy = p.target.options.proxy.clone()?;
+    match secrets.get(&proxy_secret_id(&p.id)) {
+        Ok(Some(userinfo)) if !userinfo.is_empty() => Some(with_userinfo(&proxy, userinfo.expose())),
+        _ => Some(proxy),
+    }
+}
+
+/// Something a profile read from a file (or given to be saved) had that a profile never keeps.
+#[derive(Debug, Clone)]
+pub enum Scrubbed {
+    /// "Accept invalid certificates" was on: a per-run switch, turned off.
+    Insecure,
+    /// The Control Room address held a user name or password; removed.
+    UrlCredentials,
+    /// The proxy address held a user name or password; removed (the caller may keep it in the
+    /// keyring, see [`proxy_secret_id`]).
+    ProxyCredentials(Secret),
+    /// The name failed [`check_name`]; it was repaired (the old name, escaped).
+    NameRepaired { was: String },
+}
+
+impl Scrubbed {
+    /// In words, for a warning or an import preview.
+    pub fn describe(&self) -> String {
+        match self {
+            Scrubbed::Insecure => "\"accept invalid certificates\" was set; it is a per-run switch, never kept in a \
+                                   profile, so it was turned off"
+                .into(),
+            Scrubbed::UrlCredentials => {
+                "the Control Room address held a user name or password; it was removed from the address".into()
+            }
+            Scrubbed::ProxyCredentials(_) => {
+                "the proxy address held a user name or password; it was removed from the address".into()
+            }
+            Scrubbed::NameRepaired { was } => format!(
+                "its name had control or invisible characters or was longer than {MAX_NAME_CHARS} characters \
+                 (was \"{}\"); it was repaired",
+                crate::sanitize::for_display(&was.chars().take(80).collect::<String>())
+            ),
+        }
+    }
+}
+
+impl Profile {
+    /// Remove what a profile never keeps (see [`Scrubbed`]) and repair its name; returns what was
+    /// changed. Applied when a file is read, when a profile is saved and when one is imported.
+    pub fn scrub(&mut self) -> Vec<Scrubbed> {
+        let mut changes = Vec::new();
+        let fallback = split_userinfo(self.target.url.trim()).0;
+        let repaired = repair_name(&self.name, &fallback);
+        if repaired != self.name.trim() {
+            changes.push(Scrubbed::NameRepaired {
+                was: std::mem::take(&mut self.name),
+            });
+        }
+        self.name = repaired;
+        let o = &mut self.target.options;
+        if o.insecure {
+            o.insecure = false;
+            changes.push(Scrubbed::Insecure);
+        }
+        let (url, userinfo) = split_userinfo(&self.target.url);
+        if userinfo.is_some() {
+            self.target.url = url;
+            changes.push(Scrubbed::UrlCredentials);
+        }
+        if let Some(proxy) = o.proxy.as_deref() {
+            let (bare, userinfo) = split_userinfo(proxy);
+            if let Some(userinfo) = userinfo {
+                o.proxy = Some(bare);
+                changes.push(Scrubbed::ProxyCredentials(Secret::new(userinfo)));
+            }
+        }
+        changes
+    }
 }
 
 /// `base`, or `base (2)`, `base (3)`, … whichever is not taken.
@@ -198,9 +343,106 @@ mod tests {
                 proxy: Some("http://proxy.example.test:3128".into()),
                 insecure: true,
                 pin_sha256: Vec::new(),
-            }
+            },
+            "read as written; the store turns it off with a warning (see ProfileStore::open)"
         );
-        // Same bytes back: an older version reading what this one writes sees its own format.
-        assert_eq!(file.to_json(), V0_1_PROFILES);
+        // The same file back, but "accept invalid certificates" is never written (issue 13, D1):
+        // version 0.1 reads the missing field as off.
+        let mut want: serde_json::Value = serde_json::from_str(V0_1_PROFILES).unwrap();
+        for p in want["profiles"].as_array_mut().unwrap() {
+            p["options"].as_object_mut().unwrap().remove("insecure");
+        }
+        let written = file.to_json();
+        assert!(!written.contains("insecure"), "{written}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&written).unwrap(), want);
+        let kept: String = V0_1_PROFILES
+            .lines()
+            .filter(|l| !l.contains("\"insecure\""))
+            .map(|l| {
+                if l.contains("\"proxy\"") {
+                    l.trim_end_matches(',')
+                } else {
+                    l
+                }
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(written, kept, "otherwise byte for byte as version 0.1 wrote it");
+    }
+
+    #[test]
+    fn userinfo_is_split_off_before_the_path_only() {
+        let cases = [
+            (
+                "https://u:p@cr.example.com/#/login",
+                "https://cr.example.com/#/login",
+                Some("u:p"),
+            ),
+            (
+                "http://user%40corp:p%3Aw@proxy:3128",
+                "http://proxy:3128",
+                Some("user%40corp:p%3Aw"),
+            ),
+            ("u:p@proxy:3128", "proxy:3128", Some("u:p")),
+            ("https://cr.example.com/path@x", "https://cr.example.com/path@x", None),
+            ("https://cr.example.com/?a=b@c", "https://cr.example.com/?a=b@c", None),
+            ("https://a@b@cr.example.com", "https://cr.example.com", Some("a@b")),
+            ("", "", None),
+        ];
+        for (input, bare, info) in cases {
+            assert_eq!(
+                split_userinfo(input),
+                (bare.to_string(), info.map(str::to_string)),
+                "{input}"
+            );
+        }
+        assert_eq!(with_userinfo("http://proxy:3128", "u:p%40"), "http://u:p%40@proxy:3128");
+        assert_eq!(with_userinfo("http://old@proxy:3128", "u:p"), "http://u:p@proxy:3128");
+        assert_eq!(with_userinfo("proxy:3128", "u:p"), "u:p@proxy:3128");
+    }
+
+    #[test]
+    fn names_are_repaired_not_dropped() {
+        assert_eq!(repair_name("  Prod  ", "x"), "Prod");
+        assert_eq!(repair_name("a\tb", "x"), "a\\tb");
+        assert_eq!(repair_name("evil\x1b[31m\u{202E}", "x"), "evil\\x1b[31mU+202E");
+        let long = "n".repeat(500);
+        assert_eq!(repair_name(&long, "x").chars().count(), MAX_NAME_CHARS);
+        assert_eq!(repair_name("   ", "https://cr.example.com"), "https://cr.example.com");
+        assert_eq!(repair_name("", ""), "Unnamed profile");
+        for n in ["a\tb", "\u{7}", &long, "x\u{200B}"] {
+            assert!(check_name(&repair_name(n, "f")).is_ok(), "{n:?}");
+        }
+    }
+
+    #[test]
+    fn scrub_removes_what_a_profile_never_keeps() {
+        let mut p = Profile::new(
+            "Shared\nprofile",
+            "https://me:pw@cr.example.com",
+            AuthMode::ApiKey,
+            "svc",
+            CheckOptions {
+                insecure: true,
+                proxy: Some("http://pu:ppw@proxy:3128".into()),
+                ..CheckOptions::default()
+            },
+        );
+        let changes = p.scrub();
+        assert_eq!(changes.len(), 4, "{changes:?}");
+        assert_eq!(p.name, "Shared\\nprofile");
+        assert_eq!(p.target.url, "https://cr.example.com");
+        assert_eq!(p.target.options.proxy.as_deref(), Some("http://proxy:3128"));
+        assert!(!p.target.options.insecure);
+        let proxy_secret = changes.iter().find_map(|c| match c {
+            Scrubbed::ProxyCredentials(s) => Some(s.expose().to_string()),
+            _ => None,
+        });
+        assert_eq!(proxy_secret.as_deref(), Some("pu:ppw"));
+        assert!(
+            !format!("{changes:?}").contains("ppw"),
+            "the credentials never show in Debug"
+        );
+        assert!(p.scrub().is_empty(), "scrubbing twice changes nothing");
     }
 }

@@ -40,6 +40,8 @@ pub fn remove_profile(
     if let Err(e) = secrets.delete(id) {
         removed.secret_error = Some(e);
     }
+    // The proxy's credentials, if the profile had some (issue 13, D4).
+    let _ = secrets.delete(&super::model::proxy_secret_id(id));
     if let Some(h) = history
         && let Err(e) = h.remove_profile(id)
     {
@@ -70,8 +72,17 @@ pub fn save_with_secret(
     secret: Option<&Secret>,
 ) -> Result<(Vec<StoreWarning>, SecretSaved), StoreError> {
     let id = profile.id.clone();
+    // A password in the proxy address goes to the keyring, not into the file (issue 13, D4).
+    let mut profile = profile;
+    let proxy_credentials = profile.scrub().into_iter().find_map(|c| match c {
+        super::model::Scrubbed::ProxyCredentials(s) => Some(s),
+        _ => None,
+    });
     store.upsert(profile)?;
     let outcome = store.save()?;
+    if let Some(c) = proxy_credentials {
+        let _ = secrets.set(&super::model::proxy_secret_id(&id), &c);
+    }
     let saved = match secret {
         None => SecretSaved::Unchanged,
         Some(s) => match secrets.set(&id, s) {

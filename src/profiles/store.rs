@@ -84,6 +84,12 @@ pub enum StoreWarning {
     },
     /// The previous good copy was restored after the file was moved aside.
     RestoredFromBackup { backup: PathBuf, profiles: usize },
+    /// A profile in the file had something a profile never keeps (a user name or password in an
+    /// address, "accept invalid certificates") or a name that cannot be used: it was repaired,
+    /// not dropped, and the file rewritten.
+    Repaired { name: String, what: String },
+    /// Repairs were made in memory, but the file could not be rewritten.
+    RepairNotSaved { reason: String },
 }
 
 impl fmt::Display for StoreWarning {
@@ -100,6 +106,13 @@ impl fmt::Display for StoreWarning {
                 "The previous good copy ({}) was restored: {profiles} profile{}.",
                 backup.display(),
                 if *profiles == 1 { "" } else { "s" }
+            ),
+            StoreWarning::Repaired { name, what } => {
+                write!(f, "profile \"{}\": {what}.", crate::sanitize::for_display(name))
+            }
+            StoreWarning::RepairNotSaved { reason } => write!(
+                f,
+                "the repaired profiles could not be written back ({reason}); the file still has what was repaired"
             ),
         }
     }
@@ -149,28 +162,51 @@ fn load_file(path: &Path) -> Result<Loaded, StoreError> {
     }
 }
 
-/// Drop profiles that cannot be used (no id, a bad or repeated name) so one bad entry does not
-/// make the whole file unreadable; give missing ids a fresh one.
-fn sanitize(mut file: ProfilesFile) -> ProfilesFile {
+/// Make every profile of a file usable, dropping none: a missing or repeated id gets a fresh one,
+/// a bad name is repaired and a repeated one made unique, and what a profile never keeps (see
+/// [`model::Scrubbed`]) is removed. Says what was changed, one warning per change.
+fn sanitize(mut file: ProfilesFile) -> (ProfilesFile, Vec<StoreWarning>) {
     let mut ids = BTreeSet::new();
     let mut names = BTreeSet::new();
-    file.profiles.retain_mut(|p| {
+    let mut warnings = Vec::new();
+    for p in &mut file.profiles {
         if p.id.trim().is_empty() || ids.contains(&p.id) {
             p.id = super::new_id();
         }
-        p.name = p.name.trim().to_string();
-        if model::check_name(&p.name).is_err() {
-            return false;
-        }
+        let changes = p.scrub();
         if !names.insert(name_key(&p.name)) {
             let taken = |n: &str| names.contains(&name_key(n));
             p.name = model::unique_name(&p.name, taken);
             names.insert(name_key(&p.name));
         }
         ids.insert(p.id.clone());
-        true
-    });
-    file
+        for c in changes {
+            let mut what = c.describe();
+            if matches!(c, model::Scrubbed::ProxyCredentials(_)) {
+                what.push_str(
+                    " (give the proxy password again with `aa-conntest profiles add NAME --replace --proxy URL`: \
+                     it is then kept in the system keyring)",
+                );
+            }
+            warnings.push(StoreWarning::Repaired {
+                name: p.name.clone(),
+                what,
+            });
+        }
+    }
+    (file, warnings)
+}
+
+/// The text of a previous good copy: as it was, but sanitised, so a backup never keeps what the
+/// file had to lose (a password in an address).
+fn backup_text(old: &[u8]) -> Option<Vec<u8>> {
+    let parsed = model::parse_profiles(old).ok()?;
+    let (clean, changes) = sanitize(parsed);
+    Some(if changes.is_empty() {
+        old.to_vec()
+    } else {
+        clean.to_json().into_bytes()
+    })
 }
 
 impl ProfileStore {
@@ -193,6 +229,19 @@ impl ProfileStore {
         Ok((store, warnings))
     }
 
+    /// After a load that repaired profiles: write the repaired file (the old text, with what it
+    /// had to lose, must not stay on disk).
+    fn write_repairs(&mut self, repairs: Vec<StoreWarning>, warnings: &mut Vec<StoreWarning>) {
+        if repairs.is_empty() {
+            return;
+        }
+        warnings.extend(repairs);
+        match self.save() {
+            Ok(outcome) => warnings.extend(outcome.warnings),
+            Err(e) => warnings.push(StoreWarning::RepairNotSaved { reason: e.to_string() }),
+        }
+    }
+
     fn load(&mut self) -> Result<Vec<StoreWarning>, StoreError> {
         let path = self.path();
         let mut warnings = Vec::new();
@@ -202,8 +251,13 @@ impl ProfileStore {
                 self.disk = None;
             }
             Loaded::Good(file, bytes) => {
-                self.base = sanitize(file);
+                let (clean, changes) = sanitize(file.clone());
+                // What was read is the base, so the repairs count as changes to write.
+                self.base = if changes.is_empty() { clean.clone() } else { file };
+                self.current = clean;
                 self.disk = fsutil::fingerprint(Some(&bytes));
+                self.write_repairs(changes, &mut warnings);
+                return Ok(warnings);
             }
             Loaded::Unreadable(reason) => {
                 let _lock = self.lock()?;
@@ -223,8 +277,13 @@ impl ProfileStore {
                         backup,
                         profiles: file.profiles.len(),
                     });
-                    self.base = sanitize(file);
+                    let (clean, changes) = sanitize(file.clone());
+                    self.base = if changes.is_empty() { clean.clone() } else { file };
+                    self.current = clean;
                     self.disk = fsutil::fingerprint(Some(&bytes));
+                    drop(_lock);
+                    self.write_repairs(changes, &mut warnings);
+                    return Ok(warnings);
                 }
             }
         }
@@ -282,10 +341,14 @@ impl ProfileStore {
         model::unique_name(base, |n| self.get_by_name(n).is_some())
     }
 
-    /// Add a profile, or replace the one with the same id. Names must be unique.
+    /// Add a profile, or replace the one with the same id. Names must be unique. What a profile
+    /// never keeps (a user name or password in an address, "accept invalid certificates") is
+    /// dropped: a caller that wants to keep proxy credentials takes them out first
+    /// ([`Profile::scrub`]) and puts them in the keyring.
     pub fn upsert(&mut self, mut profile: Profile) -> Result<(), StoreError> {
         model::check_name(&profile.name).map_err(StoreError::InvalidName)?;
         profile.name = profile.name.trim().to_string();
+        profile.scrub();
         if profile.id.trim().is_empty() {
             profile.id = super::new_id();
         }
@@ -311,6 +374,37 @@ impl ProfileStore {
                 self.current.profiles.push(profile);
             }
         }
+        Ok(())
+    }
+
+    /// Add many new profiles at once (an import), in time linear in their number: each must have
+    /// a valid name not used by any other (nothing is added otherwise).
+    pub fn add_many(&mut self, profiles: Vec<Profile>) -> Result<(), StoreError> {
+        let mut names: std::collections::HashSet<String> =
+            self.current.profiles.iter().map(|p| name_key(&p.name)).collect();
+        let mut ids: std::collections::HashSet<String> = self.current.profiles.iter().map(|p| p.id.clone()).collect();
+        let now = super::now_rfc3339();
+        let mut ready = Vec::with_capacity(profiles.len());
+        for mut p in profiles {
+            model::check_name(&p.name).map_err(StoreError::InvalidName)?;
+            p.name = p.name.trim().to_string();
+            p.scrub();
+            if !names.insert(name_key(&p.name)) {
+                return Err(StoreError::DuplicateName(p.name));
+            }
+            if p.id.trim().is_empty() || !ids.insert(p.id.clone()) {
+                p.id = super::new_id();
+                ids.insert(p.id.clone());
+            }
+            if p.created_at.is_empty() {
+                p.created_at = now.clone();
+            }
+            if p.updated_at.is_empty() {
+                p.updated_at = now.clone();
+            }
+            ready.push(p);
+        }
+        self.current.profiles.extend(ready);
         Ok(())
     }
 
@@ -363,7 +457,7 @@ impl ProfileStore {
             // Changed elsewhere since we read it: merge.
             let theirs = match on_disk.as_deref().map(model::parse_profiles) {
                 None => ProfilesFile::default(),
-                Some(Ok(f)) => sanitize(f),
+                Some(Ok(f)) => sanitize(f).0,
                 Some(Err(ParseProblem::NewerSchema(found))) => return Err(StoreError::NewerSchema { path, found }),
                 Some(Err(ParseProblem::Unreadable(reason))) => {
                     let moved_to = fsutil::move_aside(&path).map_err(|e| StoreError::io("move aside", &path, e))?;
@@ -390,9 +484,11 @@ impl ProfileStore {
         }
         let json = self.current.to_json();
         // Keep the previous good copy.
-        if let (Some(old), true) = (on_disk.as_deref(), disk_good) {
+        if let (Some(old), true) = (on_disk.as_deref(), disk_good)
+            && let Some(old) = backup_text(old)
+        {
             let backup = self.dir.join(BACKUP_FILE);
-            fsutil::atomic_write(&backup, old).map_err(|e| StoreError::io("write", &backup, e))?;
+            fsutil::atomic_write(&backup, &old).map_err(|e| StoreError::io("write", &backup, e))?;
         }
         fsutil::atomic_write(&path, json.as_bytes()).map_err(|e| StoreError::io("write", &path, e))?;
         self.base = self.current.clone();

@@ -6,12 +6,18 @@
 use super::fsutil;
 use super::model::{self, ParseProblem, Profile, ProfilesFile, name_key};
 use super::store::{ProfileStore, StoreError};
-use std::collections::BTreeSet;
-use std::path::Path;
+use crate::sanitize::for_display;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
-/// Write profiles to `path` (atomically). `-` writes to standard output.
+/// Write profiles to `path` (atomically). `-` writes to standard output. Nothing a profile never
+/// keeps (a password in an address) can be in it: the profiles are scrubbed once more.
 pub fn export_to_file(path: &Path, profiles: &[Profile]) -> Result<(), StoreError> {
-    let json = ProfilesFile::new(profiles.to_vec()).to_json();
+    let mut profiles = profiles.to_vec();
+    for p in &mut profiles {
+        p.scrub();
+    }
+    let json = ProfilesFile::new(profiles).to_json();
     if path == Path::new("-") {
         print!("{json}");
         return Ok(());
@@ -19,9 +25,23 @@ pub fn export_to_file(path: &Path, profiles: &[Profile]) -> Result<(), StoreErro
     fsutil::atomic_write(path, json.as_bytes()).map_err(|e| StoreError::io("write", path, e))
 }
 
-/// Read an export (any profiles file). Unknown fields are dropped, secrets included.
+/// The largest file an import reads (about 150 000 profiles).
+pub const IMPORT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How long reading an import may take (a pipe waits for its writer).
+pub const IMPORT_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Read an export (any profiles file). Unknown fields are dropped, secrets included. Only a
+/// regular file or a pipe of at most [`IMPORT_MAX_BYTES`] is read, within
+/// [`IMPORT_READ_TIMEOUT`]: never a device (`/dev/zero`), a directory or a socket.
 pub fn read_import_file(path: &Path) -> Result<Vec<Profile>, StoreError> {
-    let bytes = std::fs::read(path).map_err(|e| StoreError::io("read", path, e))?;
+    let bytes =
+        crate::engine::ca_file::read_limited_or_pipe(path, IMPORT_MAX_BYTES, IMPORT_READ_TIMEOUT).map_err(|e| {
+            StoreError::BadImport {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
+        })?;
     parse_import(&bytes).map_err(|reason| StoreError::BadImport {
         path: path.to_path_buf(),
         reason,
@@ -46,6 +66,40 @@ pub struct ImportConflict {
     pub existing: Profile,
 }
 
+/// The network settings an incoming profile asks for. A proxy sees where the key goes (a
+/// TLS-terminating one reads it), and a CA file decides which certificates are trusted: a shared
+/// file must not set either without the user saying yes ([`ImportPlan::accept_network`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkSettings {
+    /// The incoming profile's name (as it will be added).
+    pub name: String,
+    pub proxy: Option<String>,
+    pub ca_file: Option<PathBuf>,
+}
+
+impl NetworkSettings {
+    fn of(p: &Profile) -> Option<Self> {
+        let o = &p.target.options;
+        (o.proxy.is_some() || o.ca_file.is_some()).then(|| Self {
+            name: p.name.clone(),
+            proxy: o.proxy.clone(),
+            ca_file: o.ca_file.clone(),
+        })
+    }
+
+    /// `proxy http://…, CA file /…`, escaped for display.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(p) = &self.proxy {
+            parts.push(format!("proxy {}", for_display(p)));
+        }
+        if let Some(c) = &self.ca_file {
+            parts.push(format!("CA file {}", for_display(&c.display().to_string())));
+        }
+        parts.join(", ")
+    }
+}
+
 /// What an import would do. Nothing is changed until [`apply_import`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportPlan {
@@ -57,6 +111,15 @@ pub struct ImportPlan {
     pub unchanged: Vec<String>,
     /// Entries that cannot be imported, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// What was repaired or removed in an incoming profile before anything else (its name as it
+    /// will be added, the change in words): a name fixed, a password taken out of an address,
+    /// "accept invalid certificates" ignored.
+    pub repaired: Vec<(String, String)>,
+    /// The proxies and CA files the file asks for. Left out unless [`Self::accept_network`].
+    pub network: Vec<NetworkSettings>,
+    /// The user confirmed the network settings (`--accept-network-settings`, the window's check
+    /// box): they are imported with the profiles.
+    pub accept_network: bool,
 }
 
 impl ImportPlan {
@@ -64,32 +127,68 @@ impl ImportPlan {
         !self.conflicts.is_empty()
     }
 
-    /// The plan in words, one line per profile.
+    /// The plan in words, one line per profile, then what was repaired and the network settings
+    /// that need a confirmation. Every text from the file is shown escaped.
     pub fn describe(&self) -> String {
+        let d = |s: &str| for_display(s).into_owned();
         let mut out = String::new();
         for p in &self.add {
             out.push_str(&format!(
                 "  add       {}  ({}, {})\n",
-                p.name, p.target.url, p.target.username
+                d(&p.name),
+                d(&p.target.url),
+                d(&p.target.username)
             ));
         }
         for c in &self.conflicts {
             out.push_str(&format!(
                 "  CONFLICT  {}: a saved profile has this name ({}, {}); the file has ({}, {})\n",
-                c.existing.name,
-                c.existing.target.url,
-                c.existing.target.username,
-                c.incoming.target.url,
-                c.incoming.target.username
+                d(&c.existing.name),
+                d(&c.existing.target.url),
+                d(&c.existing.target.username),
+                d(&c.incoming.target.url),
+                d(&c.incoming.target.username)
             ));
         }
         for n in &self.unchanged {
-            out.push_str(&format!("  same      {n}  (already saved with the same settings)\n"));
+            out.push_str(&format!(
+                "  same      {}  (already saved with the same settings)\n",
+                d(n)
+            ));
         }
         for (n, why) in &self.skipped {
-            out.push_str(&format!("  skip      {n}: {why}\n"));
+            out.push_str(&format!("  skip      {}: {}\n", d(n), d(why)));
+        }
+        for (n, what) in &self.repaired {
+            out.push_str(&format!("  repaired  {}: {what}\n", d(n)));
+        }
+        if !self.network.is_empty() {
+            let verdict = if self.accept_network {
+                "imported (accepted)"
+            } else {
+                "LEFT OUT unless you accept them"
+            };
+            out.push_str(&format!(
+                "  Network settings in the file ({verdict}): a proxy sees where the API key or password goes, \
+                 and a CA file decides which certificates are trusted.\n"
+            ));
+            for n in &self.network {
+                out.push_str(&format!("  network   {}: {}\n", d(&n.name), n.describe()));
+            }
         }
         out
+    }
+
+    /// A profile of the plan as it will be stored: without the file's network settings unless
+    /// they were accepted (`keep` gives the settings to keep instead, e.g. the saved profile's
+    /// own when it is replaced).
+    fn as_stored(&self, mut p: Profile, keep: Option<&Profile>) -> Profile {
+        if !self.accept_network {
+            let o = &mut p.target.options;
+            o.proxy = keep.and_then(|k| k.target.options.proxy.clone());
+            o.ca_file = keep.and_then(|k| k.target.options.ca_file.clone());
+        }
+        p
     }
 }
 
@@ -106,32 +205,41 @@ pub enum ConflictPolicy {
     Replace,
 }
 
-/// Compare incoming profiles with the saved ones.
+/// Compare incoming profiles with the saved ones (in time linear in their numbers). Incoming
+/// profiles are repaired, never dropped for their name ([`Profile::scrub`]); what was changed is
+/// in [`ImportPlan::repaired`], and the network settings they ask for in [`ImportPlan::network`].
 pub fn plan_import(store: &ProfileStore, incoming: &[Profile]) -> ImportPlan {
     let mut plan = ImportPlan::default();
-    let mut names_in_file = BTreeSet::new();
+    let saved: HashMap<String, &Profile> = store.list().iter().map(|p| (name_key(&p.name), p)).collect();
+    let mut names_in_file = HashSet::new();
     for p in incoming {
         let mut p = p.clone();
-        p.name = p.name.trim().to_string();
-        if let Err(why) = model::check_name(&p.name) {
-            plan.skipped.push((p.name.clone(), why));
-            continue;
-        }
+        let changes = p.scrub();
         if p.target.url.trim().is_empty() {
             plan.skipped.push((p.name.clone(), "no Control Room URL".into()));
             continue;
         }
         // The same name twice in one file: the later one gets a free name.
         if !names_in_file.insert(name_key(&p.name)) {
-            let taken = |n: &str| names_in_file.contains(&name_key(n)) || store.get_by_name(n).is_some();
+            let taken = |n: &str| names_in_file.contains(&name_key(n)) || saved.contains_key(&name_key(n));
             p.name = model::unique_name(&p.name, taken);
             names_in_file.insert(name_key(&p.name));
         }
-        match store.get_by_name(&p.name) {
+        for c in &changes {
+            let mut what = c.describe();
+            if matches!(c, model::Scrubbed::ProxyCredentials(_)) {
+                what.push_str(" (credentials are never imported)");
+            }
+            plan.repaired.push((p.name.clone(), what));
+        }
+        if let Some(n) = NetworkSettings::of(&p) {
+            plan.network.push(n);
+        }
+        match saved.get(&name_key(&p.name)) {
             Some(existing) if existing.same_settings(&p) => plan.unchanged.push(existing.name.clone()),
             Some(existing) => plan.conflicts.push(ImportConflict {
                 incoming: p,
-                existing: existing.clone(),
+                existing: (*existing).clone(),
             }),
             None => {
                 let now = super::now_rfc3339();
@@ -142,6 +250,9 @@ pub fn plan_import(store: &ProfileStore, incoming: &[Profile]) -> ImportPlan {
             }
         }
     }
+    // Unchanged profiles bring nothing new, their network settings included.
+    plan.network
+        .retain(|n| !plan.unchanged.iter().any(|u| name_key(u) == name_key(&n.name)));
     plan
 }
 
@@ -156,10 +267,13 @@ pub struct ImportSummary {
     pub renamed: Vec<(String, String)>,
     /// Names of incoming profiles left out.
     pub skipped: Vec<String>,
+    /// How many incoming profiles had network settings (proxy, CA file) that were left out.
+    pub network_left_out: usize,
 }
 
 /// Carry out a plan on the store (in memory; the caller then calls `store.save()`). With
-/// [`ConflictPolicy::Refuse`] and conflicts, nothing changes and an error lists them.
+/// [`ConflictPolicy::Refuse`] and conflicts, nothing changes and an error lists them. Network
+/// settings of the file are left out unless the plan says they were accepted.
 pub fn apply_import(
     store: &mut ProfileStore,
     plan: &ImportPlan,
@@ -171,22 +285,26 @@ pub fn apply_import(
         });
     }
     let mut summary = ImportSummary::default();
+    // The store may have changed since the plan was made: names taken now get a free one.
+    let mut taken: HashSet<String> = store.list().iter().map(|p| name_key(&p.name)).collect();
+    let mut fresh = Vec::with_capacity(plan.add.len());
     for p in &plan.add {
-        let mut p = p.clone();
-        // The store may have changed since the plan was made.
-        if store.get_by_name(&p.name).is_some() {
-            let new_name = store.unique_name(&p.name);
+        let mut p = plan.as_stored(p.clone(), None);
+        if taken.contains(&name_key(&p.name)) {
+            let new_name = model::unique_name(&p.name, |n| taken.contains(&name_key(n)));
             summary.renamed.push((p.name.clone(), new_name.clone()));
             p.name = new_name;
         }
+        taken.insert(name_key(&p.name));
         summary.added.push(p.name.clone());
-        store.upsert(p)?;
+        fresh.push(p);
     }
+    store.add_many(fresh)?;
     for c in &plan.conflicts {
         match policy {
             ConflictPolicy::Refuse | ConflictPolicy::Skip => summary.skipped.push(c.incoming.name.clone()),
             ConflictPolicy::Rename => {
-                let mut p = c.incoming.clone();
+                let mut p = plan.as_stored(c.incoming.clone(), None);
                 let new_name = store.unique_name(&p.name);
                 summary.renamed.push((p.name.clone(), new_name.clone()));
                 summary.added.push(new_name.clone());
@@ -205,7 +323,7 @@ pub fn apply_import(
                     id: existing.id.clone(),
                     name: existing.name.clone(),
                     created_at: existing.created_at.clone(),
-                    ..c.incoming.clone()
+                    ..plan.as_stored(c.incoming.clone(), Some(&existing))
                 };
                 summary.replaced.push(existing.name.clone());
                 store.upsert(replaced)?;
@@ -213,5 +331,8 @@ pub fn apply_import(
         }
     }
     summary.skipped.extend(plan.skipped.iter().map(|(n, _)| n.clone()));
+    if !plan.accept_network {
+        summary.network_left_out = plan.network.len();
+    }
     Ok(summary)
 }

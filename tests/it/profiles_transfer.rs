@@ -64,16 +64,18 @@ fn import_plan_lists_additions_conflicts_and_unchanged() {
         profile("Dev", "https://dev2.example.com"), // conflict
         profile("New one", "https://new.example.com"), // add
         profile("New one", "https://new2.example.com"), // twice in the file: added as "New one (2)"
-        profile("  ", "https://nameless.example.com"), // skipped
+        profile("  ", "https://nameless.example.com"), // no name: named after its address, never dropped
     ];
     let plan = transfer::plan_import(&s, &incoming);
     assert_eq!(plan.unchanged, ["Prod"]);
     assert_eq!(plan.conflicts.len(), 1);
     assert_eq!(plan.conflicts[0].existing.id, dev.id);
     let added: Vec<&str> = plan.add.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(added, ["New one", "New one (2)"]);
-    assert_eq!(plan.skipped.len(), 1);
+    assert_eq!(added, ["New one", "New one (2)", "https://nameless.example.com"]);
+    assert!(plan.skipped.is_empty());
+    assert_eq!(plan.repaired.len(), 1, "{:?}", plan.repaired);
     assert!(plan.describe().contains("CONFLICT"));
+    assert!(plan.describe().contains("repaired  https://nameless.example.com"));
 
     // Refuse: nothing changes.
     let err = transfer::apply_import(&mut s, &plan, ConflictPolicy::Refuse).unwrap_err();
@@ -115,7 +117,7 @@ fn import_plan_lists_additions_conflicts_and_unchanged() {
     let plan_s = transfer::plan_import(&s_skip, &incoming);
     let sum = transfer::apply_import(&mut s_skip, &plan_s, ConflictPolicy::Skip).unwrap();
     assert_eq!(s_skip.get_by_name("Dev").unwrap().target.url, "https://dev.example.com");
-    assert_eq!(sum.added.len(), 2);
+    assert_eq!(sum.added.len(), 3);
 }
 
 #[test]

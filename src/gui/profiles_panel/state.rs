@@ -33,6 +33,8 @@ pub enum ProfilesCmd {
     /// Read and compare this file (what the Import dialog does after the file dialog).
     ImportFrom(PathBuf),
     ApplyImport(ConflictPolicy),
+    /// The Import dialog's check box: also import the file's proxies and CA files (issue 13, D1).
+    AcceptNetworkSettings(bool),
     Export,
     /// Export to this file (what Export does after the file dialog).
     ExportTo(PathBuf),

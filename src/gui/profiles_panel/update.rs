@@ -157,6 +157,11 @@ pub fn apply(state: &mut State, bg: &Background, cmd: ProfilesCmd) {
             bg.rt
                 .spawn(async move { pw::plan_import_file(&backend, &out, ticket, path).await });
         }
+        ProfilesCmd::AcceptNetworkSettings(yes) => {
+            if let Some(Dialog::Import { plan, .. }) = p.dialog.as_mut() {
+                plan.accept_network = yes;
+            }
+        }
         ProfilesCmd::ApplyImport(policy) => {
             if let Some(Dialog::Import { plan, .. }) = p.dialog.take() {
                 let ticket = p.in_flight.start(Work::Import);

@@ -381,6 +381,21 @@ fn dialog(ctx: &egui::Context, dialog: Option<&Dialog>, cmds: &mut Vec<Command>)
                     });
                 }
                 ui.label("Imported profiles have no secret (exports never carry one).");
+                if !plan.network.is_empty() {
+                    // Issue 13, D1: a shared file's proxy or CA file decides where the key goes;
+                    // they come in only when the person says so.
+                    let mut accept = plan.accept_network;
+                    if ui
+                        .checkbox(&mut accept, "Also import the proxies and CA files listed above")
+                        .on_hover_text(
+                            "A proxy sees where the API key or password goes; a CA file decides which \
+                             certificates are trusted. Tick this only if you know and trust each one.",
+                        )
+                        .changed()
+                    {
+                        push(cmds, ProfilesCmd::AcceptNetworkSettings(accept));
+                    }
+                }
                 ui.horizontal_wrapped(|ui| {
                     if plan.has_conflicts() {
                         ui.label(RichText::new("Some names are already used:").color(theme::warn(ui)));

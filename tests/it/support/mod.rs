@@ -3,6 +3,7 @@
 
 pub mod field;
 pub mod leaky;
+pub mod scripted;
 pub mod secret_forms;
 pub mod tls;
 
