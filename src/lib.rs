@@ -19,4 +19,5 @@ pub mod secret;
 pub mod snippets;
 pub mod target_url;
 pub mod transcript;
+pub mod verdict;
 pub mod worker;

@@ -1,5 +1,6 @@
-//! Text output of `check`: each step with its verdict and duration, then the hints, most likely
-//! cause first, with the fix.
+//! Text output of `check`: each step with its status and duration, the verdict (the same words
+//! as the window and the Markdown report: [`crate::verdict`]), then the hints, most likely cause
+//! first, with the fix.
 
 use crate::diagnose::{Hint, Severity};
 use crate::transcript::{StepStatus, Transcript};
@@ -26,24 +27,31 @@ pub fn render(t: &Transcript, hints: &[Hint]) -> String {
         if let Some(r) = &s.response {
             let _ = write!(line, "  HTTP {} {}", r.status, r.reason);
         }
-        if let Some(e) = &s.error {
-            let _ = write!(line, "  {e}");
+        // Plain words; the raw error text is in the JSON report.
+        if let Some(p) = crate::verdict::step_problem(s) {
+            let _ = write!(line, "  {p}");
         }
         let _ = writeln!(out, "{}", line.trim_end());
         for n in &s.notes {
             let _ = writeln!(out, "         {n}");
         }
     }
-    let verdict = match t.outcome {
-        crate::transcript::Outcome::Ok => "OK: the credentials work; the token was issued and is valid.",
-        crate::transcript::Outcome::Rejected => "REFUSED: the Control Room answered and did not accept this.",
-        crate::transcript::Outcome::Unreachable => {
-            "UNREACHABLE: the Control Room API could not be reached, or something else answered."
-        }
-        crate::transcript::Outcome::InvalidInput => "CANNOT TEST: the input cannot be used as it is.",
-        crate::transcript::Outcome::Cancelled => "CANCELLED.",
-    };
-    let _ = writeln!(out, "\n{verdict}");
+    let v = crate::verdict::verdict(t.outcome, hints);
+    let _ = writeln!(
+        out,
+        "\n{}: {}",
+        v.kind.short().to_uppercase(),
+        crate::verdict::plain(&v.headline)
+    );
+    if let Some(c) = &v.caveat {
+        let _ = writeln!(out, "  But: {}", crate::verdict::plain(c));
+    }
+    if let Some(c) = v.credentials.sentence() {
+        let _ = writeln!(out, "  {c}");
+    }
+    if let Some(step) = &v.first_step {
+        let _ = writeln!(out, "  First step: {}", crate::verdict::plain(step));
+    }
     for (i, h) in hints.iter().enumerate() {
         let tag = match h.severity {
             Severity::Error => "error",
