@@ -11,6 +11,7 @@ pub mod diagnose;
 pub mod engine;
 pub mod gui;
 pub mod jwt;
+pub mod local_time;
 pub mod plan;
 pub mod profiles;
 pub mod report;

@@ -318,6 +318,10 @@ pub struct AccountSummary {
     pub last_name: Option<String>,
     pub roles: Vec<String>,
     pub license_features: Vec<String>,
+    /// What the account may do, from the login answer's `permissions`: resource type -> actions
+    /// (empty when the answer lists none, as most do).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub permissions: std::collections::BTreeMap<String, Vec<String>>,
     pub disabled: Option<bool>,
     pub tenant: Option<String>,
     pub multiple_login: Option<bool>,

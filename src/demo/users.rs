@@ -18,6 +18,8 @@ pub(crate) struct DemoUser {
     pub password: Option<&'static str>,
     pub roles: &'static [(&'static str, u64)],
     pub license_features: &'static [&'static str],
+    /// `(resourceType, action)` of the `permissions` list of the login answer.
+    pub permissions: &'static [(&'static str, &'static str)],
     pub description: &'static str,
 }
 
@@ -33,6 +35,8 @@ pub(crate) static USERS: &[DemoUser] = &[
         // The key needs a role with "Generate API-Key" (reference §3.2, [D8]); the sample's name.
         roles: &[("API_Key_Generation", 23), ("AAE_Basic", 2)],
         license_features: &["RUNTIME"],
+        // The permission behind "Generate API-Key" (reference §1.4, [D12]).
+        permissions: &[("api", "generateapikey")],
         description: "Service account for API integrations (demo)",
     },
     DemoUser {
@@ -45,6 +49,7 @@ pub(crate) static USERS: &[DemoUser] = &[
         password: Some(PASSWORD),
         roles: &[("AAE_Basic", 2), ("Bot_Creator", 31)],
         license_features: &["DEVELOPMENT"],
+        permissions: &[],
         description: "",
     },
 ];
@@ -116,7 +121,14 @@ impl DemoUser {
                 .collect(),
             sys_assigned_roles: Vec::new(),
             group_names: Vec::new(),
-            permissions: Vec::new(),
+            permissions: self
+                .permissions
+                .iter()
+                .enumerate()
+                .map(|(i, (resource, action))| {
+                    serde_json::json!({"id": i + 1, "action": action, "resourceId": null, "resourceType": resource})
+                })
+                .collect(),
             license_features: self.license_features.to_vec(),
             email_verified: true,
             password_set: self.password.is_some(),
