@@ -82,14 +82,35 @@ impl Clock {
         s
     }
 
-    /// An RFC 3339 time (as in the reports) in local and relative words; the text itself when it
-    /// is not a time.
+    /// A time as the reports write it (RFC 3339, or RFC 2822 for certificates) in local and
+    /// relative words; the text itself when it is not a time.
     pub fn rfc3339_local(&self, text: &str) -> String {
-        match OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
-            Ok(t) => self.local_and_relative(t),
-            Err(_) => text.to_string(),
+        match parse(text) {
+            Some(t) => self.local_and_relative(t),
+            None => text.to_string(),
         }
     }
+
+    /// Every RFC 3339 time in a line of text ("token expires 2026-11-27T14:20:00Z") in local and
+    /// relative words.
+    pub fn localise_words(&self, text: &str) -> String {
+        text.split(' ')
+            .map(|w| match parse(w) {
+                Some(t) => self.local_and_relative(t),
+                None => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// An RFC 3339 or RFC 2822 time.
+pub fn parse(text: &str) -> Option<OffsetDateTime> {
+    use time::format_description::well_known::{Rfc2822, Rfc3339};
+    let text = text.trim();
+    OffsetDateTime::parse(text, &Rfc3339)
+        .or_else(|_| OffsetDateTime::parse(text, &Rfc2822))
+        .ok()
 }
 
 fn month_abbrev(m: time::Month) -> &'static str {
@@ -167,6 +188,14 @@ mod tests {
             "15:20 (in 20 min)"
         );
         assert_eq!(berlin.rfc3339_local("not a time"), "not a time");
+        assert_eq!(
+            berlin.rfc3339_local("Fri, 27 Nov 2026 15:00:00 +0000"),
+            "16:00 (in 1 h)"
+        );
+        assert_eq!(
+            berlin.localise_words("token expires 2026-11-27T14:20:00Z"),
+            "token expires 15:20 (in 20 min)"
+        );
     }
 
     /// The offset is asked from the C library at each use; in a process with many threads

@@ -177,7 +177,7 @@ fn verdict(out: &mut String, r: &Report) {
     if let Some(c) = &v.caveat {
         let _ = writeln!(out, "But: {}\n", one_line(c));
     }
-    if let Some(c) = v.credentials.sentence() {
+    if let Some(c) = v.credentials_note() {
         let _ = writeln!(out, "{c}\n");
     }
     if let Some(step) = &v.first_step {

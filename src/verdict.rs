@@ -138,6 +138,15 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// What the verdict says about the credentials, when the headline does not already say it
+    /// (a check that works needs no such line).
+    pub fn credentials_note(&self) -> Option<&'static str> {
+        match self.kind {
+            VerdictKind::Works => None,
+            _ => self.credentials.sentence(),
+        }
+    }
+
     /// "Check incomplete: the server is limiting …" in one line, without Markdown: the status line.
     pub fn one_line(&self) -> String {
         let mut s = format!("{}: {}", self.kind.word(), plain(&self.headline));
@@ -209,7 +218,7 @@ fn outcome_headline(outcome: Outcome) -> &'static str {
     }
 }
 
-const WORKS_HEADLINE: &str = "The Control Room accepted these credentials and confirmed the token.";
+const WORKS_HEADLINE: &str = "It works: the Control Room accepted these credentials and confirmed the token.";
 
 /// The outcome a report's string stands for (`"ok"`, `"rejected"`, …).
 pub fn outcome_from_str(s: &str) -> Option<Outcome> {

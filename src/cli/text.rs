@@ -46,7 +46,7 @@ pub fn render(t: &Transcript, hints: &[Hint]) -> String {
     if let Some(c) = &v.caveat {
         let _ = writeln!(out, "  But: {}", crate::verdict::plain(c));
     }
-    if let Some(c) = v.credentials.sentence() {
+    if let Some(c) = v.credentials_note() {
         let _ = writeln!(out, "  {c}");
     }
     if let Some(step) = &v.first_step {

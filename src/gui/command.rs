@@ -33,6 +33,8 @@ pub enum Command {
     DemoReset,
     /// The profiles sidebar, its dialogs and the Test all table.
     Profiles(ProfilesCmd),
+    /// The keyboard focus went back to Test connection after a check.
+    FocusReturned,
 }
 
 /// What background work sends back. One channel for all of it, drained in `App::logic`; every

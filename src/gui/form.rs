@@ -16,19 +16,31 @@ pub struct FormContext {
     pub has_result: bool,
 }
 
-/// Draw the form. Returns the ids of its single-line text fields (Enter in one of them runs the check).
-pub fn show(ui: &mut Ui, form: &FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> Vec<Id> {
+/// The ids the keyboard handling needs.
+#[derive(Debug, Default, Clone)]
+pub struct FormIds {
+    /// The single-line text fields (Enter in one of them runs the check); the URL field first.
+    pub text: Vec<Id>,
+    /// Test connection: the keyboard focus returns there after a check.
+    pub test: Option<Id>,
+}
+
+/// Draw the form. Returns the ids of its text fields and of the Test button.
+pub fn show(ui: &mut Ui, form: &FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> FormIds {
     let mut draft = form.clone();
-    let text_ids = fields(ui, &mut draft, cx, cmds);
+    let ids = fields(ui, &mut draft, cx, cmds);
     if draft != *form {
         cmds.push(Command::EditForm(Box::new(draft)));
     }
-    text_ids
+    ids
 }
 
-fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> Vec<Id> {
+fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> FormIds {
     let mut text_ids = Vec::new();
+    let mut test_id = None;
     let field_width = (ui.available_width() - 190.0).clamp(220.0, 640.0);
+    // Username and key on one row where there is room (as in docs/window.md), else two.
+    let one_row = ui.available_width() >= 720.0;
 
     egui::Grid::new("form_grid")
         .num_columns(2)
@@ -59,46 +71,40 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
             ui.end_row();
 
             let label = ui.label("Username");
-            let r = ui
-                .add(
-                    TextEdit::singleline(&mut form.target.username)
-                        .hint_text("e.g. svc_api or DOMAIN\\user")
-                        .desired_width(field_width),
-                )
-                .labelled_by(label.id);
-            text_ids.push(r.id);
-            ui.end_row();
-
-            let secret_label = match form.target.auth {
-                AuthMode::ApiKey => "API key",
-                AuthMode::Password => "Password",
+            let user_width = if one_row {
+                (field_width * 0.4).clamp(160.0, 260.0)
+            } else {
+                field_width
             };
-            let label = ui.label(secret_label);
             ui.horizontal(|ui| {
-                let hint = match form.target.auth {
-                    AuthMode::ApiKey => "40 characters",
-                    AuthMode::Password => "",
-                };
                 let r = ui
                     .add(
-                        TextEdit::singleline(&mut form.secret)
-                            .password(!form.show_secret)
-                            .hint_text(hint)
-                            .desired_width(field_width - 150.0),
+                        TextEdit::singleline(&mut form.target.username)
+                            .hint_text("e.g. svc_api or DOMAIN\\user")
+                            .desired_width(user_width),
                     )
                     .labelled_by(label.id);
                 text_ids.push(r.id);
-                ui.checkbox(&mut form.show_secret, "Show")
-                    .on_hover_text("Reveal what you typed in this field. Reports and logs always stay masked.");
-                let n = form.secret.chars().count();
-                if n > 0 {
-                    ui.weak(format!("{n} characters"));
+                if one_row {
+                    ui.add_space(8.0);
+                    secret_field(ui, form, &mut text_ids, None, one_row, field_width);
                 }
             });
             ui.end_row();
+            if !one_row {
+                let secret_label = match form.target.auth {
+                    AuthMode::ApiKey => "API key",
+                    AuthMode::Password => "Password",
+                };
+                let label = ui.label(secret_label);
+                ui.horizontal(|ui| secret_field(ui, form, &mut text_ids, Some(label), one_row, field_width));
+                ui.end_row();
+            }
         });
 
     ui.add_space(6.0);
+    let mut options_state =
+        egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), Id::unique("form_options"), false);
     ui.horizontal(|ui| {
         let test = ui
             .add_enabled(
@@ -106,6 +112,7 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
                 egui::Button::new(RichText::new("Test connection").strong()).min_size(egui::vec2(140.0, 26.0)),
             )
             .on_hover_text("Sign in once, check the token, and log out again (Enter)");
+        test_id = Some(test.id);
         if test.clicked() {
             cmds.push(Command::RunCheck);
         }
@@ -122,18 +129,73 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
         {
             cmds.push(Command::SaveReport);
         }
+        // The options open below the buttons; their switch sits in the same row to save height.
+        ui.add_space(12.0);
+        let mut open = options_state.is_open();
+        if ui
+            .add(egui::Button::new("Options (timeout, certificates, proxy)").selected(open))
+            .on_hover_text("Timeout, multiple login, log out, a CA file, a proxy, certificate checks")
+            .clicked()
+        {
+            open = !open;
+            options_state.set_open(open);
+        }
         if form.target.options.insecure {
             super::theme::icon(ui, super::theme::Icon::Warning, 16.0);
             ui.colored_label(super::theme::warn(ui), "Certificate checks are off");
         }
     });
+    options_state.store(ui.ctx());
+    if options_state.is_open() {
+        ui.add_space(4.0);
+        egui::Frame::group(ui.style())
+            .inner_margin(egui::Margin::symmetric(8, 6))
+            .show(ui, |ui| options(ui, form, cmds, &mut text_ids));
+    }
+    FormIds {
+        text: text_ids,
+        test: test_id,
+    }
+}
 
-    ui.add_space(2.0);
-    egui::CollapsingHeader::new("Options (timeout, certificates, proxy)")
-        .id_salt("options")
-        .default_open(false)
-        .show(ui, |ui| options(ui, form, cmds, &mut text_ids));
-    text_ids
+/// The key or password field, its label (unless given), Show and the character count.
+fn secret_field(
+    ui: &mut Ui,
+    form: &mut FormState,
+    text_ids: &mut Vec<Id>,
+    label: Option<egui::Response>,
+    one_row: bool,
+    field_width: f32,
+) {
+    let secret_label = match form.target.auth {
+        AuthMode::ApiKey => "API key",
+        AuthMode::Password => "Password",
+    };
+    let label = label.unwrap_or_else(|| ui.label(secret_label));
+    let hint = match form.target.auth {
+        AuthMode::ApiKey => "40 characters",
+        AuthMode::Password => "",
+    };
+    let width = if one_row {
+        (field_width - 250.0 - 170.0).clamp(160.0, 300.0)
+    } else {
+        field_width - 150.0
+    };
+    let r = ui
+        .add(
+            TextEdit::singleline(&mut form.secret)
+                .password(!form.show_secret)
+                .hint_text(hint)
+                .desired_width(width),
+        )
+        .labelled_by(label.id);
+    text_ids.push(r.id);
+    ui.checkbox(&mut form.show_secret, "Show")
+        .on_hover_text("Reveal what you typed in this field. Reports and logs always stay masked.");
+    let n = form.secret.chars().count();
+    if n > 0 {
+        ui.weak(format!("{n} characters"));
+    }
 }
 
 /// A text field for an optional value: empty is `None`. What is typed is kept as typed (the
@@ -153,19 +215,19 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
+            // Timeout and session on one row: the options must leave room for the results at 1024×700.
             let label = ui.label("Timeout (seconds)");
-            ui.add(
-                egui::DragValue::new(&mut o.timeout_secs)
-                    .range(1.0..=600.0)
-                    .speed(0.5)
-                    .max_decimals(1),
-            )
-            .labelled_by(label.id)
-            .on_hover_text("How long each network step may take before it is reported as a timeout.");
-            ui.end_row();
-
-            ui.label("Session");
             ui.horizontal(|ui| {
+                ui.add(
+                    egui::DragValue::new(&mut o.timeout_secs)
+                        .range(1.0..=600.0)
+                        .speed(0.5)
+                        .max_decimals(1),
+                )
+                .labelled_by(label.id)
+                .on_hover_text("How long each network step may take before it is reported as a timeout.");
+                ui.add_space(16.0);
+                ui.label("Session");
                 ui.checkbox(&mut o.multiple_login, "Multiple login").on_hover_text(
                     "Ask for a token that does not end this user's other sessions (multipleLogin). \
                          Without it, a password login may sign the same user out elsewhere.",

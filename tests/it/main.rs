@@ -17,6 +17,9 @@ mod profiles_secrets;
 mod profiles_store;
 mod profiles_transfer;
 mod proxy;
+#[cfg(feature = "snapshot")]
+mod snapshots;
 mod tls_truth;
 mod ui_profiles;
+mod ui_verdict;
 mod ui_window;

@@ -58,11 +58,12 @@ fn push(cmds: &mut Vec<Command>, c: ProfilesCmd) {
 fn sidebar(ui: &mut Ui, p: &ProfilesState, changed: bool, running: bool, cmds: &mut Vec<Command>) {
     ui.add_space(6.0);
     ui.heading("Profiles");
+    // Plain words; raw keyring or file text under "Technical details" (super::super::plain_words).
     if let Some(note) = &p.keyring_note {
-        ui.label(RichText::new(note).color(theme::warn(ui)).small());
+        super::super::plain_words::message(ui, "keyring_note", note, Some(theme::warn(ui)), true);
     }
     if let Some(e) = &p.open_error {
-        ui.label(RichText::new(e).color(theme::error(ui)).small());
+        super::super::plain_words::message(ui, "profiles_open_error", e, Some(theme::error(ui)), true);
         return;
     }
     if p.backend.is_none() {
