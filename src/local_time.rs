@@ -57,7 +57,11 @@ impl Clock {
     /// is unknown.
     pub fn local_and_relative(&self, at: OffsetDateTime) -> String {
         let now = self.now();
-        format!("{} ({})", self.local(at), relative(at.unix_timestamp() - now.unix_timestamp()))
+        format!(
+            "{} ({})",
+            self.local(at),
+            relative(at.unix_timestamp() - now.unix_timestamp())
+        )
     }
 
     /// "14:32", "27 Nov 2026 14:32" when not today, with " UTC" when the offset is unknown.
@@ -152,7 +156,11 @@ pub fn relative(delta_secs: i64) -> String {
     } else {
         format!("{} days", d / 86_400)
     };
-    if future { format!("in {amount}") } else { format!("{amount} ago") }
+    if future {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
 }
 
 #[cfg(test)]
@@ -183,10 +191,7 @@ mod tests {
         assert_eq!(berlin.local(datetime!(2026-11-29 8:05 UTC)), "29 Nov 2026 09:05");
         let unknown = Clock::Fixed { now, offset: None };
         assert_eq!(unknown.local(datetime!(2026-11-27 14:20 UTC)), "14:20 UTC");
-        assert_eq!(
-            berlin.rfc3339_local("2026-11-27T14:20:00Z"),
-            "15:20 (in 20 min)"
-        );
+        assert_eq!(berlin.rfc3339_local("2026-11-27T14:20:00Z"), "15:20 (in 20 min)");
         assert_eq!(berlin.rfc3339_local("not a time"), "not a time");
         assert_eq!(
             berlin.rfc3339_local("Fri, 27 Nov 2026 15:00:00 +0000"),

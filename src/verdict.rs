@@ -10,7 +10,7 @@
 //! never worded as refused credentials.
 
 use crate::diagnose::{Hint, HintId, Severity};
-use crate::transcript::{Outcome, StepError, StepRecord, StepStatus, TlsFailure};
+use crate::transcript::{Outcome, StepError, StepName, StepRecord, StepStatus, TlsFailure};
 
 /// What happened, in one word or three: the verdict card's outcome word and colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -281,6 +281,19 @@ pub fn verdict(outcome: Outcome, hints: &[Hint]) -> Verdict {
     }
 }
 
+/// Whether the verdict is about this step: the step its hint points at, or else the first step
+/// that failed (a check that works is about no step).
+pub fn is_about_step(v: &Verdict, hints: &[Hint], step: StepName, first_failed: Option<StepName>) -> bool {
+    if v.kind == VerdictKind::Works {
+        return false;
+    }
+    let hint_step = v
+        .hint
+        .and_then(|id| hints.iter().find(|h| h.id == id))
+        .and_then(|h| h.step);
+    hint_step == Some(step) || (hint_step.is_none() && first_failed == Some(step))
+}
+
 /// The first thing to do: the first numbered item of a fix, else its first paragraph.
 pub fn first_step(fix: &str) -> Option<String> {
     let fix = fix.trim();
@@ -457,12 +470,19 @@ mod tests {
             for outcome in [Outcome::Rejected, Outcome::Unreachable] {
                 let v = verdict(outcome, &[hint(id, Severity::Error)]);
                 assert_eq!(v.kind, kind, "{id}");
-                assert!(!blames(&v.one_line().replace(&v.headline, "")), "{id}: {}", v.one_line());
+                assert!(
+                    !blames(&v.one_line().replace(&v.headline, "")),
+                    "{id}: {}",
+                    v.one_line()
+                );
                 assert_ne!(v.credentials, Credentials::Refused);
             }
         }
         let v = verdict(Outcome::Rejected, &[hint(HintId::TokenInvalid, Severity::Error)]);
-        assert_eq!(v.credentials.sentence(), Some("The sign-in itself worked, so the credentials are fine."));
+        assert_eq!(
+            v.credentials.sentence(),
+            Some("The sign-in itself worked, so the credentials are fine.")
+        );
     }
 
     #[test]
@@ -479,7 +499,10 @@ mod tests {
 
     #[test]
     fn nothing_sent_is_cannot_test_whatever_the_hint() {
-        let v = verdict(Outcome::InvalidInput, &[hint(HintId::InputSmartQuotes, Severity::Error)]);
+        let v = verdict(
+            Outcome::InvalidInput,
+            &[hint(HintId::InputSmartQuotes, Severity::Error)],
+        );
         assert_eq!(v.kind, VerdictKind::CannotTest);
         assert_eq!(v.credentials, Credentials::NotSent);
     }
@@ -510,9 +533,15 @@ mod tests {
             first_step("1. Open *My settings*\n   and look.\n2. Then this.").as_deref(),
             Some("Open *My settings* and look.")
         );
-        assert_eq!(first_step("Ask the admin.\n\nLater: more.").as_deref(), Some("Ask the admin."));
+        assert_eq!(
+            first_step("Ask the admin.\n\nLater: more.").as_deref(),
+            Some("Ask the admin.")
+        );
         assert_eq!(first_step("  "), None);
-        assert_eq!(plain("The account `svc_api` is *disabled*"), "The account svc_api is disabled");
+        assert_eq!(
+            plain("The account `svc_api` is *disabled*"),
+            "The account svc_api is disabled"
+        );
     }
 
     #[test]
@@ -537,7 +566,13 @@ mod tests {
         ] {
             rec.error = Some(e.clone());
             let words = step_problem(&rec).unwrap_or_default();
-            for raw in ["os error", "SendRequest", "UnknownIssuer", "client error", "lookup address"] {
+            for raw in [
+                "os error",
+                "SendRequest",
+                "UnknownIssuer",
+                "client error",
+                "lookup address",
+            ] {
                 assert!(!words.contains(raw), "{e:?}: {words}");
             }
         }

@@ -8,6 +8,8 @@ use std::fmt::Write;
 
 pub fn render(t: &Transcript, hints: &[Hint]) -> String {
     let mut out = String::new();
+    let v = crate::verdict::verdict(t.outcome, hints);
+    let first_failed = t.failed_step().map(|s| s.name);
     let _ = writeln!(
         out,
         "Control Room: {}",
@@ -27,8 +29,13 @@ pub fn render(t: &Transcript, hints: &[Hint]) -> String {
         if let Some(r) = &s.response {
             let _ = write!(line, "  HTTP {} {}", r.status, r.reason);
         }
-        // Plain words; the raw error text is in the JSON report.
-        if let Some(p) = crate::verdict::step_problem(s) {
+        // Plain words (the verdict's for the step it is about); the raw error text is in the
+        // JSON report. An unexpected answer is already said by its status.
+        if crate::verdict::is_about_step(&v, hints, s.name, first_failed) {
+            let _ = write!(line, "  {}", v.kind.word());
+        } else if !(matches!(s.error, Some(crate::transcript::StepError::Answer { .. })) && s.response.is_some())
+            && let Some(p) = crate::verdict::step_problem(s)
+        {
             let _ = write!(line, "  {p}");
         }
         let _ = writeln!(out, "{}", line.trim_end());
@@ -36,7 +43,6 @@ pub fn render(t: &Transcript, hints: &[Hint]) -> String {
             let _ = writeln!(out, "         {n}");
         }
     }
-    let v = crate::verdict::verdict(t.outcome, hints);
     let _ = writeln!(
         out,
         "\n{}: {}",

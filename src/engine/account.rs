@@ -93,7 +93,11 @@ fn permissions(v: Option<&Value>) -> std::collections::BTreeMap<String, Vec<Stri
     for p in list.iter().take(MAX_PERMISSIONS) {
         let (resource, action) = match p {
             Value::Object(o) => {
-                let get = |keys: &[&str]| keys.iter().find_map(|k| o.get(*k).and_then(Value::as_str)).and_then(name);
+                let get = |keys: &[&str]| {
+                    keys.iter()
+                        .find_map(|k| o.get(*k).and_then(Value::as_str))
+                        .and_then(name)
+                };
                 (
                     get(&["resourceType", "resource_type", "resource"]),
                     get(&["action", "name", "permission"]),

@@ -86,7 +86,11 @@ fn who(ui: &mut Ui, a: &AccountSummary) {
         if a.license_features.is_empty() {
             "—".to_string()
         } else {
-            a.license_features.iter().map(|l| licence_words(l)).collect::<Vec<_>>().join(", ")
+            a.license_features
+                .iter()
+                .map(|l| licence_words(l))
+                .collect::<Vec<_>>()
+                .join(", ")
         },
     );
 }
@@ -100,27 +104,35 @@ fn what(ui: &mut Ui, a: &AccountSummary, token: Option<&TokenInfo>, clock: &Cloc
         .token_expires_at
         .as_deref()
         .and_then(crate::local_time::parse)
-        .or_else(|| token.and_then(|t| t.exp).and_then(|e| time::OffsetDateTime::from_unix_timestamp(e).ok()));
-    let mut token_text = match (expiry, token) {
+        .or_else(|| {
+            token
+                .and_then(|t| t.exp)
+                .and_then(|e| time::OffsetDateTime::from_unix_timestamp(e).ok())
+        });
+    let token_text = match (expiry, token) {
         (Some(t), _) => format!("valid until {}", clock.local_and_relative(t)),
         (None, Some(t)) if !t.is_jwt => "no expiry to read (not a JWT)".into(),
         _ => "—".into(),
     };
-    let (session, session_help) = match a.multiple_login {
-        Some(true) => (" · multiple login", "Other sessions of this user stay open."),
-        Some(false) => (" · single login", "A new login may end this user's other sessions."),
-        None => ("", ""),
+    row(ui, "Token", token_text);
+    let sessions = match a.multiple_login {
+        Some(true) => Some(("multiple login", "Other sessions of this user stay open.")),
+        Some(false) => Some(("single login", "A new login may end this user's other sessions.")),
+        None => None,
     };
-    token_text.push_str(session);
-    ui.label(RichText::new("Token").weak());
-    let r = ui.add(egui::Label::new(RichText::new(token_text)).selectable(true).wrap());
-    if !session_help.is_empty() {
-        r.on_hover_text(session_help);
+    if let Some((words, help)) = sessions {
+        ui.label(RichText::new("Sessions").weak());
+        ui.add(egui::Label::new(words).selectable(true).wrap())
+            .on_hover_text(help);
+        ui.end_row();
     }
-    ui.end_row();
     if let Some(t) = &a.tenant {
         ui.label(RichText::new("Tenant").weak());
-        ui.add(egui::Label::new(RichText::new(t).monospace().small()).selectable(true).wrap());
+        ui.add(
+            egui::Label::new(RichText::new(t).monospace().small())
+                .selectable(true)
+                .wrap(),
+        );
         ui.end_row();
     }
 }
@@ -177,7 +189,8 @@ mod tests {
     fn permissions_in_words() {
         let mut a = AccountSummary::default();
         a.permissions.insert("api".into(), vec!["generateapikey".into()]);
-        a.permissions.insert("bots".into(), vec!["run".into(), "view_content".into()]);
+        a.permissions
+            .insert("bots".into(), vec!["run".into(), "view_content".into()]);
         assert_eq!(permissions_words(&a), "API: generate API keys; bots: run, view content");
     }
 }

@@ -110,7 +110,13 @@ pub fn show(ui: &mut Ui, state: &DemoState, running: bool, cmds: &mut Vec<Comman
             ui.horizontal_wrapped(|ui| {
                 match (&state.plain, &state.error) {
                     (_, Some(e)) => {
-                        super::plain_words::message(ui, "demo_error", &format!("Demo: {e}"), Some(theme::error(ui)), false);
+                        super::plain_words::message(
+                            ui,
+                            "demo_error",
+                            &format!("Demo: {e}"),
+                            Some(theme::error(ui)),
+                            false,
+                        );
                     }
                     (Some(s), None) => {
                         ui.label(RichText::new(format!("Demo Control Room at {}", s.url())).strong())

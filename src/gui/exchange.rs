@@ -229,7 +229,11 @@ fn response_pane(
                 color: super::verdict_card::tone_color(ui, tone),
                 ..Look::body(ui)
             };
-            ui.add(egui::Label::new(rich_text::job(ui, &words, look)).wrap().selectable(true));
+            ui.add(
+                egui::Label::new(rich_text::job(ui, &words, look))
+                    .wrap()
+                    .selectable(true),
+            );
         });
         plain_words::technical_details(ui, ("step_error", view.name), |ui| {
             plain_words::raw_text(ui, &err.to_string());
@@ -386,15 +390,16 @@ fn fmt_secs(s: f64) -> String {
 
 /// What went wrong in this step, in the verdict's words when it is the step the verdict is about.
 fn problem_words(run: &Run, view: &StepView) -> (String, crate::verdict::Tone) {
-    let verdict = run.verdict();
     let hints = run.hints();
-    let failed_first = run.steps.iter().find(|s| s.status == StepStatus::Failed).map(|s| s.name);
-    if let Some(v) = &verdict {
-        let verdict_step = v.hint.and_then(|id| hints.iter().find(|h| h.id == id)).and_then(|h| h.step);
-        let is_verdicts_step = verdict_step == Some(view.name) || (failed_first == Some(view.name) && v.caveat.is_none());
-        if is_verdicts_step && v.kind != crate::verdict::VerdictKind::Works {
-            return (format!("{}: {}", v.kind.word(), v.headline), v.kind.tone());
-        }
+    let first_failed = run
+        .steps
+        .iter()
+        .find(|s| s.status == StepStatus::Failed)
+        .map(|s| s.name);
+    if let Some(v) = run.verdict()
+        && crate::verdict::is_about_step(&v, hints, view.name, first_failed)
+    {
+        return (format!("{}: {}", v.kind.word(), v.headline), v.kind.tone());
     }
     // Another step's problem: its own hint, else plain words for the error.
     if let Some(h) = hints

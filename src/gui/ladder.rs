@@ -87,7 +87,12 @@ fn width(ui: &Ui, rungs: &[Rung], form: Form) -> f32 {
     let spacing = ui.spacing().item_spacing.x;
     let pad = ui.spacing().button_padding.x * 2.0;
     let sep = egui::WidgetText::from(RichText::new("›"))
-        .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Body)
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        )
         .size()
         .x;
     rungs

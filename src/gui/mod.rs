@@ -9,7 +9,6 @@
 use eframe::egui;
 
 pub mod account;
-pub mod plain_words;
 pub mod command;
 pub mod demo_picker;
 pub mod exchange;
@@ -17,6 +16,7 @@ pub mod form;
 pub mod hints;
 pub mod json_view;
 pub mod ladder;
+pub mod plain_words;
 pub mod profiles_panel;
 pub mod profiles_worker;
 pub mod rich_text;
@@ -33,8 +33,8 @@ pub use profiles_worker::ProfilesSource;
 pub use state::{FormState, SavedForm, State};
 
 use command::{Background, Outbox};
-use egui::RichText;
 use demo_picker::DemoState;
+use egui::RichText;
 use state::Status;
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, OnceLock};
@@ -270,7 +270,6 @@ impl App {
             Msg::Check(id, crate::worker::CheckEvent::Finished(Box::new(result))),
         );
     }
-
 }
 
 impl eframe::App for App {

@@ -236,7 +236,13 @@ pub fn raw_text(ui: &mut Ui, text: &str) {
 }
 
 /// A message in plain words, coloured, with its raw text in a fold when it had any.
-pub fn message(ui: &mut Ui, id: impl std::hash::Hash + std::fmt::Debug, text: &str, color: Option<egui::Color32>, small: bool) {
+pub fn message(
+    ui: &mut Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    text: &str,
+    color: Option<egui::Color32>,
+    small: bool,
+) {
     let s = split(text);
     let mut rt = RichText::new(&s.words);
     if let Some(c) = color {
@@ -312,7 +318,9 @@ mod tests {
             "The report could not be saved: this computer does not allow access there (permission denied)."
         );
         clean(&s.words);
-        let s = split("the connection was reset or closed (error sending request for url (http://x/): client error (SendRequest): connection error: Connection reset by peer (os error 104))");
+        let s = split(
+            "the connection was reset or closed (error sending request for url (http://x/): client error (SendRequest): connection error: Connection reset by peer (os error 104))",
+        );
         clean(&s.words);
         assert!(s.words.starts_with("The connection was reset or closed"), "{}", s.words);
         let s = split("TLS failure (Untrusted): invalid peer certificate: UnknownIssuer");

@@ -314,7 +314,10 @@ mod tests {
                 t(".", false, false, false),
             ]
         );
-        assert_eq!(plain("The account `svc_demo_api` is **disabled**"), "The account svc_demo_api is disabled");
+        assert_eq!(
+            plain("The account `svc_demo_api` is **disabled**"),
+            "The account svc_demo_api is disabled"
+        );
         // Underscores in names are not emphasis; lone stars and unclosed backticks stay.
         assert_eq!(plain("svc_demo_api, 2 * 3, a ` tick"), "svc_demo_api, 2 * 3, a ` tick");
         assert_eq!(plain("``a ` b``"), "a ` b");

@@ -40,9 +40,9 @@ impl State {
     /// The result on screen belongs to other settings than the form's: the form was edited, a
     /// profile loaded, New pressed or the demo reset since that check started.
     pub fn result_is_stale(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| {
-            r.plan.target != self.form.checked_target() || r.plan.secret.expose() != self.form.secret
-        })
+        self.run
+            .as_ref()
+            .is_some_and(|r| r.plan.target != self.form.checked_target() || r.plan.secret.expose() != self.form.secret)
     }
 
     /// A check runs and was not cancelled: what Cancel and Esc act on.

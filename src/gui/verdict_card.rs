@@ -89,8 +89,7 @@ fn running(ui: &mut Ui, run: &Run) {
             );
         });
         ui.label(
-            RichText::new("The login is sent once; nothing is judged until the answer comes back. Esc cancels.")
-                .weak(),
+            RichText::new("The login is sent once; nothing is judged until the answer comes back. Esc cancels.").weak(),
         );
     });
 }
@@ -125,7 +124,11 @@ fn verdict(ui: &mut Ui, run: &Run, v: &Verdict, stale: bool) {
             color: dim(ui.visuals().strong_text_color()),
             strong: true,
         };
-        ui.add(egui::Label::new(rich_text::job(ui, &v.headline, look)).wrap().selectable(true));
+        ui.add(
+            egui::Label::new(rich_text::job(ui, &v.headline, look))
+                .wrap()
+                .selectable(true),
+        );
         if let Some(c) = &v.caveat {
             let look = Look {
                 size: 14.0,
@@ -139,7 +142,11 @@ fn verdict(ui: &mut Ui, run: &Run, v: &Verdict, stale: bool) {
         }
         if let Some(step) = &v.first_step {
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new("First:").strong().color(dim(ui.visuals().strong_text_color())));
+                ui.label(
+                    RichText::new("First:")
+                        .strong()
+                        .color(dim(ui.visuals().strong_text_color())),
+                );
                 let look = Look {
                     color: dim(ui.visuals().text_color()),
                     ..Look::body(ui)

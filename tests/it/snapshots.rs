@@ -4,10 +4,10 @@
 //! `Date` header, certificate dates) is then made fixed, and the window shows the result with a
 //! fixed clock. Rendered by wgpu on the software GL driver (llvmpipe), headless.
 //!
-//! Run: `cargo test --features snapshot --test it snapshots::`
+//! Run: `cargo test --features snapshot --test it snapshots::` (`scripts/test.sh` runs them).
 //! Regenerate the pictures: `UPDATE_SNAPSHOTS=1 cargo test --features snapshot --test it snapshots::`
-//! (they are written to tests/snapshots/; a failing comparison leaves `NAME.new.png` and
-//! `NAME.diff.png` there).
+//! (they are written to assets/screenshots/; a failing comparison leaves `NAME.new.png` and
+//! `NAME.diff.png` there, ignored by git).
 
 use crate::ui_support::{all_text, runtime};
 use aa_conntest::demo::{self, DemoOptions, DemoServer};
@@ -115,8 +115,14 @@ fn fixed(mut plan: Plan, mut r: CheckResult, port: &str) -> (Plan, CheckResult) 
             fix(a);
         }
         for cert in &mut c.certificates {
-            cert.not_before = cert.not_before.as_ref().map(|_| "Thu, 26 Nov 2026 14:00:00 +0000".into());
-            cert.not_after = cert.not_after.as_ref().map(|_| "Sat, 26 Dec 2026 14:00:00 +0000".into());
+            cert.not_before = cert
+                .not_before
+                .as_ref()
+                .map(|_| "Thu, 26 Nov 2026 14:00:00 +0000".into());
+            cert.not_after = cert
+                .not_after
+                .as_ref()
+                .map(|_| "Sat, 26 Dec 2026 14:00:00 +0000".into());
         }
         c.trust_error = c.trust_error.as_ref().map(|_| "(made fixed for the snapshot)".into());
     }
@@ -158,16 +164,39 @@ fn window(size: egui::Vec2, profiles: ProfilesSource) -> Harness<'static, App> {
     h
 }
 
-/// A pixel may differ a little (anti-aliasing); no more than a few may differ at all.
+/// Where the pictures live: the README shows them from there.
+pub const DIR: &str = "assets/screenshots";
+
+/// Here the pictures come out pixel-identical from run to run (llvmpipe, GL or Vulkan). A pixel
+/// may still differ a little (kittest's default colour tolerance, for another Mesa version's
+/// anti-aliasing), and at most a handful may differ at all: a moved line or a changed word fails.
 fn options() -> SnapshotOptions {
-    SnapshotOptions::new().threshold(0.6).max_failed_pixels(8)
+    SnapshotOptions::new()
+        .threshold(0.6)
+        .max_failed_pixels(8)
+        .output_path(DIR)
 }
 
 fn show(h: &mut Harness<'_, App>, (plan, result): (Plan, CheckResult)) {
     h.state_mut().show_result(plan, result);
     h.run();
     h.remove_cursor();
-    h.run();
+    settle(h);
+}
+
+/// Let background work (the sidebar reading profiles and secrets) finish: the screen must read
+/// the same for a while before it is taken.
+fn settle(h: &mut Harness<'_, App>) {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut same = 0;
+    let mut last = all_text(h);
+    while same < 5 && std::time::Instant::now() < end {
+        std::thread::sleep(std::time::Duration::from_millis(40));
+        h.run();
+        let now = all_text(h);
+        same = if now == last { same + 1 } else { 0 };
+        last = now;
+    }
 }
 
 /// The account card, what an admin came for, on screen at 1024×700 beside the verdict.
@@ -244,9 +273,12 @@ fn no_keyring() {
     h.get_by_label_contains("Prod svc").click();
     h.run();
     h.remove_cursor();
-    h.run();
+    settle(&mut h);
     let text = all_text(&h);
-    assert!(text.contains("No keyring service is running on this computer"), "{text}");
+    assert!(
+        text.contains("No keyring service is running on this computer"),
+        "{text}"
+    );
     assert!(!text.contains("zbus"), "{text}");
     h.snapshot("no-keyring");
 }
@@ -260,7 +292,7 @@ fn options_open_at_1024x700() {
     h.get_by_label("Options (timeout, certificates, proxy)").click();
     h.run();
     h.remove_cursor();
-    h.run();
+    settle(&mut h);
     assert!(all_text(&h).contains("Accept invalid certificates"));
     h.snapshot("options-open-1024x700");
 }

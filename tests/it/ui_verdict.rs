@@ -111,7 +111,10 @@ fn every_demo_mistake_reads_the_same_in_the_headline_status_and_response_pane() 
             && let Some(top) = top
             && v.headline != top.title
         {
-            fail(format!("headline {:?} is not the first hint {:?}", v.headline, top.title));
+            fail(format!(
+                "headline {:?} is not the first hint {:?}",
+                v.headline, top.title
+            ));
         }
         if v.kind == VerdictKind::Works && top.is_some() && v.caveat.as_deref() != top.map(|t| t.title.as_str()) {
             fail("a working check does not name its warning".into());
@@ -166,7 +169,9 @@ fn every_demo_mistake_reads_the_same_in_the_headline_status_and_response_pane() 
         }
         let raw = forbidden_in(&outside_hints);
         if !raw.is_empty() {
-            fail(format!("raw text on screen outside the hints: {raw:?}\n{outside_hints}"));
+            fail(format!(
+                "raw text on screen outside the hints: {raw:?}\n{outside_hints}"
+            ));
         }
     }
     raw_in_hints.sort();
@@ -177,7 +182,12 @@ fn every_demo_mistake_reads_the_same_in_the_headline_status_and_response_pane() 
             raw_in_hints.join("\n  ")
         );
     }
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 /// The rectangle of the (first) node labelled exactly `label`.
@@ -192,7 +202,10 @@ fn the_account_card_is_on_screen_at_1024x700() {
     let rt = runtime();
     let mut h = demo_window(&rt, egui::vec2(1024.0, 700.0));
     h.get_by_label("Test connection").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h.state().result().is_some()));
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
+        .state()
+        .result()
+        .is_some()));
     h.run();
     let ladder_top = h.get_by_label_contains("Preflight: ").rect().top();
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 700.0));
@@ -207,15 +220,24 @@ fn the_account_card_is_on_screen_at_1024x700() {
     ] {
         let r = rect_of(&h, what);
         assert!(screen.contains_rect(r), "{what} off screen: {r:?}");
-        assert!(r.bottom() <= ladder_top, "{what} under the ladder: {r:?}, ladder at {ladder_top}");
-        assert!(r.left() > verdict.right(), "{what} not beside the verdict: {r:?} vs {verdict:?}");
+        assert!(
+            r.bottom() <= ladder_top,
+            "{what} under the ladder: {r:?}, ladder at {ladder_top}"
+        );
+        assert!(
+            r.left() > verdict.right(),
+            "{what} not beside the verdict: {r:?} vs {verdict:?}"
+        );
     }
     let expiry = h
         .get_all_by_label_contains("valid until")
         .find(|n| n.accesskit_node().value().is_some_and(|l| l.starts_with("valid until")))
         .expect("the token's expiry")
         .rect();
-    assert!(screen.contains_rect(expiry) && expiry.bottom() <= ladder_top, "{expiry:?}");
+    assert!(
+        screen.contains_rect(expiry) && expiry.bottom() <= ladder_top,
+        "{expiry:?}"
+    );
     let t = all_text(&h);
     assert!(t.contains("(in 20 min)"), "expiry not local and relative:\n{t}");
 }
@@ -226,7 +248,10 @@ fn the_panes_keep_their_height_with_options_open() {
     let rt = runtime();
     let mut h = demo_window(&rt, egui::vec2(1024.0, 700.0));
     h.get_by_label("Test connection").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h.state().result().is_some()));
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
+        .state()
+        .result()
+        .is_some()));
     h.run();
     h.get_by_label("Options (timeout, certificates, proxy)").click();
     h.run();
@@ -247,7 +272,10 @@ fn a_result_is_labelled_as_previous_after_the_form_changes() {
     let mut h = demo_window(&rt, egui::vec2(1024.0, 700.0));
     let label = "Previous check: the settings have changed since. Press Test connection to check these.";
     h.get_by_label("Test connection").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h.state().result().is_some()));
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
+        .state()
+        .result()
+        .is_some()));
     h.run();
     assert!(h.query_by_label(label).is_none());
     fill(&mut h, "Username", "x");
@@ -290,7 +318,10 @@ fn the_request_shows_while_in_flight() {
     assert!(t.contains("the step gives up in"), "{t}");
     assert!(!t.contains("No request was sent in this step"), "{t}");
     h.get_by_label("Cancel").click();
-    assert!(step_until(&mut h, Duration::from_secs(5), |h| h.state().result().is_some()));
+    assert!(step_until(&mut h, Duration::from_secs(5), |h| h
+        .state()
+        .result()
+        .is_some()));
 }
 
 /// The ladder stays on one line, even beside the sidebar at the smallest window size.
@@ -300,7 +331,10 @@ fn the_ladder_never_wraps() {
     for width in [720.0, 900.0, 1280.0] {
         let mut h = demo_window(&rt, egui::vec2(width, 560.0));
         h.get_by_label("Test connection").click();
-        assert!(step_until(&mut h, Duration::from_secs(20), |h| h.state().result().is_some()));
+        assert!(step_until(&mut h, Duration::from_secs(20), |h| h
+            .state()
+            .result()
+            .is_some()));
         h.run();
         let tops: Vec<f32> = ["Preflight: ", "Connect: ", "Authenticate: ", "Validate: ", "Logout: "]
             .iter()

@@ -825,7 +825,10 @@ fn ui_tab_order_starts_at_the_url_and_focus_returns_to_test() {
     h.run();
     // Enter on Test connection runs the check; when it ends, the focus is on Test connection.
     h.key_press(egui::Key::Enter);
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h.state().result().is_some()));
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
+        .state()
+        .result()
+        .is_some()));
     h.run();
     assert_eq!(h.state().outcome(), Some(Outcome::Ok), "{}", h.state().status_text());
     assert_eq!(focused_label(&h).as_deref(), Some("Test connection"));

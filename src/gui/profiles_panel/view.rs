@@ -56,6 +56,9 @@ fn push(cmds: &mut Vec<Command>, c: ProfilesCmd) {
 }
 
 fn sidebar(ui: &mut Ui, p: &ProfilesState, changed: bool, running: bool, cmds: &mut Vec<Command>) {
+    // Keep the panel's width: a panel shrinks to narrow content (while the profiles are being
+    // opened) and then keeps that width.
+    ui.set_min_width(ui.available_width());
     ui.add_space(6.0);
     ui.heading("Profiles");
     // Plain words; raw keyring or file text under "Technical details" (super::super::plain_words).
