@@ -108,6 +108,31 @@ impl Clock {
     }
 }
 
+impl Clock {
+    /// Times the diagnosis writes in UTC ("2026-11-27 14:20:00 UTC", the reports' form) in local
+    /// and relative words, for the window.
+    pub fn localise_utc_stamps(&self, text: &str) -> String {
+        const LEN: usize = "2026-11-27 14:20:00".len();
+        let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(" UTC") {
+            let start = at.checked_sub(LEN).filter(|s| rest.is_char_boundary(*s));
+            let parsed = start.and_then(|s| time::PrimitiveDateTime::parse(&rest[s..at], &fmt).ok());
+            match (start, parsed) {
+                (Some(s), Some(t)) => {
+                    out.push_str(&rest[..s]);
+                    out.push_str(&self.local_and_relative(t.assume_utc()));
+                }
+                _ => out.push_str(&rest[..at + 4]),
+            }
+            rest = &rest[at + 4..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
 /// An RFC 3339 or RFC 2822 time.
 pub fn parse(text: &str) -> Option<OffsetDateTime> {
     use time::format_description::well_known::{Rfc2822, Rfc3339};
@@ -200,6 +225,10 @@ mod tests {
         assert_eq!(
             berlin.localise_words("token expires 2026-11-27T14:20:00Z"),
             "token expires 15:20 (in 20 min)"
+        );
+        assert_eq!(
+            berlin.localise_utc_stamps("The token is valid until 2026-11-27 14:20:00 UTC. Not 9999 UTC."),
+            "The token is valid until 15:20 (in 20 min). Not 9999 UTC."
         );
     }
 

@@ -281,17 +281,21 @@ pub fn verdict(outcome: Outcome, hints: &[Hint]) -> Verdict {
     }
 }
 
-/// Whether the verdict is about this step: the step its hint points at, or else the first step
-/// that failed (a check that works is about no step).
+/// Whether the verdict is about this step: the first step that failed, or, when none failed, the
+/// step its hint points at (a check that works is about no step).
 pub fn is_about_step(v: &Verdict, hints: &[Hint], step: StepName, first_failed: Option<StepName>) -> bool {
     if v.kind == VerdictKind::Works {
         return false;
     }
-    let hint_step = v
-        .hint
-        .and_then(|id| hints.iter().find(|h| h.id == id))
-        .and_then(|h| h.step);
-    hint_step == Some(step) || (hint_step.is_none() && first_failed == Some(step))
+    match first_failed {
+        Some(f) => f == step,
+        None => {
+            v.hint
+                .and_then(|id| hints.iter().find(|h| h.id == id))
+                .and_then(|h| h.step)
+                == Some(step)
+        }
+    }
 }
 
 /// The first thing to do: the first numbered item of a fix, else its first paragraph.

@@ -223,6 +223,7 @@ fn response_pane(
     }
     if let Some(err) = rec.and_then(|r| r.error.as_ref()) {
         let (words, tone) = problem_words(run, view);
+        let words = clock.localise_utc_stamps(&words);
         ui.horizontal_wrapped(|ui| {
             theme::icon(ui, theme::Icon::Error, 14.0);
             let look = Look {

@@ -11,10 +11,11 @@ use super::rich_text::{self, Look};
 use super::state::{Run, most_likely};
 use super::theme::{self, Icon};
 use crate::diagnose::{Hint, Severity};
+use crate::local_time::Clock;
 use crate::transcript::{Outcome, StepStatus};
 use egui::{Frame, RichText, Ui};
 
-pub fn show(ui: &mut Ui, run: Option<&Run>, cmds: &mut Vec<Command>) {
+pub fn show(ui: &mut Ui, run: Option<&Run>, clock: &Clock, cmds: &mut Vec<Command>) {
     let Some(run) = run else {
         ui.weak("What went wrong and how to fix it will appear here after a test.");
         return;
@@ -34,7 +35,7 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, cmds: &mut Vec<Command>) {
     }
     let top = most_likely(hints);
     for (i, hint) in hints.iter().enumerate() {
-        hint_card(ui, i, hint, top == Some(i), cmds);
+        hint_card(ui, i, hint, top == Some(i), clock, cmds);
         ui.add_space(6.0);
     }
 }
@@ -47,7 +48,9 @@ fn severity_icon(ui: &Ui, s: Severity) -> (Icon, egui::Color32, &'static str) {
     }
 }
 
-fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, cmds: &mut Vec<Command>) {
+fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, clock: &Clock, cmds: &mut Vec<Command>) {
+    // Times in the hint's words (UTC, as in the reports) read local and relative here.
+    let local = |s: &str| clock.localise_utc_stamps(s);
     let (icon, color, word) = severity_icon(ui, hint.severity);
     let stroke = if top {
         egui::Stroke::new(2.0, color)
@@ -69,15 +72,15 @@ fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, cmds: &mut Vec<C
                     color: ui.visuals().strong_text_color(),
                     strong: true,
                 };
-                ui.add(egui::Label::new(rich_text::job(ui, &hint.title, look)).wrap());
+                ui.add(egui::Label::new(rich_text::job(ui, &local(&hint.title), look)).wrap());
             });
             if !hint.detail.is_empty() {
-                rich_text::show(ui, &hint.detail, Look::body(ui));
+                rich_text::show(ui, &local(&hint.detail), Look::body(ui));
             }
             if !hint.fix.is_empty() {
                 ui.add_space(2.0);
                 ui.label(RichText::new("What to do").strong());
-                rich_text::show(ui, &hint.fix, Look::body(ui));
+                rich_text::show(ui, &local(&hint.fix), Look::body(ui));
             }
             ui.horizontal_wrapped(|ui| {
                 if let Some(step) = hint.step

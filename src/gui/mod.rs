@@ -386,7 +386,7 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
                         ui.add_space(4.0);
-                        hints::show(ui, run, cmds);
+                        hints::show(ui, run, &state.clock, cmds);
                     });
             });
         splitter::horizontal_grip(ui, hints.response.rect.top(), hints.response.rect.x_range());

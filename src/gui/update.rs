@@ -174,7 +174,8 @@ fn on_check_event(state: &mut State, bg: &Background, id: RunId, event: CheckEve
                 && let Some(v) = run.verdict()
             {
                 // The verdict's words, as on the card and in the CLI.
-                state.status = Status::for_tone(v.kind.tone(), format!("{} ({took})", v.one_line()));
+                let words = state.clock.localise_utc_stamps(&v.one_line());
+                state.status = Status::for_tone(v.kind.tone(), format!("{words} ({took})"));
             }
             state.focus_test = true;
             profiles_panel::update::on_check_finished(state, bg);

@@ -48,7 +48,7 @@ pub fn show(ui: &mut Ui, state: &State) {
     };
     let stale = state.result_is_stale();
     match run.verdict() {
-        Some(v) => verdict(ui, run, &v, stale),
+        Some(v) => verdict(ui, run, &localised(v, &state.clock), stale),
         None if run.is_lost() => card(ui, theme::error(ui), |ui| {
             ui.horizontal(|ui| {
                 theme::icon(ui, Icon::Error, 20.0);
@@ -63,6 +63,14 @@ pub fn show(ui: &mut Ui, state: &State) {
         }),
         None => running(ui, run),
     }
+}
+
+/// The verdict with the times in its words local and relative (the diagnosis writes UTC).
+pub fn localised(mut v: Verdict, clock: &crate::local_time::Clock) -> Verdict {
+    v.headline = clock.localise_utc_stamps(&v.headline);
+    v.caveat = v.caveat.map(|c| clock.localise_utc_stamps(&c));
+    v.first_step = v.first_step.map(|c| clock.localise_utc_stamps(&c));
+    v
 }
 
 /// A framed card with a coloured edge.

@@ -121,14 +121,14 @@ fn every_demo_mistake_reads_the_same_in_the_headline_status_and_response_pane() 
         }
         // The status line: the same words.
         let status = h.state().status_text().to_string();
-        if !status.starts_with(&format!("{}: {}", v.kind.word(), verdict::plain(&v.headline))) {
+        if !status.starts_with(&format!("{}: {}", v.kind.word(), shown(&v.headline))) {
             fail(format!("status line {status:?} does not say {:?}", v.one_line()));
         }
         // The response pane of the failed step (shown by default): the verdict's words, or the
         // warning's for a check that works.
         if let Some(failed) = result.transcript.failed_step() {
             let pane = if v.kind == VerdictKind::Works {
-                v.caveat.clone().map(|c| shown(&c))
+                v.caveat.as_deref().map(shown)
             } else {
                 Some(format!("{}: {}", v.kind.word(), headline))
             };

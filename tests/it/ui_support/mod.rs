@@ -94,7 +94,8 @@ pub fn assert_hints_on_screen(h: &Harness<'_, App>, hints: &[aa_conntest::diagno
     );
 }
 
-/// A hint text as the screen shows it: its Markdown rendered (no backticks or stars).
+/// A hint text as the screen shows it: its Markdown rendered (no backticks or stars), its UTC
+/// times local.
 pub fn shown(text: &str) -> String {
-    aa_conntest::gui::rich_text::plain(text)
+    aa_conntest::gui::rich_text::plain(&aa_conntest::local_time::Clock::System.localise_utc_stamps(text))
 }
