@@ -57,7 +57,7 @@ impl VerdictKind {
     /// The outcome word of the verdict card.
     pub fn word(self) -> &'static str {
         match self {
-            VerdictKind::Works => "Works",
+            VerdictKind::Works => "It works",
             VerdictKind::CredentialsRefused => "Credentials refused",
             VerdictKind::Unreachable => "Could not reach the Control Room",
             VerdictKind::SomethingElse => "Something else answered",
@@ -218,7 +218,7 @@ fn outcome_headline(outcome: Outcome) -> &'static str {
     }
 }
 
-const WORKS_HEADLINE: &str = "It works: the Control Room accepted these credentials and confirmed the token.";
+const WORKS_HEADLINE: &str = "The Control Room accepted these credentials and confirmed the token.";
 
 /// The outcome a report's string stands for (`"ok"`, `"rejected"`, …).
 pub fn outcome_from_str(s: &str) -> Option<Outcome> {

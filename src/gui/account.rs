@@ -28,10 +28,18 @@ pub fn show(ui: &mut Ui, account: &AccountSummary, token: Option<&TokenInfo>, cl
             // at 1024×700 and leave the panes their height.
             ui.spacing_mut().interact_size.y = 16.0;
             let grid = |id: &str| egui::Grid::new(id.to_string()).num_columns(2).spacing([10.0, 1.0]);
-            if ui.available_width() >= 520.0 {
-                ui.columns(2, |c| {
-                    grid("account_who").show(&mut c[0], |ui| who(ui, account));
-                    grid("account_what").show(&mut c[1], |ui| what(ui, account, token, clock));
+            let width = ui.available_width();
+            if width >= 440.0 {
+                ui.horizontal_top(|ui| {
+                    // Who the account is takes the longer texts.
+                    ui.vertical(|ui| {
+                        ui.set_width((width * 0.57).floor());
+                        grid("account_who").show(ui, |ui| who(ui, account));
+                    });
+                    ui.vertical(|ui| {
+                        ui.set_width(ui.available_width());
+                        grid("account_what").show(ui, |ui| what(ui, account, token, clock));
+                    });
                 });
             } else {
                 grid("account_grid").show(ui, |ui| {
@@ -110,11 +118,14 @@ fn what(ui: &mut Ui, a: &AccountSummary, token: Option<&TokenInfo>, clock: &Cloc
                 .and_then(|e| time::OffsetDateTime::from_unix_timestamp(e).ok())
         });
     let token_text = match (expiry, token) {
-        (Some(t), _) => format!("valid until {}", clock.local_and_relative(t)),
-        (None, Some(t)) if !t.is_jwt => "no expiry to read (not a JWT)".into(),
+        (Some(t), _) => clock.local_and_relative(t),
+        (None, Some(t)) if !t.is_jwt => "not known (not a JWT)".into(),
         _ => "—".into(),
     };
-    row(ui, "Token", token_text);
+    ui.label(RichText::new("Expires").weak())
+        .on_hover_text("When the token from this login stops working");
+    ui.add(egui::Label::new(token_text).selectable(true).wrap());
+    ui.end_row();
     let sessions = match a.multiple_login {
         Some(true) => Some(("multiple login", "Other sessions of this user stay open.")),
         Some(false) => Some(("single login", "A new login may end this user's other sessions.")),

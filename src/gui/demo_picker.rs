@@ -119,9 +119,10 @@ pub fn show(ui: &mut Ui, state: &DemoState, running: bool, cmds: &mut Vec<Comman
                         );
                     }
                     (Some(s), None) => {
-                        ui.label(RichText::new(format!("Demo Control Room at {}", s.url())).strong())
+                        ui.label(RichText::new(format!("Demo at {}", s.url())).strong())
                             .on_hover_text(format!(
-                                "A Control Room built into this app. The form is filled in for {} with its API key.",
+                                "The demo Control Room, built into this app. The form is filled in for {} with its API \
+                                 key.",
                                 demo::API_KEY_USER
                             ));
                     }

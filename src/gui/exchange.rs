@@ -23,7 +23,7 @@ use egui::{CollapsingHeader, Id, RichText, ScrollArea, Ui};
 const SHOW_BODY_CHARS: usize = 200_000;
 
 /// The smallest useful height of the panes (about eight lines).
-pub const MIN_HEIGHT: f32 = 150.0;
+pub const MIN_HEIGHT: f32 = 170.0;
 
 pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: bool, clock: &Clock, cmds: &mut Vec<Command>) {
     let Some(run) = run else {

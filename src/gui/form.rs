@@ -14,6 +14,8 @@ use std::path::PathBuf;
 pub struct FormContext {
     pub running: bool,
     pub has_result: bool,
+    /// The open options scroll beyond this height.
+    pub options_max_height: f32,
 }
 
 /// The ids the keyboard handling needs.
@@ -46,29 +48,34 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
+            // Where there is room the sign-in choice sits on the URL's row (reading order stays:
+            // URL, sign-in, username, key), so the results keep their height at 1024×700.
             let label = ui.label("Control Room URL");
-            let r = ui
-                .add(
-                    TextEdit::singleline(&mut form.target.url)
-                        .hint_text("https://yourcompany.my.automationanywhere.digital")
-                        .desired_width(field_width),
-                )
-                .labelled_by(label.id)
-                .on_hover_text(
-                    "The address you open the Control Room with in a browser. Anything after the host name \
-                     (/#/login, /swagger/ …) is ignored.",
-                );
-            text_ids.push(r.id);
-            ui.end_row();
-
-            ui.label("Sign in with");
             ui.horizontal(|ui| {
-                ui.radio_value(&mut form.target.auth, AuthMode::ApiKey, "Sign in with API key")
-                    .on_hover_text("A 40-character key from My settings > Generate API-Key (service accounts).");
-                ui.radio_value(&mut form.target.auth, AuthMode::Password, "Sign in with password")
-                    .on_hover_text("The password you sign in to the Control Room with.");
+                let r = ui
+                    .add(
+                        TextEdit::singleline(&mut form.target.url)
+                            .hint_text("https://yourcompany.my.automationanywhere.digital")
+                            .desired_width(if one_row { field_width - 300.0 } else { field_width }),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text(
+                        "The address you open the Control Room with in a browser. Anything after the host name \
+                         (/#/login, /swagger/ …) is ignored.",
+                    );
+                text_ids.push(r.id);
+                if one_row {
+                    ui.add_space(8.0);
+                    auth_choice(ui, form);
+                }
             });
             ui.end_row();
+
+            if !one_row {
+                ui.label("Sign in with");
+                ui.horizontal(|ui| auth_choice(ui, form));
+                ui.end_row();
+            }
 
             let label = ui.label("Username");
             let user_width = if one_row {
@@ -148,14 +155,38 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
     options_state.store(ui.ctx());
     if options_state.is_open() {
         ui.add_space(4.0);
+        // A panel offers its content last frame's height and a scroll area keeps within what it
+        // is offered: ask for the height the options took last time (up to the cap).
+        let memo = Id::unique("options_content_height");
+        let last = ui.ctx().data(|d| d.get_temp::<f32>(memo)).unwrap_or(0.0);
         egui::Frame::group(ui.style())
             .inner_margin(egui::Margin::symmetric(8, 6))
-            .show(ui, |ui| options(ui, form, cmds, &mut text_ids));
+            .show(ui, |ui| {
+                let out = egui::ScrollArea::vertical()
+                    .id_salt("options_scroll")
+                    .max_height(cx.options_max_height)
+                    .min_scrolled_height(last.min(cx.options_max_height))
+                    .auto_shrink([true, true])
+                    .show(ui, |ui| options(ui, form, cmds, &mut text_ids));
+                let h = out.content_size.y;
+                if (h - last).abs() > 0.5 {
+                    ui.ctx().data_mut(|d| d.insert_temp(memo, h));
+                    ui.ctx().request_repaint();
+                }
+            });
     }
     FormIds {
         text: text_ids,
         test: test_id,
     }
+}
+
+/// Sign in with an API key or a password.
+fn auth_choice(ui: &mut Ui, form: &mut FormState) {
+    ui.radio_value(&mut form.target.auth, AuthMode::ApiKey, "Sign in with API key")
+        .on_hover_text("A 40-character key from My settings > Generate API-Key (service accounts).");
+    ui.radio_value(&mut form.target.auth, AuthMode::Password, "Sign in with password")
+        .on_hover_text("The password you sign in to the Control Room with.");
 }
 
 /// The key or password field, its label (unless given), Show and the character count.

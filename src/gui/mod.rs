@@ -314,7 +314,7 @@ impl eframe::App for App {
 }
 
 /// The smallest height of the hints panel.
-const HINTS_MIN: f32 = 44.0;
+const HINTS_MIN: f32 = 60.0;
 
 /// The whole window. Reads the state, pushes commands; returns the form's ids.
 ///
@@ -331,35 +331,19 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
     profiles_panel::view::show(ui, state, cmds);
     let mut ids = form::FormIds::default();
     egui::Panel::top("form_panel").show(ui, |ui| {
-        // A panel offers its content last frame's height, and a scroll area stays within what it
-        // is offered: ask for the height the form took last time, up to the cap.
-        let cap = (window_h * 0.48).max(240.0);
-        let memo = egui::Id::unique("form_content_height");
-        if let Some(h) = ui.ctx().data(|d| d.get_temp::<f32>(memo)) {
-            ui.set_min_height(h.min(cap));
+        ui.add_space(6.0);
+        if let Some(d) = &state.demo {
+            demo_picker::show(ui, d, running, cmds);
+            ui.add_space(4.0);
         }
-        let out = egui::ScrollArea::vertical()
-            .id_salt("form_scroll")
-            .max_height(cap)
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                ui.add_space(6.0);
-                if let Some(d) = &state.demo {
-                    demo_picker::show(ui, d, running, cmds);
-                    ui.add_space(4.0);
-                }
-                let cx = form::FormContext {
-                    running,
-                    has_result: run.is_some_and(|r| r.result().is_some()),
-                };
-                ids = form::show(ui, &state.form, &cx, cmds);
-                ui.add_space(4.0);
-            });
-        let h = out.content_size.y;
-        if ui.ctx().data(|d| d.get_temp::<f32>(memo)) != Some(h) {
-            ui.ctx().data_mut(|d| d.insert_temp(memo, h));
-            ui.ctx().request_repaint();
-        }
+        let cx = form::FormContext {
+            running,
+            has_result: run.is_some_and(|r| r.result().is_some()),
+            // The options scroll beyond this, so the results keep their room.
+            options_max_height: (window_h * 0.22).clamp(90.0, 400.0),
+        };
+        ids = form::show(ui, &state.form, &cx, cmds);
+        ui.add_space(4.0);
     });
     egui::Panel::bottom("status_panel").show(ui, |ui| status::show(ui, &state.status));
     egui::CentralPanel::default().show(ui, |ui| {
@@ -381,8 +365,11 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
             .show(ui, |ui| {
                 ui.add_space(2.0);
                 ui.label(RichText::new("More causes and what to do").strong());
+                // Its content must fit the panel even at the minimum: a bottom panel whose
+                // content is taller grows upwards over what is above it.
                 egui::ScrollArea::vertical()
                     .id_salt("hints_scroll")
+                    .min_scrolled_height(16.0)
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
                         ui.add_space(4.0);
@@ -391,6 +378,9 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
             });
         splitter::horizontal_grip(ui, hints.response.rect.top(), hints.response.rect.x_range());
         egui::CentralPanel::default().show(ui, |ui| {
+            // Nothing of the panes may spill over the hints below.
+            let clip = ui.max_rect().intersect(ui.clip_rect());
+            ui.set_clip_rect(clip);
             ladder::show(ui, run, run.map(|_| selected), cmds);
             ui.separator();
             exchange::show(ui, run, selected, state.raw_bodies, &state.clock, cmds);
@@ -417,7 +407,7 @@ fn verdict_row(ui: &mut egui::Ui, state: &State) {
         return;
     }
     let gap = 8.0;
-    let left = (width * 0.38).floor();
+    let left = (width * 0.32).floor();
     ui.horizontal_top(|ui| {
         ui.spacing_mut().item_spacing.x = gap;
         ui.vertical(|ui| {

@@ -149,7 +149,11 @@ fn fix_hint(h: &mut Hint, port: &str) {
     }
 }
 
-fn window(size: egui::Vec2, profiles: ProfilesSource) -> Harness<'static, App> {
+/// The window as a person has it: with the profiles sidebar (empty, on a temporary directory
+/// and the keyring crate's mock store, unless `profiles` says otherwise).
+fn window(size: egui::Vec2, profiles: Option<ProfilesSource>) -> (Harness<'static, App>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let profiles = profiles.unwrap_or_else(|| crate::ui_verdict::sidebar(dir.path()));
     let rt = Box::leak(Box::new(runtime()));
     let handle = rt.handle().clone();
     let mut h = Harness::builder()
@@ -161,7 +165,8 @@ fn window(size: egui::Vec2, profiles: ProfilesSource) -> Harness<'static, App> {
         now: NOW,
         offset: Some(offset!(+1)),
     });
-    h
+    settle(&mut h);
+    (h, dir)
 }
 
 /// Where the pictures live: the README shows them from there.
@@ -203,7 +208,7 @@ fn settle(h: &mut Harness<'_, App>) {
 #[test]
 fn demo_success_with_the_account_card() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut h = window(egui::vec2(1024.0, 700.0), ProfilesSource::Off);
+    let (mut h, _dir) = window(egui::vec2(1024.0, 700.0), None);
     show(&mut h, checked("working-api-key"));
     assert!(all_text(&h).contains("It works"), "{}", all_text(&h));
     h.snapshot("demo-success");
@@ -212,7 +217,7 @@ fn demo_success_with_the_account_card() {
 #[test]
 fn a_refused_key() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut h = window(egui::vec2(1024.0, 700.0), ProfilesSource::Off);
+    let (mut h, _dir) = window(egui::vec2(1024.0, 700.0), None);
     show(&mut h, checked("wrong-api-key"));
     assert!(all_text(&h).contains("Credentials refused"));
     h.snapshot("refused-key");
@@ -221,7 +226,7 @@ fn a_refused_key() {
 #[test]
 fn a_firewall_page() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut h = window(egui::vec2(1024.0, 700.0), ProfilesSource::Off);
+    let (mut h, _dir) = window(egui::vec2(1024.0, 700.0), None);
     show(&mut h, checked("block-page"));
     assert!(all_text(&h).contains("Something else answered"));
     h.snapshot("firewall-page");
@@ -230,7 +235,7 @@ fn a_firewall_page() {
 #[test]
 fn an_untrusted_certificate() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut h = window(egui::vec2(1024.0, 700.0), ProfilesSource::Off);
+    let (mut h, _dir) = window(egui::vec2(1024.0, 700.0), None);
     show(&mut h, checked("tls-untrusted"));
     assert!(all_text(&h).contains("Could not reach the Control Room"));
     h.snapshot("untrusted-certificate");
@@ -256,13 +261,13 @@ fn no_keyring() {
         "Platform failure: zbus error: Failed to connect to address `unix:path=/run/user/0/bus`: No such file or \
          directory (os error 2)",
     ));
-    let mut h = window(
+    let (mut h, _dir) = window(
         egui::vec2(1024.0, 700.0),
-        ProfilesSource::Given {
+        Some(ProfilesSource::Given {
             store,
             secrets,
             history: None,
-        },
+        }),
     );
     let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while h.query_by_label_contains("Prod svc").is_none() && std::time::Instant::now() < end {
@@ -287,7 +292,7 @@ fn no_keyring() {
 #[test]
 fn options_open_at_1024x700() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut h = window(egui::vec2(1024.0, 700.0), ProfilesSource::Off);
+    let (mut h, _dir) = window(egui::vec2(1024.0, 700.0), None);
     show(&mut h, checked("working-api-key"));
     h.get_by_label("Options (timeout, certificates, proxy)").click();
     h.run();

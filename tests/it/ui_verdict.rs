@@ -6,7 +6,7 @@
 
 use crate::ui_support::{all_text, fill, runtime, shown, step_until};
 use aa_conntest::demo;
-use aa_conntest::gui::{App, Command, Launch};
+use aa_conntest::gui::{App, Command, Launch, ProfilesSource};
 use aa_conntest::verdict::{self, VerdictKind};
 use eframe::egui;
 use egui_kittest::Harness;
@@ -35,28 +35,49 @@ fn forbidden_in(text: &str) -> Vec<&'static str> {
     FORBIDDEN.iter().copied().filter(|f| text.contains(f)).collect()
 }
 
-fn demo_window(rt: &tokio::runtime::Runtime, size: egui::Vec2) -> Harness<'static, App> {
+/// The profiles sidebar on a temporary directory and the keyring crate's mock store, as the
+/// window has it (it takes room on the left).
+pub fn sidebar(dir: &std::path::Path) -> ProfilesSource {
+    use aa_conntest::profiles::{KeyringStore, ProfileStore, SecretStore};
+    let secrets: std::sync::Arc<dyn SecretStore> = std::sync::Arc::new(KeyringStore::with_store(
+        keyring_core::mock::Store::new().expect("mock keyring"),
+        "aa-conntest-ui-verdict",
+    ));
+    let store = ProfileStore::open(&dir.join("config")).expect("store").0;
+    ProfilesSource::Given {
+        store,
+        secrets,
+        history: None,
+    }
+}
+
+/// The window with `--demo`, and the sidebar (kept by the returned directory).
+fn demo_window(rt: &tokio::runtime::Runtime, size: egui::Vec2) -> (Harness<'static, App>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let profiles = sidebar(dir.path());
     let handle = rt.handle().clone();
     let mut h = Harness::builder()
         .with_size(size)
         .with_max_steps(40)
         .build_eframe(move |cc| {
-            App::new(
+            App::with_profiles(
                 cc,
                 handle,
                 Launch {
                     demo: true,
                     ..Default::default()
                 },
+                profiles,
             )
         });
     assert!(
-        step_until(&mut h, Duration::from_secs(10), |h| h.state().demo_url().is_some()),
+        step_until(&mut h, Duration::from_secs(10), |h| h.state().demo_url().is_some()
+            && h.state().profiles().is_ready()),
         "the demo Control Room did not start: {}",
         h.state().status_text()
     );
     h.run();
-    h
+    (h, dir)
 }
 
 /// Run a demo case through the window's own command (as the picker sends it) and wait for its
@@ -85,7 +106,7 @@ fn has_exact(h: &Harness<'_, App>, text: &str) -> bool {
 #[test]
 fn every_demo_mistake_reads_the_same_in_the_headline_status_and_response_pane() {
     let rt = runtime();
-    let mut h = demo_window(&rt, egui::vec2(1280.0, 900.0));
+    let (mut h, _dir) = demo_window(&rt, egui::vec2(1280.0, 900.0));
     let mut raw_in_hints: Vec<String> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     for (i, case) in demo::cases().iter().enumerate() {
@@ -200,7 +221,7 @@ fn rect_of(h: &Harness<'_, App>, label: &str) -> egui::Rect {
 #[test]
 fn the_account_card_is_on_screen_at_1024x700() {
     let rt = runtime();
-    let mut h = demo_window(&rt, egui::vec2(1024.0, 700.0));
+    let (mut h, _dir) = demo_window(&rt, egui::vec2(1024.0, 700.0));
     h.get_by_label("Test connection").click();
     assert!(step_until(&mut h, Duration::from_secs(20), |h| h
         .state()
@@ -210,7 +231,7 @@ fn the_account_card_is_on_screen_at_1024x700() {
     let ladder_top = h.get_by_label_contains("Preflight: ").rect().top();
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 700.0));
     let verdict = h
-        .get_by_label("It works: the Control Room accepted these credentials and confirmed the token.")
+        .get_by_label("The Control Room accepted these credentials and confirmed the token.")
         .rect();
     for what in [
         &format!("{} · Demo API service", demo::API_KEY_USER),
@@ -230,8 +251,8 @@ fn the_account_card_is_on_screen_at_1024x700() {
         );
     }
     let expiry = h
-        .get_all_by_label_contains("valid until")
-        .find(|n| n.accesskit_node().value().is_some_and(|l| l.starts_with("valid until")))
+        .get_all_by_label_contains("(in 20 min)")
+        .find(|n| n.accesskit_node().value().is_some_and(|l| l.ends_with("(in 20 min)")))
         .expect("the token's expiry")
         .rect();
     assert!(
@@ -246,7 +267,7 @@ fn the_account_card_is_on_screen_at_1024x700() {
 #[test]
 fn the_panes_keep_their_height_with_options_open() {
     let rt = runtime();
-    let mut h = demo_window(&rt, egui::vec2(1024.0, 700.0));
+    let (mut h, _dir) = demo_window(&rt, egui::vec2(1024.0, 700.0));
     h.get_by_label("Test connection").click();
     assert!(step_until(&mut h, Duration::from_secs(20), |h| h
         .state()
@@ -259,7 +280,7 @@ fn the_panes_keep_their_height_with_options_open() {
     let pane_top = rect_of(&h, "Request").top();
     let hints_top = rect_of(&h, "More causes and what to do").top();
     assert!(
-        hints_top - pane_top >= 140.0,
+        hints_top - pane_top >= 160.0,
         "panes {:.0} px high with the options open",
         hints_top - pane_top
     );
@@ -269,7 +290,7 @@ fn the_panes_keep_their_height_with_options_open() {
 #[test]
 fn a_result_is_labelled_as_previous_after_the_form_changes() {
     let rt = runtime();
-    let mut h = demo_window(&rt, egui::vec2(1024.0, 700.0));
+    let (mut h, _dir) = demo_window(&rt, egui::vec2(1024.0, 700.0));
     let label = "Previous check: the settings have changed since. Press Test connection to check these.";
     h.get_by_label("Test connection").click();
     assert!(step_until(&mut h, Duration::from_secs(20), |h| h
@@ -297,7 +318,7 @@ fn a_result_is_labelled_as_previous_after_the_form_changes() {
 #[test]
 fn the_request_shows_while_in_flight() {
     let rt = runtime();
-    let mut h = demo_window(&rt, egui::vec2(1024.0, 700.0));
+    let (mut h, _dir) = demo_window(&rt, egui::vec2(1024.0, 700.0));
     let slow = demo::cases()
         .iter()
         .position(|c| c.scenario == demo::Scenario::Slow)
@@ -329,7 +350,7 @@ fn the_request_shows_while_in_flight() {
 fn the_ladder_never_wraps() {
     let rt = runtime();
     for width in [720.0, 900.0, 1280.0] {
-        let mut h = demo_window(&rt, egui::vec2(width, 560.0));
+        let (mut h, _dir) = demo_window(&rt, egui::vec2(width, 560.0));
         h.get_by_label("Test connection").click();
         assert!(step_until(&mut h, Duration::from_secs(20), |h| h
             .state()

@@ -439,7 +439,7 @@ fn ui_demo_fills_the_form_and_the_check_succeeds() {
     let rt = runtime();
     let mut h = demo_harness(&rt);
     let url = h.state().demo_url().unwrap_or_default();
-    assert!(has_label_containing(&h, &format!("Demo Control Room at {url}")));
+    assert!(has_label_containing(&h, &format!("Demo at {url}")));
     assert_eq!(h.state().form().target.url, url);
     assert_eq!(h.state().form().target.username, aa_conntest::demo::API_KEY_USER);
     assert!(
