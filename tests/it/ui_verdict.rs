@@ -366,3 +366,20 @@ fn the_ladder_never_wraps() {
         assert!(right <= width, "{width}: the ladder runs off the window ({right})");
     }
 }
+
+/// After a check, with the verdict, the account card and the focus ring on screen, the window is
+/// idle: no repaint is asked for.
+#[test]
+fn idle_after_a_check_means_no_repaint() {
+    let rt = runtime();
+    let (mut h, _dir) = demo_window(&rt, egui::vec2(1024.0, 700.0));
+    h.get_by_label("Test connection").click();
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
+        .state()
+        .result()
+        .is_some()));
+    let steps = h.run();
+    assert!(steps < 12, "{steps} frames to settle after the check");
+    let delay = h.output().viewport_output.values().next().map(|v| v.repaint_delay);
+    assert!(delay.is_some_and(|d| d > Duration::from_secs(1)), "{delay:?}");
+}
