@@ -116,3 +116,71 @@ pub(super) fn table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) -> S
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::HintId;
+    use crate::transcript::{Outcome, RecordedResponse, StepError, StepName, StepRecord};
+
+    fn transcript(outcome: Outcome, status: u16, reason: &str) -> Transcript {
+        let mut auth = StepRecord::new(StepName::Authenticate);
+        auth.status = StepStatus::Failed;
+        auth.response = Some(RecordedResponse {
+            status,
+            reason: reason.into(),
+            ..Default::default()
+        });
+        auth.error = Some(StepError::Answer {
+            detail: format!("the login was refused (HTTP {status})"),
+        });
+        Transcript {
+            started_at: time::OffsetDateTime::UNIX_EPOCH,
+            input_url: "https://cr.example.com".into(),
+            base_url: Some("https://cr.example.com".into()),
+            steps: vec![auth, StepRecord::skipped(StepName::Validate)],
+            outcome,
+            connect: None,
+            token: None,
+            account: None,
+            login_attempts: 1,
+            token_valid: None,
+            token_received_at: None,
+        }
+    }
+
+    /// A 429 and a gateway's 502 read as what they are, in the verdict's words; the engine's
+    /// "the login was refused" never reaches the text.
+    #[test]
+    fn a_rate_limit_and_a_bad_gateway_are_not_refused_credentials() {
+        for (outcome, status, reason, id, first) in [
+            (
+                Outcome::Rejected,
+                429,
+                "Too Many Requests",
+                HintId::HttpRateLimited,
+                "INCOMPLETE: ",
+            ),
+            (
+                Outcome::Unreachable,
+                502,
+                "Bad Gateway",
+                HintId::HttpServerError,
+                "SERVER PROBLEM: ",
+            ),
+        ] {
+            let hint = Hint::new(id, Severity::Error, "Title").fix("1. Wait.\n2. Then.");
+            let text = render(&transcript(outcome, status, reason), &[hint]);
+            assert!(text.contains(&format!("\n{first}Title\n")), "{text}");
+            assert!(text.contains("First step: Wait."), "{text}");
+            assert!(text.contains("Most likely cause: [error] Title"), "{text}");
+            for wrong in ["REFUSED", "login was refused", "did not accept"] {
+                assert!(!text.contains(wrong), "{wrong} in\n{text}");
+            }
+        }
+        let hint = Hint::new(HintId::AuthBadCredentials, Severity::Error, "Not accepted");
+        let text = render(&transcript(Outcome::Rejected, 401, "Unauthorized"), &[hint]);
+        assert!(text.contains("\nREFUSED: Not accepted\n"), "{text}");
+        assert!(text.contains("HTTP 401 Unauthorized  Credentials refused"), "{text}");
+    }
+}

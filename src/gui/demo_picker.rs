@@ -136,7 +136,10 @@ pub fn show(ui: &mut Ui, state: &DemoState, running: bool, cmds: &mut Vec<Comman
                 ui.add_space(8.0);
                 let selected = state.chosen.and_then(case_title).unwrap_or("Choose one…");
                 ui.add_enabled_ui(!running, |ui| {
-                    egui::ComboBox::from_label("Try a common mistake")
+                    // The label before the box (not inside it): at narrow widths the pair wraps to
+                    // its own line instead of squeezing the label.
+                    let label = ui.label("Try a common mistake");
+                    let combo = egui::ComboBox::from_id_salt("demo_case")
                         .selected_text(selected)
                         .width(260.0)
                         .height(420.0)
@@ -151,6 +154,7 @@ pub fn show(ui: &mut Ui, state: &DemoState, running: bool, cmds: &mut Vec<Comman
                                 }
                             }
                         });
+                    combo.response.labelled_by(label.id);
                     if state.chosen.is_some()
                         && ui
                             .button("Back to the working setup")

@@ -112,7 +112,8 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
     ui.add_space(6.0);
     let mut options_state =
         egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), Id::unique("form_options"), false);
-    ui.horizontal(|ui| {
+    // Wraps at narrow widths rather than cutting the last button off.
+    ui.horizontal_wrapped(|ui| {
         let test = ui
             .add_enabled(
                 !cx.running,

@@ -347,6 +347,12 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
     });
     egui::Panel::bottom("status_panel").show(ui, |ui| status::show(ui, &state.status));
     egui::CentralPanel::default().show(ui, |ui| {
+        // The verdict row scrolls beyond 40 % of the results (only in small windows), so
+        // the steps and the panes stay in view. A panel offers its content last frame's height:
+        // the scroll area asks for what the row took last time.
+        let cap = (ui.available_height() * 0.4).max(100.0);
+        let memo = egui::Id::unique("verdict_row_height");
+        let last = ui.ctx().data(|d| d.get_temp::<f32>(memo)).unwrap_or(0.0);
         egui::Panel::top("verdict_panel")
             .frame(egui::Frame::new().inner_margin(egui::Margin {
                 left: 0,
@@ -354,7 +360,19 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
                 top: 2,
                 bottom: 6,
             }))
-            .show(ui, |ui| verdict_row(ui, state));
+            .show(ui, |ui| {
+                let out = egui::ScrollArea::vertical()
+                    .id_salt("verdict_scroll")
+                    .max_height(cap)
+                    .min_scrolled_height(last.min(cap))
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| verdict_row(ui, state));
+                let h = out.content_size.y;
+                if (h - last).abs() > 0.5 {
+                    ui.ctx().data_mut(|d| d.insert_temp(memo, h));
+                    ui.ctx().request_repaint();
+                }
+            });
         let rest = ui.available_height();
         let ladder_h = 40.0;
         let hints_max = (rest - ladder_h - exchange::MIN_HEIGHT).max(HINTS_MIN);
@@ -400,7 +418,7 @@ fn verdict_row(ui: &mut egui::Ui, state: &State) {
     };
     let token = result.and_then(|r| r.transcript.token.as_ref());
     let width = ui.available_width();
-    if width < 640.0 {
+    if width < 520.0 {
         verdict_card::show(ui, state);
         ui.add_space(4.0);
         account::show(ui, account, token, &state.clock, stale);
