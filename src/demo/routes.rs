@@ -225,7 +225,11 @@ async fn license_details(State(shared): St, headers: HeaderMap) -> Response {
             .owner(&token)
             .and_then(|(id, _)| users::USERS.iter().find(|u| u.id == id))
     };
-    if !user.is_some_and(|u| u.permissions.iter().any(|p| p.contains("license"))) {
+    if !user.is_some_and(|u| {
+        u.permissions
+            .iter()
+            .any(|(resource, action)| resource.contains("license") || action.contains("license"))
+    }) {
         return errors::FORBIDDEN.into_response();
     }
     let fail_safe = shared.scenario() == Scenario::LicenseFailSafe;

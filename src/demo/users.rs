@@ -17,10 +17,11 @@ pub(crate) struct DemoUser {
     /// (as SSO setups do, reference §3.2).
     pub password: Option<&'static str>,
     pub roles: &'static [(&'static str, u64)],
-    /// Permission actions (INFERRED shape, docs/control-room-api.md): the service account may view
-    /// licences, so a check can read the licence state when calls fail after a good login.
-    pub permissions: &'static [&'static str],
     pub license_features: &'static [&'static str],
+    /// `(resourceType, action)` of the `permissions` list of the login answer (INFERRED shape,
+    /// docs/control-room-api.md). The service account may view licences, so a check can read the
+    /// licence state when calls fail after a good login.
+    pub permissions: &'static [(&'static str, &'static str)],
     pub description: &'static str,
 }
 
@@ -35,8 +36,9 @@ pub(crate) static USERS: &[DemoUser] = &[
         password: None,
         // The key needs a role with "Generate API-Key" (reference §3.2, [D8]); the sample's name.
         roles: &[("API_Key_Generation", 23), ("AAE_Basic", 2)],
-        permissions: &["viewlicense"],
         license_features: &["RUNTIME"],
+        // The permission behind "Generate API-Key" (reference §1.4, [D12]), and viewing licences.
+        permissions: &[("api", "generateapikey"), ("license", "viewlicense")],
         description: "Service account for API integrations (demo)",
     },
     DemoUser {
@@ -48,8 +50,8 @@ pub(crate) static USERS: &[DemoUser] = &[
         api_key: None,
         password: Some(PASSWORD),
         roles: &[("AAE_Basic", 2), ("Bot_Creator", 31)],
-        permissions: &[],
         license_features: &["DEVELOPMENT"],
+        permissions: &[],
         description: "",
     },
 ];
@@ -124,7 +126,10 @@ impl DemoUser {
             permissions: self
                 .permissions
                 .iter()
-                .map(|a| serde_json::json!({"action": a, "resourceType": "license"}))
+                .enumerate()
+                .map(|(i, (resource, action))| {
+                    serde_json::json!({"id": i + 1, "action": action, "resourceId": null, "resourceType": resource})
+                })
                 .collect(),
             license_features: self.license_features.to_vec(),
             email_verified: true,
