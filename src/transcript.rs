@@ -316,6 +316,12 @@ pub struct ConnectInfo {
     pub trusted_by: Option<String>,
     /// With pinned fingerprints: whether the certificate matched one (`None` without pins).
     pub pin_matched: Option<bool>,
+    /// The certificate was not trusted only because nothing this computer trusts vouches for it
+    /// (self-signed, a private authority), and is otherwise fine (dates, host name): trusting
+    /// exactly this certificate by its SHA-256 would let the check through. The window offers
+    /// "Trust this certificate" on it (`engine::tls::pin_would_trust`). Not in the report.
+    #[serde(skip)]
+    pub pinnable: bool,
     /// After a failed TLS handshake: the port answered a plain-HTTP request (https typed or
     /// assumed for a server that speaks http there).
     pub speaks_plain_http: Option<bool>,

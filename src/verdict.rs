@@ -199,6 +199,8 @@ pub fn classify(id: HintId) -> Option<(VerdictKind, Credentials)> {
         H::TokenNotJwt | H::TokenExpiry | H::LogoutFailed => return None,
         // The login worked; what failed came after it.
         H::TokenInvalid | H::TokenHeaderMissing | H::TokenClockSkew => (K::Incomplete, C::Accepted),
+        // A token too long to be sent back: not validated, and perhaps not the Control Room's.
+        H::TokenTooLong => (K::Incomplete, C::NotChecked),
         H::CheckCancelled => (K::Cancelled, C::Unknown),
         H::CheckUnexplained => return None,
         // A pasted request's mistakes (`aa-conntest explain`): no check ran, the outcome decides.

@@ -105,6 +105,7 @@ hint_ids! {
     TokenClockSkew = "token.clock-skew", [Error, Warning], exit [1], "the token's `iat`/`exp` disagree with this computer's clock by more than 5 minutes";
     TokenInvalid = "token.invalid", [Error], exit [1], "validate answered `{\"valid\": false}` for a token just issued";
     TokenHeaderMissing = "token.header-missing", [Error, Warning], exit [1], "`UM1117`: the token must travel in the `X-Authorization` header (a warning when only the logout got it)";
+    TokenTooLong = "token.too-long", [Error], exit [2], "the token that came back is too long to be sent back (over 64 KB): the validate call was not sent";
     LogoutFailed = "logout.failed", [Warning], exit [], "the logout call did not answer 204";
     // `request.*`: mistakes a pasted request shows before anything is sent (`src/paste`, `aa-conntest explain`).
     RequestV1Login = "request.v1-login", [Error, Warning], exit [1], "a pasted request logs in (or refreshes a token) at the discontinued `/v1/authentication`; a warning for an \"Access Denied\" answer pasted alone";

@@ -762,6 +762,7 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         tok.length = 36;
     }
     add(HintId::TokenNotJwt, k.clone(), t);
+    add(HintId::TokenTooLong, k.clone(), token_too_long(&k));
     add(HintId::TokenExpiry, k.clone(), healthy(&k));
     let mut t = logged_in(&k, NOW - 3600, NOW - 2400, NOW);
     t.token_valid = Some(true);
@@ -2090,6 +2091,42 @@ fn token_that_is_not_a_jwt() {
     let h = run(&plan, &t);
     assert_eq!(find(&h, HintId::TokenNotJwt).severity, Severity::Warning);
     assert!(!ids(&h).contains(&HintId::TokenExpiry));
+}
+
+/// The login answered a token too long to be sent back: the engine did not send the validate call.
+fn token_too_long(plan: &Plan) -> Transcript {
+    let mut t = logged_in(plan, NOW, NOW + 1200, NOW);
+    if let Some(tok) = t.token.as_mut() {
+        tok.is_jwt = false;
+        tok.length = 71_680;
+    }
+    set(&mut t, StepName::Validate, |s| {
+        s.status = StepStatus::Failed;
+        s.error = Some(StepError::Answer {
+            detail: "the token the login returned is 71680 characters long, too long to be sent back for validation"
+                .into(),
+        });
+    });
+    set(&mut t, StepName::Logout, |s| s.status = StepStatus::Skipped);
+    t.outcome = Outcome::Unreachable;
+    t
+}
+
+#[test]
+fn token_too_long_for_a_url_has_its_own_words() {
+    let plan = key_plan(KEY40);
+    let h = run(&plan, &token_too_long(&plan));
+    assert_eq!(first(&h), HintId::TokenTooLong, "{:?}", ids(&h));
+    let top = find(&h, HintId::TokenTooLong);
+    assert_eq!(top.step, Some(StepName::Validate));
+    assert!(top.detail.contains("71680 characters"), "{}", top.detail);
+    assert!(!ids(&h).contains(&HintId::CheckUnexplained));
+    // Not without the unsent validate call: a token validated normally is not "too long".
+    let h = run(&plan, &healthy(&plan));
+    assert!(!ids(&h).contains(&HintId::TokenTooLong));
+    let v = crate::verdict::verdict(Outcome::Unreachable, &run(&plan, &token_too_long(&plan)));
+    assert_eq!(v.kind, crate::verdict::VerdictKind::Incomplete);
+    assert_eq!(v.headline, "The token that came back is too long to be used");
 }
 
 #[test]

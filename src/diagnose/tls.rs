@@ -87,6 +87,9 @@ fn untrusted(cx: &Ctx, step: StepName, seen: Seen) -> Hint {
     let vendor = seen.cert.and_then(inspection_vendor);
     let self_signed = seen.cert.is_some_and(|c| c.self_signed) && vendor.is_none();
     let fingerprint = seen.cert.map(|c| c.sha256.clone()).filter(|f| !f.is_empty());
+    // Pinning is offered only where it is the answer: nothing trusted vouches for the certificate,
+    // and nothing else is wrong with it (not for a revoked one, one for another name, …).
+    let pinnable = cx.t.connect.as_ref().is_some_and(|c| c.pinnable);
     let (title, why) = if let Some(v) = vendor {
         (
             format!("A company proxy is inspecting encrypted traffic to {host}"),
@@ -152,20 +155,37 @@ fn untrusted(cx: &Ctx, step: StepName, seen: Seen) -> Hint {
          may run once with certificate checks off; do not keep that setting."
             .to_string()
     } else if self_signed {
-        format!(
-            "1. Get the server's certificate as a PEM file from the Control Room administrator (or export it from \
-             the browser's certificate view) and set it as the CA file (`--ca-file`): a CA file holding the \
-             server's own certificate trusts exactly that certificate.\n2. Or trust exactly this certificate by \
-             its fingerprint: {pin}, after checking the fingerprint with the administrator.\n3. Better for \
-             everyone: ask the administrator to install a certificate from the company's certificate authority."
-        )
+        let mut steps = vec![
+            "Get the server's certificate as a PEM file from the Control Room administrator (or export it from the \
+             browser's certificate view) and set it as the CA file (`--ca-file`): a CA file holding the server's own \
+             certificate trusts exactly that certificate."
+                .to_string(),
+        ];
+        if pinnable {
+            steps.push(format!(
+                "Or trust exactly this certificate by its fingerprint: {pin}, after checking the fingerprint with the \
+                 administrator."
+            ));
+        }
+        steps.push(
+            "Better for everyone: ask the administrator to install a certificate from the company's certificate \
+             authority."
+                .into(),
+        );
+        numbered(&steps)
     } else {
-        format!(
-            "1. Ask the Control Room administrator for the certificate of the authority that signed it, as a PEM \
-             file.\n2. Set that file as the CA file in the options (`--ca-file`) and run the check again.\n3. Or \
-             trust exactly this certificate by its fingerprint: {pin}, after checking the fingerprint with the \
-             administrator."
-        )
+        let mut steps = vec![
+            "Ask the Control Room administrator for the certificate of the authority that signed it, as a PEM file."
+                .to_string(),
+            "Set that file as the CA file in the options (`--ca-file`) and run the check again.".to_string(),
+        ];
+        if pinnable {
+            steps.push(format!(
+                "Or trust exactly this certificate by its fingerprint: {pin}, after checking the fingerprint with the \
+                 administrator."
+            ));
+        }
+        numbered(&steps)
     };
     let evidence = match &fingerprint {
         Some(f) => format!("{}; SHA-256 {f}", seen.evidence),
@@ -344,6 +364,16 @@ fn name_mismatch(cx: &Ctx, step: StepName, seen: Seen) -> Hint {
     .evidence(seen.evidence)
     .link(links::CUSTOM_TLS)
     .weight(ROOT)
+}
+
+/// `1. …\n2. …`: the steps of a fix.
+fn numbered(steps: &[String]) -> String {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}. {s}", i + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn leaf<'a>(cx: &Ctx<'a>) -> Option<&'a CertificateInfo> {

@@ -27,6 +27,7 @@ const LB_MARKERS: &[&str] = &[
 
 pub(crate) fn check(cx: &Ctx, out: &mut Vec<Hint>) {
     let skew = clock_skew(cx, out);
+    too_long(cx, out);
     not_jwt(cx, out);
     expiry(cx, out);
     header_missing(cx, out);
@@ -100,6 +101,53 @@ fn clock_skew(cx: &Ctx, out: &mut Vec<Hint>) -> Option<i64> {
             .weight(weight),
     );
     Some(skew)
+}
+
+/// The token is too long to travel back: the engine did not send the validate call (its address
+/// would be over the limit every HTTP library and server has), so the step failed with nothing sent.
+fn too_long(cx: &Ctx, out: &mut Vec<Hint>) {
+    let Some(tok) = cx.t.token.as_ref() else { return };
+    let Some(v) = cx.step(StepName::Validate) else { return };
+    let unsent = v.status == StepStatus::Failed
+        && v.request.is_none()
+        && v.response.is_none()
+        && matches!(v.error, Some(crate::transcript::StepError::Answer { .. }));
+    if !unsent {
+        return;
+    }
+    let kind = if tok.is_jwt {
+        "a JSON Web Token"
+    } else {
+        "not even a JSON Web Token"
+    };
+    out.push(
+        Hint::new(
+            HintId::TokenTooLong,
+            Severity::Error,
+            "The token that came back is too long to be used",
+        )
+        .detail(format!(
+            "The login answered with a token of {} characters ({kind}); a Control Room token has one to two \
+                 thousand. A token that long cannot be sent back: the validate call carries it in its address, \
+                 which no server accepts beyond about 64 KB, and every later call carries it in the \
+                 `X-Authorization` header, which servers and proxies cut far earlier. So the token was not \
+                 validated, and scripts or bots could not use it either. Most likely something other than the \
+                 Control Room answered the login (a gateway or another product in front of it).",
+            tok.length
+        ))
+        .fix(format!(
+            "1. Check that `{}` is the Control Room's own address (its `/swagger/` page lists the \
+                 authentication API), not a gateway or sign-in page in front of it.\n2. Send this report to the \
+                 Control Room administrator: the login answer itself must be looked at.",
+            cx.https_base()
+        ))
+        .step(StepName::Validate)
+        .evidence(format!(
+            "token: {} characters; the validate call was not sent (its address would be over 64 KB)",
+            tok.length
+        ))
+        .weight(ROOT),
+    );
 }
 
 fn not_jwt(cx: &Ctx, out: &mut Vec<Hint>) {

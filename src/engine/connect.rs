@@ -193,7 +193,7 @@ async fn run(
     })?;
     let connector = tokio_rustls::TlsConnector::from(trust.config.clone());
     let t = Instant::now();
-    let outcome = tokio::time::timeout(left(deadline), connector.connect(server_name, stream)).await;
+    let outcome = tokio::time::timeout(left(deadline), connector.connect(server_name.clone(), stream)).await;
     info.tls_ms = Some(ms(t));
     if let Ok(p) = trust.presented.lock() {
         info.certificates = p.chain.iter().map(super::certs::describe).collect();
@@ -207,6 +207,10 @@ async fn run(
         if let Some(Err(e)) = &p.verdict {
             info.trust_error = Some(tls::explain(e, info.certificates.first()).1);
             info.trust_error_detail = Some(e.to_string());
+            info.pinnable = p
+                .chain
+                .first()
+                .is_some_and(|leaf| tls::pin_would_trust(e, leaf, &server_name, rustls::pki_types::UnixTime::now()));
         }
     }
     match outcome {

@@ -2,8 +2,10 @@
 //! verifier's errors to words.
 //!
 //! A certificate is trusted, in this order, when:
-//! 1. pinned fingerprints are given (`--pin-sha256`): its SHA-256 is one of them, and nothing else
-//!    counts (a different certificate is refused as `PinMismatch`, even one the system would trust);
+//! 1. pinned fingerprints are given (`--pin-sha256`, "Trust this certificate" in the window): its
+//!    SHA-256 is one of them, and no authority counts (a different certificate is refused as
+//!    `PinMismatch`, even one the system would trust); its validity period and host name are still
+//!    checked;
 //! 2. the CA file holds this very certificate: then only its validity period and host name are checked,
 //!    whatever its basic constraints, as curl and browsers do for a certificate trusted by hand
 //!    (`openssl req -x509` makes self-signed server certificates with `CA:TRUE`);
@@ -295,16 +297,16 @@ impl Policy {
     ) -> Result<TrustedBy, rustls::Error> {
         if !self.pins.is_empty() {
             let fp = sha256(end_entity.as_ref());
-            return if self.pins.contains(&fp) {
-                Ok(TrustedBy::Pin)
-            } else {
-                Err(other(PinMismatch))
-            };
+            if !self.pins.contains(&fp) {
+                return Err(other(PinMismatch));
+            }
+            // A pin replaces the chain, nothing else: a pinned certificate that expired, or one
+            // used for another host name, is refused for that reason (as an exact CA-file match).
+            dates_and_name(end_entity, server_name, now)?;
+            return Ok(TrustedBy::Pin);
         }
         if self.ca_certs.iter().any(|c| c.as_ref() == end_entity.as_ref()) {
-            check_validity(end_entity, now)?;
-            let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
-            rustls::client::verify_server_name(&parsed, server_name)?;
+            dates_and_name(end_entity, server_name, now)?;
             return Ok(TrustedBy::CaFileExact);
         }
         let mut ca_err = None;
@@ -333,6 +335,42 @@ fn other(e: impl std::error::Error + Send + Sync + 'static) -> rustls::Error {
 
 fn unknown_issuer(e: &rustls::Error) -> bool {
     matches!(e, rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer))
+}
+
+/// What is still checked of a certificate trusted by an exact match or a pin: its validity period
+/// and that it names the host.
+fn dates_and_name(der: &CertificateDer<'_>, server_name: &ServerName<'_>, now: UnixTime) -> Result<(), rustls::Error> {
+    check_validity(der, now)?;
+    let parsed = rustls::server::ParsedCertificate::try_from(der)?;
+    rustls::client::verify_server_name(&parsed, server_name)
+}
+
+/// Whether "trust this certificate" (a pin of its SHA-256) answers the verifier's refusal `err`:
+/// nothing this computer trusts vouches for the certificate (self-signed, also when marked as a CA
+/// the way `openssl req -x509` makes it, or issued by a private authority), and nothing else is
+/// wrong with it: it is within its dates and names the host. An expired certificate, one for
+/// another name, a revoked one, a broken signature, a certificate not meant for web servers or a
+/// trust store that could not be read are not a question of trust: pinning would hide them.
+pub fn pin_would_trust(
+    err: &rustls::Error,
+    end_entity: &CertificateDer<'_>,
+    server_name: &ServerName<'_>,
+    now: UnixTime,
+) -> bool {
+    let no_trusted_issuer = match err {
+        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => true,
+        // WebPKI's end-entity rules for a self-signed or CA-flagged certificate
+        // (`CaUsedAsEndEntity`); our own refusals are not.
+        rustls::Error::InvalidCertificate(CertificateError::Other(o)) => {
+            let ours = o.0.downcast_ref::<PinMismatch>().is_some()
+                || o.0.downcast_ref::<KeyNotHeld>().is_some()
+                || o.0.downcast_ref::<TrustStoreUnavailable>().is_some();
+            let leaf = super::certs::describe(end_entity);
+            !ours && (leaf.self_signed || leaf.is_ca)
+        }
+        _ => false,
+    };
+    no_trusted_issuer && dates_and_name(end_entity, server_name, now).is_ok()
 }
 
 /// The validity period of a certificate trusted by an exact match.

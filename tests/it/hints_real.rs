@@ -386,6 +386,19 @@ fn rows() -> Vec<Row> {
         ),
         // Token, validate, logout
         row(H::TokenNotJwt, Present, situation!(token_not_a_jwt), nothing_else),
+        row(H::TokenTooLong, First, situation!(token_too_long_for_a_url), |r, h| {
+            // A JWT of 70 KB: the login was sent once, the validate call never (nothing to blame on
+            // the server's HTTP), and the words say how long it is.
+            assert_eq!(r.t.login_attempts, 1);
+            let v = r.t.step(aa_conntest::transcript::StepName::Validate).expect("validate");
+            assert!(v.request.is_none() && v.response.is_none(), "{v:?}");
+            assert!(h.detail.contains("a JSON Web Token"), "{}", h.detail);
+            assert!(
+                !r.has(HintId::HttpNotApi) && !r.has(HintId::CheckUnexplained),
+                "{:?}",
+                r.ids()
+            );
+        }),
         row(
             H::TokenClockSkew,
             Present,
@@ -1201,6 +1214,32 @@ async fn community_edition_host_through_a_proxy() -> Run {
 
 async fn token_not_a_jwt() -> Run {
     case("not-jwt").await
+}
+
+/// A login that answers with a real JWT whose claims make it 70 KB long.
+async fn token_too_long_for_a_url() -> Run {
+    use base64::Engine;
+    let e = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let roles: Vec<String> = (0..3000).map(|i| format!("role_number_{i:05}")).collect();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let token = format!(
+        "{}.{}.c2lnbmF0dXJl",
+        e(serde_json::json!({"alg": "RS512"})),
+        e(serde_json::json!({"sub": "12", "iat": now, "exp": now + 1200, "roles": roles}))
+    );
+    assert!(token.len() > 66_000, "{}", token.len());
+    let (port, task) = field::fake_http(vec![
+        ("POST /v2/authentication", field::login_ok(&token)),
+        (
+            "GET /v1/authentication/token",
+            field::response(200, "application/json", r#"{"valid":true}"#),
+        ),
+        ("POST /v1/authentication/logout", field::response(204, "text/plain", "")),
+    ])
+    .await;
+    check(&key_plan(&format!("http://127.0.0.1:{port}")))
+        .await
+        .with_helper(task)
 }
 
 async fn server_clock_two_hours_behind() -> Run {

@@ -700,8 +700,12 @@ fn a_token_over_64_kb_is_not_reported_as_a_protocol_problem() {
         !all.contains("http.not-api") && !all.contains("did not answer in HTTP"),
         "{all}"
     );
-    assert!(all.contains("71680 characters long, too long to be sent back"), "{all}");
+    assert!(all.contains("a token of 71680 characters"), "{all}");
     assert!(all.contains("token.not-jwt"), "{all}");
+    // Its own words, not the fallback: the verdict says what it is.
+    assert!(all.contains("token.too-long"), "{all}");
+    assert!(!all.contains("check.unexplained"), "{all}");
+    assert!(all.contains("The token that came back is too long to be used"), "{all}");
 }
 
 /// An import file is read bounded too: a device or a directory is refused at once, a file over
