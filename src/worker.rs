@@ -44,12 +44,28 @@ pub fn spawn_check(
     plan: Plan,
     send: impl Fn(CheckEvent) + Send + Sync + 'static,
 ) -> CancelHandle {
+    spawn_check_prepared(rt, plan, |p| p, send)
+}
+
+/// [`spawn_check`], with `prepare` run first on the blocking pool (a keyring read, which must not
+/// run on the UI thread nor hold an async worker): it may complete the plan, e.g. put a saved
+/// profile's proxy credentials back into its proxy address.
+pub fn spawn_check_prepared(
+    rt: &tokio::runtime::Handle,
+    plan: Plan,
+    prepare: impl FnOnce(Plan) -> Plan + Send + 'static,
+    send: impl Fn(CheckEvent) + Send + Sync + 'static,
+) -> CancelHandle {
     let (cancel, token) = engine::cancel_pair();
     let send = Arc::new(send);
     rt.spawn(async move {
         let mut last_word = LastWord {
             send: send.clone(),
             done: false,
+        };
+        let Ok(plan) = tokio::task::spawn_blocking(move || prepare(plan)).await else {
+            // `prepare` panicked: the check is lost (the last word says so).
+            return;
         };
         let progress = send.clone();
         let transcript = engine::run_check(&plan, token, move |e| progress(CheckEvent::Progress(e))).await;

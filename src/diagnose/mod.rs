@@ -35,6 +35,9 @@ mod tests;
 
 pub use hint::{Hint, Severity};
 pub use id::HintId;
+/// The TLS-inspection product a certificate names, if any (the window's "Trust this certificate"
+/// warns with it).
+pub(crate) use tls::inspection_vendor;
 
 use crate::plan::Plan;
 use crate::transcript::Transcript;

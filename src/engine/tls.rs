@@ -357,6 +357,8 @@ pub fn pin_would_trust(
     server_name: &ServerName<'_>,
     now: UnixTime,
 ) -> bool {
+    let leaf = super::certs::describe(end_entity);
+    #[allow(deprecated)]
     let no_trusted_issuer = match err {
         rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => true,
         // WebPKI's end-entity rules for a self-signed or CA-flagged certificate
@@ -365,9 +367,16 @@ pub fn pin_would_trust(
             let ours = o.0.downcast_ref::<PinMismatch>().is_some()
                 || o.0.downcast_ref::<KeyNotHeld>().is_some()
                 || o.0.downcast_ref::<TrustStoreUnavailable>().is_some();
-            let leaf = super::certs::describe(end_entity);
             !ours && (leaf.self_signed || leaf.is_ca)
         }
+        // A self-signed certificate named like a trusted authority: that authority's key was tried
+        // (see `explain`).
+        rustls::Error::InvalidCertificate(
+            CertificateError::BadSignature
+            | CertificateError::UnsupportedSignatureAlgorithm
+            | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. },
+        ) => leaf.self_signed,
         _ => false,
     };
     no_trusted_issuer && dates_and_name(end_entity, server_name, now).is_ok()
@@ -402,7 +411,8 @@ impl ServerCertVerifier for Policy {
             p.chain = std::iter::once(end_entity.clone().into_owned())
                 .chain(intermediates.iter().map(|i| i.clone().into_owned()))
                 .collect();
-            p.pin_matched = (!self.pins.is_empty()).then_some(matches!(verdict, Ok(TrustedBy::Pin)));
+            // Matched even when the pinned certificate is refused for its dates or host name.
+            p.pin_matched = (!self.pins.is_empty()).then(|| self.pins.contains(&sha256(end_entity.as_ref())));
             p.verdict = Some(verdict.clone());
         }
         match verdict {
@@ -501,6 +511,18 @@ pub fn explain(err: &rustls::Error, leaf: Option<&CertificateInfo>) -> (TlsFailu
                 } else {
                     (Untrusted, "the certificate could not be verified as trusted".into())
                 }
+            }
+            // A self-signed certificate whose issuer name is also a trusted authority's (e.g. a
+            // `CN=localhost` snakeoil certificate in the system store): the verifier tried that
+            // authority's key. Still "nothing trusted vouches for it".
+            #[allow(deprecated)]
+            CertificateError::BadSignature
+            | CertificateError::UnsupportedSignatureAlgorithm
+            | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. }
+                if self_signed =>
+            {
+                (Untrusted, untrusted_issuer())
             }
             CertificateError::BadSignature => (
                 Untrusted,

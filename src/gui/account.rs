@@ -53,7 +53,9 @@ pub fn show(ui: &mut Ui, account: &AccountSummary, token: Option<&TokenInfo>, cl
 /// One row of the card.
 fn row(ui: &mut Ui, k: &str, v: impl Into<String>) {
     ui.label(RichText::new(k).weak());
-    ui.add(egui::Label::new(RichText::new(v.into())).selectable(true).wrap());
+    // The account's fields come from the server: shown escaped.
+    let v = v.into();
+    ui.add(egui::Label::new(RichText::new(crate::sanitize::for_display(&v))).selectable(true).wrap());
     ui.end_row();
 }
 
@@ -70,9 +72,13 @@ fn who(ui: &mut Ui, a: &AccountSummary) {
         user.push_str(&format!(" · {name}"));
     }
     ui.label(RichText::new("User").weak());
-    let r = ui.add(egui::Label::new(RichText::new(user).strong()).selectable(true).wrap());
+    let r = ui.add(
+        egui::Label::new(RichText::new(crate::sanitize::for_display(&user)).strong())
+            .selectable(true)
+            .wrap(),
+    );
     if let Some(id) = &a.id {
-        r.on_hover_text(format!("User id {id}"));
+        r.on_hover_text(format!("User id {}", crate::sanitize::for_display(&id.to_string())));
     }
     ui.end_row();
     if a.email.is_some() || a.domain.is_some() {
@@ -141,11 +147,11 @@ fn what(ui: &mut Ui, a: &AccountSummary, token: Option<&TokenInfo>, clock: &Cloc
         ui.label(RichText::new("Tenant").weak());
         // One line (an id nobody reads whole); all of it on hover and in the reports.
         ui.add(
-            egui::Label::new(RichText::new(t).monospace().small())
+            egui::Label::new(RichText::new(crate::sanitize::for_display(t)).monospace().small())
                 .selectable(true)
                 .truncate(),
         )
-        .on_hover_text(t);
+        .on_hover_text(crate::sanitize::for_display(t));
         ui.end_row();
     }
 }

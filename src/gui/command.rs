@@ -45,6 +45,8 @@ pub enum Command {
     Paste(super::paste::PasteCmd),
     /// The keyboard focus went back to Test connection after a check.
     FocusReturned,
+    /// "Trust this certificate" and its dialog.
+    Trust(super::trust_dialog::TrustCmd),
 }
 
 /// What background work sends back. One channel for all of it, drained in `App::logic`; every

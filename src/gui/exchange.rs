@@ -223,7 +223,7 @@ fn response_pane(
     }
     if let Some(err) = rec.and_then(|r| r.error.as_ref()) {
         let (words, tone) = problem_words(run, view);
-        let words = clock.localise_utc_stamps(&words);
+        let words = clock.localise_utc_stamps(&crate::sanitize::for_display_multiline(&words));
         ui.horizontal_wrapped(|ui| {
             theme::icon(ui, theme::Icon::Error, 14.0);
             let look = Look {
@@ -236,9 +236,11 @@ fn response_pane(
                     .selectable(true),
             );
         });
-        plain_words::technical_details(ui, ("step_error", view.name), |ui| {
-            plain_words::raw_text(ui, &err.to_string());
-        });
+        if let Some(raw) = technical_text(err, connect.filter(|_| view.name == StepName::Connect)) {
+            plain_words::technical_details(ui, ("step_error", view.name), |ui| {
+                plain_words::raw_text(ui, &raw);
+            });
+        }
     }
     if let Some(resp) = resp {
         if resp.truncated {
@@ -277,13 +279,32 @@ fn response_pane(
     }
 }
 
+/// The raw text behind a step's words (the TLS library's, the operating system's, the HTTP
+/// parser's: [`StepError::technical`]), and for a certificate the verifier also refused, its own
+/// error (`ConnectInfo::trust_error_detail`). Escaped: it may quote what a server sent. `None`
+/// when there is nothing raw (the words say it all).
+pub fn technical_text(err: &crate::transcript::StepError, connect: Option<&ConnectInfo>) -> Option<String> {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(t) = err.technical() {
+        lines.push(t.to_string());
+    }
+    if matches!(err, crate::transcript::StepError::Tls { .. })
+        && let Some(d) = connect.and_then(|c| c.trust_error_detail.as_deref())
+        && !d.trim().is_empty()
+        && !lines.iter().any(|l| l == d)
+    {
+        lines.push(format!("certificate check: {d}"));
+    }
+    (!lines.is_empty()).then(|| crate::sanitize::for_display_multiline(&lines.join("\n")).into_owned())
+}
+
 fn status_line(ui: &mut Ui, resp: &RecordedResponse) {
     let color = match resp.status {
         200..=299 => theme::ok(ui),
         300..=399 => theme::warn(ui),
         _ => theme::error(ui),
     };
-    let mut text = format!("{} {}", resp.status, resp.reason);
+    let mut text = format!("{} {}", resp.status, crate::sanitize::for_display(&resp.reason));
     if !resp.http_version.is_empty() {
         text.push_str(&format!(" · {}", resp.http_version));
     }
@@ -318,9 +339,14 @@ fn headers(ui: &mut Ui, id: &str, headers: &[(String, String)]) {
         return;
     }
     egui::Grid::new(id).num_columns(2).striped(true).show(ui, |ui| {
+        // A server's headers may carry control or bidi characters: shown escaped.
         for (k, v) in headers {
-            ui.label(RichText::new(k).monospace().strong());
-            ui.add(egui::Label::new(RichText::new(v).monospace()).selectable(true).wrap());
+            ui.label(RichText::new(crate::sanitize::for_display(k)).monospace().strong());
+            ui.add(
+                egui::Label::new(RichText::new(crate::sanitize::for_display(v)).monospace())
+                    .selectable(true)
+                    .wrap(),
+            );
             ui.end_row();
         }
     });
@@ -338,6 +364,8 @@ fn body_view(ui: &mut Ui, id: Id, body: &str, json: Option<&serde_json::Value>, 
 }
 
 fn raw_text(ui: &mut Ui, text: &str) {
+    // A body as it came: its lines kept, control and bidi characters shown escaped.
+    let text = &*crate::sanitize::for_display_multiline(text);
     let shown = if text.len() > SHOW_BODY_CHARS {
         let mut end = SHOW_BODY_CHARS;
         while !text.is_char_boundary(end) {
@@ -451,7 +479,7 @@ fn connect_facts(ui: &mut Ui, info: &ConnectInfo, clock: &Clock) {
                 row("Connected to", a.clone());
             }
             if let Some(p) = &info.proxy {
-                row("Proxy", p.clone());
+                row("Proxy", crate::sanitize::for_display(p).into_owned());
             }
             let timing: Vec<String> = [("DNS", info.dns_ms), ("TCP", info.tcp_ms), ("TLS", info.tls_ms)]
                 .iter()
@@ -463,7 +491,19 @@ fn connect_facts(ui: &mut Ui, info: &ConnectInfo, clock: &Clock) {
             if let Some(v) = &info.tls_version {
                 row("TLS", format!("{v} {}", info.cipher.clone().unwrap_or_default()));
             }
+            if let Some(t) = trust_words(info) {
+                row("Certificate", t);
+            }
         });
+    // The verifier's own error, when the words above say the certificate was not trusted (also
+    // when "accept invalid certificates" let the check go on).
+    if info.trusted == Some(false)
+        && let Some(d) = info.trust_error_detail.as_deref()
+    {
+        plain_words::technical_details(ui, "trust_error", |ui| {
+            plain_words::raw_text(ui, &crate::sanitize::for_display_multiline(d));
+        });
+    }
     for (i, c) in info.certificates.iter().enumerate() {
         let title = if i == 0 {
             "Server certificate".to_string()
@@ -480,10 +520,12 @@ fn connect_facts(ui: &mut Ui, info: &ConnectInfo, clock: &Clock) {
                         ui.add(egui::Label::new(v).selectable(true).wrap());
                         ui.end_row();
                     };
-                    row("Subject", c.subject.clone());
-                    row("Issuer", c.issuer.clone());
+                    // A certificate is outside text: shown escaped.
+                    let safe = |t: &str| crate::sanitize::for_display(t).into_owned();
+                    row("Subject", safe(&c.subject));
+                    row("Issuer", safe(&c.issuer));
                     if !c.sans.is_empty() {
-                        row("Names", c.sans.join(", "));
+                        row("Names", safe(&c.sans.join(", ")));
                     }
                     let when = |t: Option<&str>| t.map(|t| clock.rfc3339_local(t)).unwrap_or_else(|| "?".into());
                     row(
@@ -494,11 +536,37 @@ fn connect_facts(ui: &mut Ui, info: &ConnectInfo, clock: &Clock) {
                             when(c.not_after.as_deref())
                         ),
                     );
+                    if !c.sha256.is_empty() {
+                        row("SHA-256", safe(&c.sha256));
+                    }
                     if c.self_signed {
                         row("Note", "self-signed".into());
                     }
                 });
             });
+    }
+}
+
+/// Whether the certificate was trusted, and by what, in words.
+fn trust_words(info: &ConnectInfo) -> Option<String> {
+    let by = match info.trusted_by.as_deref() {
+        Some("system") => "trusted by this computer's trust store",
+        Some("ca_file") => "trusted: signed by an authority of the CA file",
+        Some("ca_file_exact") => "trusted: the CA file holds this very certificate",
+        Some("pin") => "trusted by its pinned SHA-256 fingerprint",
+        Some("insecure") => "not trusted; certificate checks were off",
+        _ => "",
+    };
+    match info.trusted {
+        Some(true) if !by.is_empty() => Some(by.to_string()),
+        Some(true) => Some("trusted".into()),
+        Some(false) => Some(match (&info.trust_error, info.trusted_by.as_deref()) {
+            (Some(e), Some("insecure")) => format!("{by}: {}", crate::sanitize::for_display(e)),
+            (Some(e), _) => crate::sanitize::for_display(e).into_owned(),
+            (None, _) if !by.is_empty() => by.to_string(),
+            (None, _) => "not trusted".into(),
+        }),
+        None => None,
     }
 }
 

@@ -159,6 +159,18 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
             ui.label(format!("Through the proxy {}", crate::sanitize::for_display(&bare)))
                 .on_hover_text("The API key or password goes through this proxy (set in Options).");
         }
+        let pins = form.target.options.pin_sha256.len();
+        if pins > 0 {
+            ui.label(if pins == 1 {
+                "Trusts only the pinned certificate".to_string()
+            } else {
+                format!("Trusts only the {pins} pinned certificates")
+            })
+            .on_hover_text(
+                "Only a certificate with a pinned SHA-256 fingerprint is accepted, whoever signed it (Options › \
+                 Trusted certificates).",
+            );
+        }
         if let Some(ca) = &form.target.options.ca_file {
             ui.label(format!(
                 "Also trusts {}",
@@ -312,6 +324,10 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
             text_ids.push(r.id);
             ui.end_row();
 
+            ui.label("Trusted certificates");
+            ui.vertical(|ui| pinned(ui, &mut o.pin_sha256));
+            ui.end_row();
+
             ui.label("Certificates");
             ui.vertical(|ui| {
                 ui.checkbox(&mut o.insecure, "Accept invalid certificates")
@@ -332,4 +348,38 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
             });
             ui.end_row();
         });
+}
+
+/// The certificates trusted by their SHA-256 fingerprint ("Trust this certificate", or
+/// `--pin-sha256` of a saved profile), each with a Remove button. A fingerprint may come from a
+/// shared profile file: it is shown escaped.
+fn pinned(ui: &mut Ui, pins: &mut Vec<String>) {
+    if pins.is_empty() {
+        ui.weak(
+            "None. After a check that stops at a certificate this computer does not trust, \
+             \"Trust this certificate\" adds it here.",
+        );
+        return;
+    }
+    ui.weak("Only these certificates are accepted, recognised by their SHA-256 fingerprint:");
+    let mut remove = None;
+    for (i, pin) in pins.iter().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            ui.add(
+                egui::Label::new(RichText::new(crate::sanitize::for_display(pin)).monospace().small())
+                    .selectable(true)
+                    .wrap(),
+            );
+            if ui
+                .small_button("Remove")
+                .on_hover_text("Stop trusting this certificate (then Save to keep the change in the profile)")
+                .clicked()
+            {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        pins.remove(i);
+    }
 }

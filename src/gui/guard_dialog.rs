@@ -57,6 +57,7 @@ pub fn show(ctx: &egui::Context, dialog: Option<&GuardDialog>, cmds: &mut Vec<Co
                 ui.add_space(4.0);
                 ui.label(format!(
                     "The {label} of \"{profile}\" is not available here. {why}",
+                    profile = crate::sanitize::for_display(profile),
                     label = auth.secret_label()
                 ));
                 ui.label(format!(

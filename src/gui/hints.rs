@@ -50,7 +50,8 @@ fn severity_icon(ui: &Ui, s: Severity) -> (Icon, egui::Color32, &'static str) {
 
 pub(crate) fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, clock: &Clock, cmds: &mut Vec<Command>) {
     // Times in the hint's words (UTC, as in the reports) read local and relative here.
-    let local = |s: &str| clock.localise_utc_stamps(s);
+    // Hints quote what a server sent: shown with control and bidi characters escaped.
+    let local = |s: &str| clock.localise_utc_stamps(&crate::sanitize::for_display_multiline(s));
     let (icon, color, word) = severity_icon(ui, hint.severity);
     let stroke = if top {
         egui::Stroke::new(2.0, color)
@@ -101,7 +102,7 @@ pub(crate) fn hint_card(ui: &mut Ui, index: usize, hint: &Hint, top: bool, clock
             plain_words::technical_details(ui, ("hint", index), |ui| {
                 if let Some(ev) = &hint.evidence {
                     ui.label(RichText::new("Evidence (as it came back)").small().strong());
-                    plain_words::raw_text(ui, ev);
+                    plain_words::raw_text(ui, &crate::sanitize::for_display_multiline(ev));
                 }
                 ui.label(
                     RichText::new(format!("Hint {} · {}", hint.id.as_str(), hint.severity.as_str()))

@@ -54,10 +54,18 @@ fn node(ui: &mut Ui, id: Id, key: Option<&str>, value: &Value, depth: usize) {
             ui.horizontal_wrapped(|ui| {
                 ui.spacing_mut().item_spacing.x = 0.0;
                 if let Some(k) = key {
-                    ui.label(RichText::new(format!("{k}: ")).monospace().color(theme::json_key(ui)));
+                    ui.label(
+                        RichText::new(format!("{}: ", crate::sanitize::for_display(k)))
+                            .monospace()
+                            .color(theme::json_key(ui)),
+                    );
                 }
+                // JSON escapes control characters but not C1, bidi or invisible format ones.
                 let (text, color) = match leaf {
-                    Value::String(s) => (serde_json::to_string(s).unwrap_or_default(), theme::json_string(ui)),
+                    Value::String(s) => (
+                        crate::sanitize::for_display(&serde_json::to_string(s).unwrap_or_default()).into_owned(),
+                        theme::json_string(ui),
+                    ),
                     other => (other.to_string(), theme::json_other(ui)),
                 };
                 ui.add(egui::Label::new(RichText::new(text).monospace().color(color)).selectable(true));
@@ -68,7 +76,7 @@ fn node(ui: &mut Ui, id: Id, key: Option<&str>, value: &Value, depth: usize) {
 
 fn header_text(key: Option<&str>, summary: &str) -> String {
     match key {
-        Some(k) => format!("{k}: {summary}"),
+        Some(k) => format!("{}: {summary}", crate::sanitize::for_display(k)),
         None => summary.to_string(),
     }
 }

@@ -29,6 +29,7 @@ pub mod state;
 pub mod status;
 pub mod test_all;
 pub mod theme;
+pub mod trust_dialog;
 pub mod update;
 pub mod verdict_card;
 
@@ -139,6 +140,7 @@ impl App {
                 paste: Default::default(),
                 clock: Default::default(),
                 focus_test: false,
+                trust: None,
             },
             bg,
             rx,
@@ -151,7 +153,7 @@ impl App {
     /// Not while a dialog of the sidebar is open (its own keys apply).
     fn keyboard(&self, ctx: &egui::Context) -> Vec<Command> {
         let mut cmds = Vec::new();
-        if self.state.profiles.dialog_open() {
+        if self.state.profiles.dialog_open() || self.state.trust.is_some() {
             return cmds;
         }
         let (enter, esc) = ctx.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
@@ -173,7 +175,7 @@ impl App {
     /// Tab with nothing focused starts at the Control Room URL (the sidebar comes first in the
     /// drawing order, so egui would start there), then goes on through the form in reading order.
     fn first_tab_to_the_url(&self, ctx: &egui::Context) {
-        if self.state.profiles.dialog_open() {
+        if self.state.profiles.dialog_open() || self.state.trust.is_some() {
             return;
         }
         let Some(url) = self.ids.text.first().copied() else {
@@ -375,6 +377,7 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
         });
     });
     about::show(ui.ctx(), &state.about, cmds);
+    trust_dialog::show(ui.ctx(), state.trust.as_ref(), &state.clock, cmds);
     egui::CentralPanel::default().show(ui, |ui| {
         // The verdict row scrolls beyond 40 % of the results (only in small windows), so
         // the steps and the panes stay in view. A panel offers its content last frame's height:
@@ -395,7 +398,7 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
                     .max_height(cap)
                     .min_scrolled_height(last.min(cap))
                     .auto_shrink([false, true])
-                    .show(ui, |ui| verdict_row(ui, state));
+                    .show(ui, |ui| verdict_row(ui, state, cmds));
                 let h = out.content_size.y;
                 if (h - last).abs() > 0.5 {
                     ui.ctx().data_mut(|d| d.insert_temp(memo, h));
@@ -437,18 +440,18 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
 }
 
 /// The verdict card, and beside it the account card when the login answered with one.
-fn verdict_row(ui: &mut egui::Ui, state: &State) {
+fn verdict_row(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) {
     let result = state.run.as_ref().and_then(state::Run::result);
     let account = result.and_then(|r| r.transcript.account.as_ref());
     let stale = state.result_is_stale();
     let Some(account) = account else {
-        verdict_card::show(ui, state);
+        verdict_card::show(ui, state, cmds);
         return;
     };
     let token = result.and_then(|r| r.transcript.token.as_ref());
     let width = ui.available_width();
     if width < 520.0 {
-        verdict_card::show(ui, state);
+        verdict_card::show(ui, state, cmds);
         ui.add_space(4.0);
         account::show(ui, account, token, &state.clock, stale);
         return;
@@ -459,7 +462,7 @@ fn verdict_row(ui: &mut egui::Ui, state: &State) {
         ui.spacing_mut().item_spacing.x = gap;
         ui.vertical(|ui| {
             ui.set_width(left);
-            verdict_card::show(ui, state);
+            verdict_card::show(ui, state, cmds);
         });
         ui.vertical(|ui| {
             ui.set_width(width - left - gap);

@@ -36,6 +36,8 @@ pub struct State {
     pub(crate) clock: crate::local_time::Clock,
     /// A check just finished: give the keyboard focus back to Test connection.
     pub(crate) focus_test: bool,
+    /// "Trust this certificate?" is open.
+    pub(crate) trust: Option<super::trust_dialog::TrustDialog>,
 }
 
 impl State {

@@ -15,7 +15,8 @@ pub fn show(ui: &mut Ui, status: &Status) {
             StatusKind::Warn => theme::warn(ui),
         };
         // Plain words; raw error text (a keyring's, a file system's) behind "Technical details".
-        let split = super::plain_words::split(&status.text);
+        // Outside text in it (a name, a server's words) shown escaped.
+        let split = super::plain_words::split(&crate::sanitize::for_display(&status.text));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.weak(concat!("aa-conntest ", env!("CARGO_PKG_VERSION")));
             ui.weak("Enter: test · Esc: cancel");

@@ -248,7 +248,7 @@ fn table(ui: &mut Ui, state: &TestAllState, cmds: &mut Vec<Command>) {
                 ui.strong("Time");
                 ui.end_row();
                 for row in &state.rows {
-                    ui.label(&row.name);
+                    ui.label(crate::sanitize::for_display(&row.name));
                     match &row.state {
                         TestAllRowState::Waiting => {
                             ui.weak("waiting");
@@ -291,7 +291,7 @@ fn table(ui: &mut Ui, state: &TestAllState, cmds: &mut Vec<Command>) {
                                 theme::error(ui)
                             };
                             ui.label(RichText::new(outcome_words(s.outcome)).color(color));
-                            ui.label(&s.main_hint);
+                            ui.label(crate::sanitize::for_display(&s.main_hint));
                             ui.label(fmt_ms(s.duration_ms));
                         }
                     }

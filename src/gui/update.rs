@@ -58,6 +58,11 @@ pub fn apply(state: &mut State, bg: &Background, ctx: &egui::Context, cmd: Comma
             then.into_iter().for_each(|c| apply(state, bg, ctx, c));
         }
         Command::FocusReturned => state.focus_test = false,
+        Command::Trust(c) => {
+            if let Some(then) = super::trust_dialog::apply(state, c) {
+                apply(state, bg, ctx, then);
+            }
+        }
     }
 }
 
@@ -152,10 +157,42 @@ fn start_check(state: &mut State, bg: &Background) {
     let plan = state.form.to_plan();
     let id: RunId = state.run.as_ref().map_or(1, |r| r.id + 1);
     let out = bg.out.clone();
-    let cancel = worker::spawn_check(&bg.rt, plan.clone(), move |e| out.send(Msg::Check(id, e)));
+    let send = move |e| out.send(Msg::Check(id, e));
+    // The run keeps the form's plan (what the window shows and a report holds: no proxy
+    // password); only the worker's copy gets the saved proxy credentials back.
+    let cancel = match saved_proxy_credentials(state) {
+        Some((secrets, profile)) => worker::spawn_check_prepared(
+            &bg.rt,
+            plan.clone(),
+            move |mut p| {
+                // Blocking keyring I/O: on the blocking pool, never on the UI thread.
+                p.target.options.proxy = crate::profiles::model::proxy_with_saved_credentials(&*secrets, &profile);
+                p
+            },
+            send,
+        ),
+        None => worker::spawn_check(&bg.rt, plan.clone(), send),
+    };
     state.run = Some(Run::new(id, plan, cancel));
     state.selected_step = None;
     state.status = Status::normal("Testing…");
+}
+
+/// When the form tests the selected profile's own proxy (as saved: its address without the
+/// `user:password@`, which the keyring keeps), where to read that proxy's credentials from.
+/// A proxy typed with its own credentials, or another proxy, is used as it is.
+fn saved_proxy_credentials(
+    state: &State,
+) -> Option<(
+    std::sync::Arc<dyn crate::profiles::SecretStore>,
+    crate::profiles::Profile,
+)> {
+    let p = &state.profiles;
+    let profile = p.selected()?;
+    let backend = p.backend.as_ref()?;
+    let saved = profile.target.options.proxy.as_deref()?;
+    let form = state.form.checked_target().options.proxy?;
+    (form == saved).then(|| (backend.secrets.clone(), profile.clone()))
 }
 
 fn cancel(state: &mut State) {

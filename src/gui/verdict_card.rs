@@ -29,7 +29,7 @@ fn icon_for(kind: VerdictKind) -> Icon {
     }
 }
 
-pub fn show(ui: &mut Ui, state: &State) {
+pub fn show(ui: &mut Ui, state: &State, cmds: &mut Vec<super::Command>) {
     let Some(run) = state.run.as_ref() else {
         card(ui, ui.visuals().widgets.noninteractive.bg_stroke.color, |ui| {
             ui.label(
@@ -48,7 +48,14 @@ pub fn show(ui: &mut Ui, state: &State) {
     };
     let stale = state.result_is_stale();
     match run.verdict() {
-        Some(v) => verdict(ui, run, &localised(v, &state.clock), stale),
+        Some(v) => {
+            let offer = super::trust_dialog::offer(state);
+            verdict(ui, run, &localised(v, &state.clock), stale, |ui| {
+                if let Some(o) = &offer {
+                    super::trust_dialog::offer_row(ui, o, state.is_running(), cmds);
+                }
+            })
+        }
         None if run.is_lost() => card(ui, theme::error(ui), |ui| {
             ui.horizontal(|ui| {
                 theme::icon(ui, Icon::Error, 20.0);
@@ -67,9 +74,11 @@ pub fn show(ui: &mut Ui, state: &State) {
 
 /// The verdict with the times in its words local and relative (the diagnosis writes UTC).
 pub fn localised(mut v: Verdict, clock: &crate::local_time::Clock) -> Verdict {
-    v.headline = clock.localise_utc_stamps(&v.headline);
-    v.caveat = v.caveat.map(|c| clock.localise_utc_stamps(&c));
-    v.first_step = v.first_step.map(|c| clock.localise_utc_stamps(&c));
+    // The words may quote what a server sent: escaped, as everywhere on screen.
+    let shown = |s: &str| clock.localise_utc_stamps(&crate::sanitize::for_display_multiline(s));
+    v.headline = shown(&v.headline);
+    v.caveat = v.caveat.map(|c| shown(&c));
+    v.first_step = v.first_step.map(|c| shown(&c));
     v
 }
 
@@ -102,7 +111,8 @@ fn running(ui: &mut Ui, run: &Run) {
     });
 }
 
-fn verdict(ui: &mut Ui, run: &Run, v: &Verdict, stale: bool) {
+/// The card; `more` adds what the verdict offers to do (e.g. "Trust this certificate…").
+fn verdict(ui: &mut Ui, run: &Run, v: &Verdict, stale: bool, more: impl FnOnce(&mut Ui)) {
     let color = tone_color(ui, v.kind.tone());
     let edge = if stale { ui.visuals().weak_text_color() } else { color };
     card(ui, edge, |ui| {
@@ -162,5 +172,6 @@ fn verdict(ui: &mut Ui, run: &Run, v: &Verdict, stale: bool) {
                 rich_text::show(ui, step, look);
             });
         }
+        more(ui);
     });
 }

@@ -30,6 +30,7 @@ mod proxy;
 #[cfg(feature = "snapshot")]
 mod snapshots;
 mod tls_truth;
+mod trust_pin;
 mod ui_files;
 mod ui_guards;
 mod ui_paste;

@@ -9,6 +9,7 @@ use super::super::{test_all, theme};
 use super::state::{Dialog, ProfilesCmd, ProfilesState, SecretState, form_changed};
 use crate::profiles::{ConflictPolicy, HistoryEntry};
 use crate::transcript::Outcome;
+use crate::sanitize::for_display;
 use egui::{RichText, TextEdit, Ui};
 
 /// The sidebar, the Test all window and the open dialog; the guard's question and the path
@@ -131,8 +132,12 @@ fn sidebar(
             for prof in &p.snapshot.profiles {
                 let is_sel = p.selected.as_deref() == Some(prof.id.as_str());
                 let r = ui
-                    .selectable_label(is_sel, RichText::new(&prof.name).strong())
-                    .on_hover_text(format!("{}\n{}", prof.target.url, prof.target.username));
+                    .selectable_label(is_sel, RichText::new(for_display(&prof.name)).strong())
+                    .on_hover_text(format!(
+                        "{}\n{}",
+                        for_display(&prof.target.url),
+                        for_display(&prof.target.username)
+                    ));
                 if r.clicked() && !is_sel {
                     push(cmds, ProfilesCmd::Select(prof.id.clone()));
                 }
@@ -151,7 +156,7 @@ fn sidebar(
                     Some(e) => {
                         let mut hover = e.summary();
                         if let Some(h) = &e.hint_title {
-                            hover.push_str(&format!("\n{h}"));
+                            hover.push_str(&format!("\n{}", for_display(h)));
                         }
                         ui.label(
                             RichText::new(format!("  {}", badge(e)))
@@ -263,11 +268,15 @@ fn sidebar(
 
     if let Some(sel) = p.selected() {
         ui.add_space(6.0);
-        egui::CollapsingHeader::new(format!("History of {}", sel.name))
+        egui::CollapsingHeader::new(format!("History of {}", for_display(&sel.name)))
             .id_salt("profile_history")
             .default_open(true)
             .show(ui, |ui| {
-                ui.weak(format!("{} · {}", sel.target.url, sel.target.username));
+                ui.weak(format!(
+                    "{} · {}",
+                    for_display(&sel.target.url),
+                    for_display(&sel.target.username)
+                ));
                 if p.history.is_empty() {
                     ui.weak("No results yet.");
                 }
@@ -283,7 +292,7 @@ fn sidebar(
                                     .color(color),
                             );
                             if let Some(h) = &e.hint_title {
-                                ui.label(RichText::new(format!("   {h}")).small());
+                                ui.label(RichText::new(format!("   {}", for_display(h))).small());
                             }
                         }
                     });
@@ -338,8 +347,9 @@ fn dialog(ctx: &egui::Context, dialog: Option<&Dialog>, cmds: &mut Vec<Command>)
             Dialog::Delete { id, name } => {
                 ui.heading("Delete the profile?");
                 ui.label(format!(
-                    "\"{name}\" will be deleted, with its secret in the system keyring and its history. \
-                     This cannot be undone."
+                    "\"{}\" will be deleted, with its secret in the system keyring and its history. \
+                     This cannot be undone.",
+                    for_display(name)
                 ));
                 ui.horizontal(|ui| {
                     let yes = ui.button(RichText::new("Yes, delete").color(theme::error(ui)));
@@ -376,7 +386,7 @@ fn dialog(ctx: &egui::Context, dialog: Option<&Dialog>, cmds: &mut Vec<Command>)
             }
             Dialog::Import { path, plan } => {
                 ui.heading("Import profiles");
-                ui.label(format!("From {}:", path.display()));
+                ui.label(format!("From {}:", for_display(&path.display().to_string())));
                 let described = plan.describe();
                 if described.trim().is_empty() {
                     ui.label("The file has no profiles.");
