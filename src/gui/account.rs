@@ -55,7 +55,11 @@ fn row(ui: &mut Ui, k: &str, v: impl Into<String>) {
     ui.label(RichText::new(k).weak());
     // The account's fields come from the server: shown escaped.
     let v = v.into();
-    ui.add(egui::Label::new(RichText::new(crate::sanitize::for_display(&v))).selectable(true).wrap());
+    ui.add(
+        egui::Label::new(RichText::new(crate::sanitize::for_display(&v)))
+            .selectable(true)
+            .wrap(),
+    );
     ui.end_row();
 }
 

@@ -170,7 +170,7 @@ pub fn request_preview(plan: &Plan, step: StepName) -> Option<RecordedRequest> {
 fn request_details(ui: &mut Ui, req: &RecordedRequest, json: Option<&serde_json::Value>, raw: &bool) {
     ui.add(
         egui::Label::new(
-            RichText::new(format!("{} {}", req.method, req.url))
+            RichText::new(format!("{} {}", req.method, crate::sanitize::for_display(&req.url)))
                 .monospace()
                 .strong(),
         )
@@ -270,7 +270,7 @@ fn response_pane(
         }
     } else if view.name == StepName::Connect {
         if let Some(info) = connect {
-            connect_facts(ui, info, clock);
+            connect_facts(ui, info, clock, rec.is_some_and(|r| r.error.is_some()));
         }
     } else if view.status == StepStatus::Skipped {
         ui.weak("This step did not run.");
@@ -461,7 +461,8 @@ fn step_facts(ui: &mut Ui, view: &StepView) {
     }
 }
 
-fn connect_facts(ui: &mut Ui, info: &ConnectInfo, clock: &Clock) {
+/// What the connect step found. `failed`: its error's fold already holds the verifier's text.
+fn connect_facts(ui: &mut Ui, info: &ConnectInfo, clock: &Clock, failed: bool) {
     egui::Grid::new("connect_facts")
         .num_columns(2)
         .striped(true)
@@ -495,9 +496,10 @@ fn connect_facts(ui: &mut Ui, info: &ConnectInfo, clock: &Clock) {
                 row("Certificate", t);
             }
         });
-    // The verifier's own error, when the words above say the certificate was not trusted (also
-    // when "accept invalid certificates" let the check go on).
+    // The verifier's own error, when "accept invalid certificates" let the check go on (a failed
+    // step's fold above has it already).
     if info.trusted == Some(false)
+        && !failed
         && let Some(d) = info.trust_error_detail.as_deref()
     {
         plain_words::technical_details(ui, "trust_error", |ui| {

@@ -231,7 +231,7 @@ pub fn show(ctx: &egui::Context, dialog: Option<&TrustDialog>, clock: &Clock, cm
             if trust.clicked() {
                 cmds.push(Command::Trust(TrustCmd::Confirm(o.cert.sha256.clone())));
             }
-            let back = ui.button("Cancel");
+            let back = ui.button("Go back");
             close |= back.clicked();
             // Keyboard: the safe choice has the focus.
             if !trust.has_focus() && !back.has_focus() {

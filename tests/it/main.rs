@@ -35,5 +35,6 @@ mod ui_files;
 mod ui_guards;
 mod ui_paste;
 mod ui_profiles;
+mod ui_trust;
 mod ui_verdict;
 mod ui_window;

@@ -94,7 +94,11 @@ async fn a_pin_is_offered_only_where_it_is_the_answer() {
             wrong.push(format!("{what}: kind {:?}, expected {k:?}", tls_kind(&t)));
         }
         if pinnable(&t) != offered {
-            wrong.push(format!("{what}: pinnable {}, expected {offered} ({:?})", pinnable(&t), t.connect.as_ref().and_then(|c| c.trust_error_detail.clone())));
+            wrong.push(format!(
+                "{what}: pinnable {}, expected {offered} ({:?})",
+                pinnable(&t),
+                t.connect.as_ref().and_then(|c| c.trust_error_detail.clone())
+            ));
         }
         // The hint suggests pinning exactly where the window offers it (for an inspecting proxy's
         // certificate it asks for the proxy's root as the CA file instead; the window's dialog
@@ -102,7 +106,9 @@ async fn a_pin_is_offered_only_where_it_is_the_answer() {
         let inspected = what.contains("inspecting");
         let suggests = h.iter().any(|h| h.fix.contains(&format!("--pin-sha256 {fp}")));
         if suggests != (offered && !inspected) {
-            wrong.push(format!("{what}: the hint suggests a pin: {suggests}, offered: {offered}"));
+            wrong.push(format!(
+                "{what}: the hint suggests a pin: {suggests}, offered: {offered}"
+            ));
         }
         // The fact is for the window only: not a field of the report.
         let report = aa_conntest::report::build(&plan(port), &t, &h).to_json();

@@ -8,8 +8,8 @@ use super::super::state::{State, fmt_ms};
 use super::super::{test_all, theme};
 use super::state::{Dialog, ProfilesCmd, ProfilesState, SecretState, form_changed};
 use crate::profiles::{ConflictPolicy, HistoryEntry};
-use crate::transcript::Outcome;
 use crate::sanitize::for_display;
+use crate::transcript::Outcome;
 use egui::{RichText, TextEdit, Ui};
 
 /// The sidebar, the Test all window and the open dialog; the guard's question and the path
