@@ -142,7 +142,7 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
         let mut open = options_state.is_open();
         if ui
             .add(egui::Button::new("Options (timeout, certificates, proxy)").selected(open))
-            .on_hover_text("Timeout, multiple login, log out, a CA file, a proxy, certificate checks")
+            .on_hover_text("Timeout, multiple login, log out, a CA file, a proxy, certificate checks and trusted certificates")
             .clicked()
         {
             open = !open;
@@ -324,9 +324,12 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
             text_ids.push(r.id);
             ui.end_row();
 
-            ui.label("Trusted certificates");
-            ui.vertical(|ui| pinned(ui, &mut o.pin_sha256));
-            ui.end_row();
+            // Only when there are some: the options must leave room for the results at 1024×700.
+            if !o.pin_sha256.is_empty() {
+                ui.label("Trusted certificates");
+                ui.vertical(|ui| pinned(ui, &mut o.pin_sha256));
+                ui.end_row();
+            }
 
             ui.label("Certificates");
             ui.vertical(|ui| {
@@ -354,13 +357,6 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
 /// `--pin-sha256` of a saved profile), each with a Remove button. A fingerprint may come from a
 /// shared profile file: it is shown escaped.
 fn pinned(ui: &mut Ui, pins: &mut Vec<String>) {
-    if pins.is_empty() {
-        ui.weak(
-            "None. After a check that stops at a certificate this computer does not trust, \
-             \"Trust this certificate\" adds it here.",
-        );
-        return;
-    }
     ui.weak("Only these certificates are accepted, recognised by their SHA-256 fingerprint:");
     let mut remove = None;
     for (i, pin) in pins.iter().enumerate() {

@@ -131,7 +131,6 @@ fn fixed(mut plan: Plan, mut r: CheckResult, port: &str) -> (Plan, CheckResult) 
                 .as_ref()
                 .map(|_| "Sat, 26 Dec 2026 14:00:00 +0000".into());
         }
-        c.trust_error = c.trust_error.as_ref().map(|_| "(made fixed for the snapshot)".into());
     }
     if let Some(tok) = t.token.as_mut() {
         tok.iat = tok.iat.map(|_| NOW.unix_timestamp());
@@ -246,6 +245,22 @@ fn an_untrusted_certificate() {
     show(&mut h, checked("tls-untrusted"));
     assert!(all_text(&h).contains("Could not reach the Control Room"));
     h.snapshot("untrusted-certificate");
+}
+
+/// "Trust this certificate?" over the untrusted certificate: what a person sees before trusting.
+#[test]
+fn the_trust_dialog() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (mut h, _dir) = window(egui::vec2(1024.0, 700.0), None);
+    show(&mut h, checked("tls-untrusted"));
+    h.get_by_label("Trust this certificate…").click();
+    h.run();
+    h.remove_cursor();
+    settle(&mut h);
+    let text = all_text(&h);
+    assert!(text.contains("Trust this certificate?"), "{text}");
+    assert!(text.contains("Trust and test again"), "{text}");
+    h.snapshot("trust-dialog");
 }
 
 /// No keyring service (a desktop without one, a container): the sidebar says so in words.
