@@ -94,7 +94,8 @@ pub struct OptionArgs {
     #[arg(long)]
     pub insecure: bool,
     /// Trust exactly the certificate with this SHA-256 fingerprint (of its DER; hex, with or without
-    /// colons, any case); no other certificate is accepted. May be repeated.
+    /// colons, any case); no other certificate is accepted (its dates and host name are still
+    /// checked). May be repeated.
     #[arg(long = "pin-sha256", value_name = "HEX")]
     pub pin_sha256: Vec<String>,
     /// Proxy URL (default: the system's HTTPS_PROXY / NO_PROXY).

@@ -21,6 +21,11 @@ const FORBIDDEN: &[&str] = &[
     "UnknownIssuer",
     "CaUsedAsEndEntity",
     "NotValidFor",
+    "ExpiredContext",
+    "BadSignature",
+    "UnsupportedSignatureAlgorithm",
+    "InvalidCertificate",
+    "invalid peer certificate",
     "SendRequest",
     "client error (",
     "connection error:",
@@ -383,4 +388,70 @@ fn idle_after_a_check_means_no_repaint() {
     assert!(steps < 12, "{steps} frames to settle after the check");
     let delay = h.output().viewport_output.values().next().map(|v| v.repaint_delay);
     assert!(delay.is_some_and(|d| d > Duration::from_secs(1)), "{delay:?}");
+}
+
+/// TLS failures the demo does not play (a certificate made the way `openssl req -x509` makes it, a
+/// self-signed one that expired, an inspecting proxy's, a pinned one that changed): nothing on
+/// screen carries the TLS library's text, hints included; the raw text is in the step's fold.
+#[test]
+fn tls_failures_outside_the_demo_show_no_library_text() {
+    use crate::support::{field, tls};
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let handle = rt.handle().clone();
+    let profiles = sidebar(dir.path());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .with_max_steps(40)
+        .build_eframe(move |cc| App::with_profiles(cc, handle, Launch::default(), profiles));
+    let (openssl, _) = field::openssl_style(&["localhost"]);
+    let (expired, _) = field::openssl_style_expired(&["localhost"]);
+    let (inspected, _) = field::inspected(&["localhost"]);
+    let (pinned, _) = field::openssl_style(&["localhost"]);
+    let servers = rt.block_on(async {
+        vec![
+            ("openssl-style self-signed", tls::serve(openssl).await, None),
+            ("self-signed, expired", tls::serve(expired).await, None),
+            ("inspecting proxy", tls::serve(inspected).await, None),
+            ("pinned, changed", tls::serve(pinned).await, Some("00".repeat(32))),
+        ]
+    });
+    let mut problems = Vec::new();
+    for (what, port, pin) in servers {
+        let mut form = aa_conntest::gui::FormState::default();
+        form.target.url = format!("https://localhost:{port}");
+        form.target.username = "svc_api".into();
+        form.secret = demo::API_KEY.into();
+        form.target.options.pin_sha256 = pin.into_iter().collect();
+        let ctx = h.ctx.clone();
+        let before = h.state().run_id();
+        h.state_mut().apply(&ctx, Command::EditForm(Box::new(form)));
+        h.state_mut().apply(&ctx, Command::RunCheck);
+        assert!(
+            step_until(&mut h, Duration::from_secs(20), |h| h.state().run_id() != before
+                && h.state().result().is_some()),
+            "{what}: no result"
+        );
+        h.run();
+        let raw = h
+            .state()
+            .result()
+            .and_then(|r| r.transcript.step(aa_conntest::transcript::StepName::Connect))
+            .and_then(|s| s.error.as_ref())
+            .and_then(|e| e.technical().map(str::to_string));
+        if raw.is_none() {
+            problems.push(format!("{what}: no raw text to keep in the fold"));
+        }
+        let text = all_text(&h);
+        let found = forbidden_in(&text);
+        if !found.is_empty() {
+            problems.push(format!("{what}: {found:?} on screen:\n{text}"));
+        }
+        if let Some(raw) = raw
+            && text.contains(&raw)
+        {
+            problems.push(format!("{what}: the raw text {raw:?} outside the fold"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
