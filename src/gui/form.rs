@@ -142,7 +142,9 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
         let mut open = options_state.is_open();
         if ui
             .add(egui::Button::new("Options (timeout, certificates, proxy)").selected(open))
-            .on_hover_text("Timeout, multiple login, log out, a CA file, a proxy, certificate checks and trusted certificates")
+            .on_hover_text(
+                "Timeout, multiple login, log out, a CA file, a proxy, certificate checks and trusted certificates",
+            )
             .clicked()
         {
             open = !open;

@@ -473,7 +473,7 @@ fn outside_text_in_labels_and_hover_texts_is_shown_escaped() {
         let mut store = env.store();
         let p = aa_conntest::profiles::Profile::new(
             "Hostile",
-            &format!("{}/\u{202e}txt.exe", server.url()),
+            format!("{}/\u{202e}txt.exe", server.url()),
             AuthMode::ApiKey,
             "svc\u{202e}ipa",
             CheckOptions::default(),
