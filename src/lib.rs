@@ -13,6 +13,7 @@ pub mod diagnose;
 pub mod engine;
 pub mod gui;
 pub mod jwt;
+pub mod key_expiry;
 pub mod paste;
 pub mod plan;
 pub mod platform;
