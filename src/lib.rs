@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 pub mod build_info;
+pub mod capabilities;
 pub mod cli;
 pub mod demo;
 pub mod diagnose;

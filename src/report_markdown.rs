@@ -206,7 +206,7 @@ pub fn render(r: &Report) -> String {
         connection(&mut out, c);
     }
     if let Some(a) = &r.account {
-        account(&mut out, a);
+        account(&mut out, &a.summary);
     }
     if let Some(t) = &r.token {
         token(&mut out, t);

@@ -8,6 +8,7 @@ use crate::plan::{AuthMode, CheckOptions};
 use crate::profiles::history::History;
 use crate::profiles::secrets::{self, SecretStore};
 use crate::profiles::store::{ProfileStore, StoreWarning};
+use crate::profiles::environments;
 use crate::profiles::transfer::{self, ConflictPolicy};
 use crate::profiles::{Profile, model, remove_profile};
 use crate::sanitize::for_display;
@@ -46,8 +47,35 @@ pub enum ProfilesCommand {
     /// Delete a profile, its secret in the keyring and its history.
     Remove { name: String },
     /// Write the profiles to FILE (`-` for standard output). Secrets are never exported.
-    Export { file: PathBuf },
-    /// Add the profiles of FILE. A name already in use is refused unless --rename or --replace.
+    Export {
+        file: PathBuf,
+        /// Write one profile as a Postman environment instead (ControlRoomURL, baseUrl, username, and
+        /// the secret variables present but empty), so a developer can continue in Postman.
+        #[arg(long)]
+        postman: bool,
+        /// With --postman: the profile to write (may be left out when only one is saved).
+        #[arg(long, value_name = "NAME", requires = "postman")]
+        profile: Option<String>,
+    },
+    /// Add profiles from a Postman environment, a Bruno environment or an Insomnia export: the Control
+    /// Room URL and the username only (never a secret value: the preview names the ones left out).
+    ImportEnv {
+        file: PathBuf,
+        /// Add a conflicting profile under a new name ("Name (2)").
+        #[arg(long, conflicts_with_all = ["replace", "skip"])]
+        rename: bool,
+        /// Overwrite the saved profile's settings (it keeps its secret).
+        #[arg(long, conflicts_with = "skip")]
+        replace: bool,
+        /// Leave conflicting profiles out.
+        #[arg(long)]
+        skip: bool,
+        /// Only show what would happen.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Add the profiles of FILE (an export of this tool; a Postman, Bruno or Insomnia environment is
+    /// recognised too, as `import-env`). A name already in use is refused unless --rename or --replace.
     Import {
         file: PathBuf,
         /// Add a conflicting profile under a new name ("Name (2)").
@@ -91,6 +119,8 @@ pub struct AddArgs {
     pub replace: bool,
     #[command(flatten)]
     pub options: OptionArgs,
+    #[command(flatten)]
+    pub admin: super::args::AdminArgs,
 }
 
 pub(super) fn warn_all(warnings: &[StoreWarning]) {
@@ -133,7 +163,23 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
         } => set_secret(&name, api_key_stdin, password_stdin),
         ProfilesCommand::Rename { name, new_name } => rename(&name, &new_name),
         ProfilesCommand::Remove { name } => remove(&name),
-        ProfilesCommand::Export { file } => export(&file),
+        ProfilesCommand::Export {
+            file,
+            postman: false,
+            ..
+        } => export(&file),
+        ProfilesCommand::Export {
+            file,
+            postman: true,
+            profile,
+        } => export_postman(&file, profile.as_deref()),
+        ProfilesCommand::ImportEnv {
+            file,
+            rename,
+            replace,
+            skip,
+            dry_run,
+        } => import_env(&file, policy_of(rename, replace, skip), dry_run),
         ProfilesCommand::Import {
             file,
             rename,
@@ -141,15 +187,7 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
             skip,
             dry_run,
             accept_network_settings,
-        } => {
-            let policy = match (rename, replace, skip) {
-                (true, _, _) => ConflictPolicy::Rename,
-                (_, true, _) => ConflictPolicy::Replace,
-                (_, _, true) => ConflictPolicy::Skip,
-                _ => ConflictPolicy::Refuse,
-            };
-            import(&file, policy, dry_run, accept_network_settings)
-        }
+        } => import(&file, policy_of(rename, replace, skip), dry_run, accept_network_settings),
     };
     result
         .map(|()| Exit::Done)
@@ -157,6 +195,15 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
 }
 
 type CmdResult = Result<(), CliError>;
+
+fn policy_of(rename: bool, replace: bool, skip: bool) -> ConflictPolicy {
+    match (rename, replace, skip) {
+        (true, _, _) => ConflictPolicy::Rename,
+        (_, true, _) => ConflictPolicy::Replace,
+        (_, _, true) => ConflictPolicy::Skip,
+        _ => ConflictPolicy::Refuse,
+    }
+}
 
 fn failed(msg: impl Into<String>) -> CliError {
     CliError::Failed(msg.into())
@@ -192,6 +239,12 @@ fn list(json: bool) -> CmdResult {
                         "last_result".into(),
                         serde_json::to_value(latest.get(&p.id)).unwrap_or_default(),
                     );
+                    if p.target.key_expires.is_some() {
+                        obj.insert(
+                            "key_expiry".into(),
+                            serde_json::Value::String(key_expiry_words(p, time::OffsetDateTime::now_utc())),
+                        );
+                    }
                 }
                 v
             })
@@ -207,7 +260,8 @@ fn list(json: bool) -> CmdResult {
     }
     // Every cell is text from a file (maybe an imported one): shown escaped.
     let shown = |s: &str| for_display(s).into_owned();
-    let rows: Vec<[String; 7]> = store
+    let now = time::OffsetDateTime::now_utc();
+    let rows: Vec<[String; 8]> = store
         .list()
         .iter()
         .map(|p| {
@@ -222,6 +276,7 @@ fn list(json: bool) -> CmdResult {
                     .as_ref()
                     .map(|c| shown(&c.display().to_string()))
                     .unwrap_or_else(|| "-".into()),
+                key_expiry_words(p, now),
                 latest
                     .get(&p.id)
                     .map(|e| shown(&e.summary()))
@@ -232,11 +287,22 @@ fn list(json: bool) -> CmdResult {
     print!(
         "{}",
         super::text::table(
-            &["NAME", "URL", "USER", "AUTH", "PROXY", "CA FILE", "LAST RESULT"],
+            &["NAME", "URL", "USER", "AUTH", "PROXY", "CA FILE", "API KEY", "LAST RESULT"],
             &rows
         )
     );
     Ok(())
+}
+
+/// The key expiry of a profile in words ("expires in 9 days"), `-` without one.
+fn key_expiry_words(p: &Profile, now: time::OffsetDateTime) -> String {
+    match p.target.key_expires.as_deref() {
+        Some(text) if p.target.auth == AuthMode::ApiKey => match crate::key_expiry::describe(text, now) {
+            Ok((at, left)) => format!("{} ({})", left.words(), crate::key_expiry::date_words(at)),
+            Err(_) => format!("expiry unreadable: {}", for_display(text)),
+        },
+        _ => "-".into(),
+    }
 }
 
 fn read_secret_from_stdin(auth: AuthMode) -> Result<Secret, CliError> {
@@ -309,6 +375,7 @@ fn add(a: AddArgs) -> CmdResult {
             t.username = a.username.clone();
             t.auth = auth;
             t.options = a.options.apply(t.options.clone());
+            a.admin.apply(t);
             existing
         }
         Some(existing) => {
@@ -317,13 +384,17 @@ fn add(a: AddArgs) -> CmdResult {
                 existing.name
             )));
         }
-        None => Profile::new(
-            &a.name,
-            &a.url,
-            auth,
-            &a.username,
-            a.options.apply(CheckOptions::default()),
-        ),
+        None => {
+            let mut p = Profile::new(
+                &a.name,
+                &a.url,
+                auth,
+                &a.username,
+                a.options.apply(CheckOptions::default()),
+            );
+            a.admin.apply(&mut p.target);
+            p
+        }
     };
     // A password in the proxy address is a secret like the key: it goes to the keyring, and the
     // profile keeps the address without it.
@@ -447,12 +518,73 @@ fn export(file: &Path) -> CmdResult {
     Ok(())
 }
 
+/// `profiles export --postman FILE [--profile NAME]`.
+fn export_postman(file: &Path, name: Option<&str>) -> CmdResult {
+    let store = open_store().map_err(failed)?;
+    let profile = match name {
+        Some(n) => store.get_by_name(n).cloned().ok_or_else(|| invalid(not_found(n)))?,
+        None => match store.list() {
+            [only] => only.clone(),
+            [] => return Err(invalid("there is no saved profile to export")),
+            _ => {
+                return Err(invalid(
+                    "a Postman environment holds one profile: say which with --profile NAME",
+                ));
+            }
+        },
+    };
+    environments::export_postman(file, &profile).map_err(|e| failed(e.to_string()))?;
+    if file != Path::new("-") {
+        println!(
+            "Wrote \"{}\" as a Postman environment to {}: ControlRoomURL, baseUrl and username, with the secret \
+             variables ({} and token) present but empty. Fill them in Postman; they are never exported.",
+            for_display(&profile.name),
+            file.display(),
+            profile.target.auth.body_field()
+        );
+    }
+    Ok(())
+}
+
+/// `profiles import-env FILE`: only an environment file.
+fn import_env(file: &Path, policy: ConflictPolicy, dry_run: bool) -> CmdResult {
+    let env = environments::read_environment_file(file).map_err(|e| invalid(e.to_string()))?;
+    import_profiles(file, env.profiles.clone(), Some(&env), policy, dry_run, false)
+}
+
 fn import(file: &Path, policy: ConflictPolicy, dry_run: bool, accept_network: bool) -> CmdResult {
-    let incoming = transfer::read_import_file(file).map_err(|e| invalid(e.to_string()))?;
+    match environments::read_import_any(file).map_err(|e| invalid(e.to_string()))? {
+        environments::ImportSource::Profiles(incoming) => {
+            import_profiles(file, incoming, None, policy, dry_run, accept_network)
+        }
+        environments::ImportSource::Environments(env) => {
+            import_profiles(file, env.profiles.clone(), Some(&env), policy, dry_run, false)
+        }
+    }
+}
+
+fn import_profiles(
+    file: &Path,
+    incoming: Vec<Profile>,
+    env: Option<&environments::EnvironmentImport>,
+    policy: ConflictPolicy,
+    dry_run: bool,
+    accept_network: bool,
+) -> CmdResult {
     let mut store = open_store().map_err(failed)?;
     let mut plan = transfer::plan_import(&store, &incoming);
     plan.accept_network = accept_network;
     println!("Importing {}:", for_display(&file.display().to_string()));
+    if let Some(env) = env {
+        print!("{}", env.describe());
+        if env.profiles.is_empty() {
+            return Err(invalid(
+                "no environment in the file names a Control Room address (a variable such as ControlRoomURL, CR_URL \
+                 or baseUrl); nothing was imported",
+            ));
+        }
+        println!("Profiles:");
+    }
     print!("{}", plan.describe());
     if !plan.network.is_empty() && !accept_network {
         println!(

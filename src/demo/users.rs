@@ -17,12 +17,31 @@ pub(crate) struct DemoUser {
     /// (as SSO setups do, reference §3.2).
     pub password: Option<&'static str>,
     pub roles: &'static [(&'static str, u64)],
-    /// Permission actions (INFERRED shape, docs/control-room-api.md): the service account may view
-    /// licences, so a check can read the licence state when calls fail after a good login.
-    pub permissions: &'static [&'static str],
+    /// `(resourceType, action)` of the `permissions` list of the login answer (INFERRED shape: the
+    /// Control Room's role permissions [D25]; docs/capabilities.md) and of what the demo lets the
+    /// user do (`src/demo/probes.rs`).
+    pub permissions: &'static [(&'static str, &'static str)],
     pub license_features: &'static [&'static str],
     pub description: &'static str,
 }
+
+const SERVICE_PERMISSIONS: &[(&str, &str)] = &[
+    ("api", "generateapikey"),
+    ("licensemanagement", "licensemanagement"),
+    ("devices", "view"),
+    ("repositorymanager", "view"),
+    ("repositorymanager", "run"),
+    ("taskscheduling", "view"),
+    ("credentials", "managecredentials"),
+    ("dashboard", "view"),
+];
+
+const BASIC_PERMISSIONS: &[(&str, &str)] = &[
+    ("devices", "view"),
+    ("dashboard", "view"),
+    ("taskscheduling", "myschedule"),
+    ("credentials", "managecredentials"),
+];
 
 pub(crate) static USERS: &[DemoUser] = &[
     DemoUser {
@@ -35,7 +54,9 @@ pub(crate) static USERS: &[DemoUser] = &[
         password: None,
         // The key needs a role with "Generate API-Key" (reference §3.2, [D8]); the sample's name.
         roles: &[("API_Key_Generation", 23), ("AAE_Basic", 2)],
-        permissions: &["viewlicense"],
+        // A service account whose roles allow what integrations ask of it: the key (reference §1.4,
+        // [D12]), the licence state, devices, the public workspace, running bots and schedules.
+        permissions: SERVICE_PERMISSIONS,
         license_features: &["RUNTIME"],
         description: "Service account for API integrations (demo)",
     },
@@ -48,7 +69,9 @@ pub(crate) static USERS: &[DemoUser] = &[
         api_key: None,
         password: Some(PASSWORD),
         roles: &[("AAE_Basic", 2), ("Bot_Creator", 31)],
-        permissions: &[],
+        // Only what every role has by default [D21] [D22] [D24]: its devices, dashboards, its own
+        // activity and credentials. Not the licence, the repository or the schedules.
+        permissions: BASIC_PERMISSIONS,
         license_features: &["DEVELOPMENT"],
         description: "",
     },
@@ -124,7 +147,10 @@ impl DemoUser {
             permissions: self
                 .permissions
                 .iter()
-                .map(|a| serde_json::json!({"action": a, "resourceType": "license"}))
+                .enumerate()
+                .map(|(i, (resource, action))| {
+                    serde_json::json!({"id": i + 1, "action": action, "resourceId": null, "resourceType": resource})
+                })
                 .collect(),
             license_features: self.license_features.to_vec(),
             email_verified: true,
