@@ -665,7 +665,7 @@ impl Capabilities {
         Self {
             roles: a.roles.iter().map(|r| role_words(r)).collect(),
             licences: a.license_features.iter().map(|l| licence_words(l)).collect(),
-            permissions: permission_groups(&account_permissions(a)),
+            permissions: permission_groups(&a.permissions),
             sessions: a.multiple_login.map(|m| {
                 if m {
                     "may keep several sessions at once (multi-login)".to_string()
@@ -676,7 +676,7 @@ impl Capabilities {
             disabled: a.disabled == Some(true),
             tenant: a.tenant.clone(),
             probes: probes.iter().filter_map(probe_words).collect(),
-            required: evaluate(require, &account_permissions(a), &a.roles, probes),
+            required: evaluate(require, &a.permissions, &a.roles, probes),
         }
     }
 
@@ -747,20 +747,10 @@ impl Capabilities {
     }
 }
 
-/// The login answer's permissions by resource type. TEMPORARY until the window merge: main keeps
-/// names only.
-fn account_permissions(a: &AccountSummary) -> BTreeMap<String, Vec<String>> {
-    let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for p in &a.permissions {
-        m.entry("other".into()).or_default().push(p.clone());
-    }
-    m
-}
-
 /// Whether the check must fail: a required capability the login answer or a probe showed missing.
 pub fn requirements_missing(require: &[Capability], t: &crate::transcript::Transcript) -> bool {
     let Some(a) = &t.account else { return false };
-    evaluate(require, &account_permissions(a), &a.roles, &t.probes)
+    evaluate(require, &a.permissions, &a.roles, &t.probes)
         .iter()
         .any(|r| r.met == Met::Missing)
 }

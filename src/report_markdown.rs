@@ -226,10 +226,8 @@ pub fn render(r: &Report) -> String {
 
 /// The headline, the target and when it was tested.
 fn summary(out: &mut String, r: &Report) {
-    let (word, sentence) = outcome_sentence(r.outcome);
     let target = r.target.base_url.as_deref().unwrap_or(r.target.input_url.as_str());
-    let _ = writeln!(out, "# Control Room connection test: {word}\n");
-    let _ = writeln!(out, "**{word}.** {sentence}\n");
+    verdict(out, r);
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| Control Room | {} |", in_table(&code(target)));
     if r.target.base_url.as_deref() != Some(r.target.input_url.trim()) {
@@ -252,6 +250,31 @@ fn summary(out: &mut String, r: &Report) {
         out,
         "_Secrets are not in this report: API keys, passwords and tokens are replaced by a marker._\n"
     );
+}
+
+/// The verdict: the same words as the window and `check`'s text output ([`crate::verdict`]).
+fn verdict(out: &mut String, r: &Report) {
+    let Some(outcome) = crate::verdict::outcome_from_str(r.outcome) else {
+        let (word, sentence) = outcome_sentence(r.outcome);
+        let _ = writeln!(out, "# Control Room connection test: {word}\n");
+        let _ = writeln!(out, "**{word}.** {sentence}\n");
+        return;
+    };
+    let v = crate::verdict::verdict(outcome, &r.hints);
+    // The headline and the first step quote the hints, which may quote the server: escaped as
+    // the diagnosis below is.
+    let one_line = |s: &str| prose(s.replace(['\r', '\n'], " ").trim());
+    let _ = writeln!(out, "# Control Room connection test: {}\n", v.kind.short());
+    let _ = writeln!(out, "**{}.** {}\n", v.kind.word(), one_line(&v.headline));
+    if let Some(c) = &v.caveat {
+        let _ = writeln!(out, "But: {}\n", one_line(c));
+    }
+    if let Some(c) = v.credentials_note() {
+        let _ = writeln!(out, "{c}\n");
+    }
+    if let Some(step) = &v.first_step {
+        let _ = writeln!(out, "**First step:** {}\n", one_line(step));
+    }
 }
 
 /// The hints, most likely cause first.

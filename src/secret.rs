@@ -133,6 +133,13 @@ impl Redactor {
         for v in a.roles.iter_mut().chain(a.license_features.iter_mut()) {
             *v = self.redact(v);
         }
+        let permissions = std::mem::take(&mut a.permissions);
+        for (resource, mut actions) in permissions {
+            for v in &mut actions {
+                *v = self.redact(v);
+            }
+            a.permissions.insert(self.redact(&resource), actions);
+        }
     }
 
     /// Every string (and key) in a JSON value.

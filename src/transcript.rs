@@ -428,6 +428,10 @@ pub struct AccountSummary {
     pub last_name: Option<String>,
     pub roles: Vec<String>,
     pub license_features: Vec<String>,
+    /// What the account may do, from the login answer's `permissions`: resource type -> actions
+    /// (empty when the answer lists none, as most do).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub permissions: std::collections::BTreeMap<String, Vec<String>>,
     pub disabled: Option<bool>,
     pub tenant: Option<String>,
     pub multiple_login: Option<bool>,
@@ -440,9 +444,6 @@ pub struct AccountSummary {
     pub questions_set: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    /// The permissions the login answer lists (their names or actions).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub permissions: Vec<String>,
 }
 
 impl AccountSummary {
@@ -450,10 +451,10 @@ impl AccountSummary {
     /// administrator role, or a permission about licences (INFERRED, docs/control-room-api.md).
     pub fn may_view_license(&self) -> bool {
         self.roles.iter().any(|r| r.eq_ignore_ascii_case("AAE_Admin"))
-            || self
-                .permissions
-                .iter()
-                .any(|p| p.to_ascii_lowercase().contains("license"))
+            || self.permissions.iter().any(|(resource, actions)| {
+                resource.to_ascii_lowercase().contains("license")
+                    || actions.iter().any(|a| a.to_ascii_lowercase().contains("license"))
+            })
     }
 }
 

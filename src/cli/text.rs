@@ -1,5 +1,6 @@
-//! Text output of `check`: each step with its verdict and duration, then the hints, most likely
-//! cause first, with the fix.
+//! Text output of `check`: each step with its status and duration, the verdict (the same words
+//! as the window and the Markdown report: [`crate::verdict`]), then the hints, most likely cause
+//! first, with the fix.
 
 use crate::diagnose::{Hint, Severity};
 use crate::transcript::{StepStatus, Transcript};
@@ -10,6 +11,8 @@ pub fn render(t: &Transcript, hints: &[Hint]) -> String {
     // (hints are escaped where they are made).
     use crate::sanitize::for_display as shown;
     let mut out = String::new();
+    let v = crate::verdict::verdict(t.outcome, hints);
+    let first_failed = t.failed_step().map(|s| s.name);
     let _ = writeln!(
         out,
         "Control Room: {}",
@@ -29,26 +32,35 @@ pub fn render(t: &Transcript, hints: &[Hint]) -> String {
         if let Some(r) = &s.response {
             let _ = write!(line, "  HTTP {} {}", r.status, r.reason);
         }
-        if let Some(e) = &s.error {
-            let _ = write!(line, "  {}", shown(&e.to_string()));
+        // Plain words (the verdict's for the step it is about); the raw error text is in the
+        // JSON report. An unexpected answer is already said by its status.
+        if crate::verdict::is_about_step(&v, hints, s.name, first_failed) {
+            let _ = write!(line, "  {}", v.kind.word());
+        } else if !(matches!(s.error, Some(crate::transcript::StepError::Answer { .. })) && s.response.is_some())
+            && let Some(p) = crate::verdict::step_problem(s)
+        {
+            let _ = write!(line, "  {p}");
         }
         let _ = writeln!(out, "{}", line.trim_end());
         for n in &s.notes {
             let _ = writeln!(out, "         {}", shown(n));
         }
     }
-    let verdict = match t.outcome {
-        crate::transcript::Outcome::Ok => "OK: the credentials work; the token was issued and is valid.",
-        crate::transcript::Outcome::Rejected => {
-            "REJECTED: the Control Room itself answered, and the check did not pass (see the most likely cause)."
-        }
-        crate::transcript::Outcome::Unreachable => {
-            "UNREACHABLE: the Control Room API could not be reached, or something else answered."
-        }
-        crate::transcript::Outcome::InvalidInput => "CANNOT TEST: the input cannot be used as it is.",
-        crate::transcript::Outcome::Cancelled => "CANCELLED.",
-    };
-    let _ = writeln!(out, "\n{verdict}");
+    let _ = writeln!(
+        out,
+        "\n{}: {}",
+        v.kind.short().to_uppercase(),
+        crate::verdict::plain(&v.headline)
+    );
+    if let Some(c) = &v.caveat {
+        let _ = writeln!(out, "  But: {}", crate::verdict::plain(c));
+    }
+    if let Some(c) = v.credentials_note() {
+        let _ = writeln!(out, "  {c}");
+    }
+    if let Some(step) = &v.first_step {
+        let _ = writeln!(out, "  First step: {}", crate::verdict::plain(step));
+    }
     for (i, h) in hints.iter().enumerate() {
         let tag = match h.severity {
             Severity::Error => "error",
@@ -112,4 +124,73 @@ pub(super) fn table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) -> S
         out.push_str(&line(r.iter().map(String::as_str).collect()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::HintId;
+    use crate::transcript::{Outcome, RecordedResponse, StepError, StepName, StepRecord};
+
+    fn transcript(outcome: Outcome, status: u16, reason: &str) -> Transcript {
+        let mut auth = StepRecord::new(StepName::Authenticate);
+        auth.status = StepStatus::Failed;
+        auth.response = Some(RecordedResponse {
+            status,
+            reason: reason.into(),
+            ..Default::default()
+        });
+        auth.error = Some(StepError::Answer {
+            detail: format!("the login was refused (HTTP {status})"),
+        });
+        Transcript {
+            started_at: time::OffsetDateTime::UNIX_EPOCH,
+            input_url: "https://cr.example.com".into(),
+            base_url: Some("https://cr.example.com".into()),
+            steps: vec![auth, StepRecord::skipped(StepName::Validate)],
+            outcome,
+            connect: None,
+            token: None,
+            account: None,
+            login_attempts: 1,
+            token_valid: None,
+            token_received_at: None,
+            probes: Vec::new(),
+        }
+    }
+
+    /// A 429 and a gateway's 502 read as what they are, in the verdict's words; the engine's
+    /// "the login was refused" never reaches the text.
+    #[test]
+    fn a_rate_limit_and_a_bad_gateway_are_not_refused_credentials() {
+        for (outcome, status, reason, id, first) in [
+            (
+                Outcome::Rejected,
+                429,
+                "Too Many Requests",
+                HintId::HttpRateLimited,
+                "INCOMPLETE: ",
+            ),
+            (
+                Outcome::Unreachable,
+                502,
+                "Bad Gateway",
+                HintId::HttpServerError,
+                "SERVER PROBLEM: ",
+            ),
+        ] {
+            let hint = Hint::new(id, Severity::Error, "Title").fix("1. Wait.\n2. Then.");
+            let text = render(&transcript(outcome, status, reason), &[hint]);
+            assert!(text.contains(&format!("\n{first}Title\n")), "{text}");
+            assert!(text.contains("First step: Wait."), "{text}");
+            assert!(text.contains("Most likely cause: [error] Title"), "{text}");
+            for wrong in ["REFUSED", "login was refused", "did not accept"] {
+                assert!(!text.contains(wrong), "{wrong} in\n{text}");
+            }
+        }
+        let hint = Hint::new(HintId::AuthBadCredentials, Severity::Error, "Not accepted");
+        let text = render(&transcript(Outcome::Rejected, 401, "Unauthorized"), &[hint]);
+        assert!(text.contains("\nREFUSED: Not accepted\n"), "{text}");
+        assert!(text.contains("HTTP 401 Unauthorized  Credentials refused"), "{text}");
+    }
 }

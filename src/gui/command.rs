@@ -43,6 +43,8 @@ pub enum Command {
     About(super::about::AboutCmd),
     /// The paste box ("Paste a request or an error").
     Paste(super::paste::PasteCmd),
+    /// The keyboard focus went back to Test connection after a check.
+    FocusReturned,
 }
 
 /// What background work sends back. One channel for all of it, drained in `App::logic`; every

@@ -107,32 +107,41 @@ pub fn show(ui: &mut Ui, state: &DemoState, running: bool, cmds: &mut Vec<Comman
         .inner_margin(8.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            match (&state.plain, &state.error) {
-                (_, Some(e)) => {
-                    ui.colored_label(theme::error(ui), format!("Demo: {e}"));
-                }
-                (Some(s), None) => {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(RichText::new(format!("Demo Control Room at {}", s.url())).strong());
-                        ui.weak(format!(
-                            "· signed in as {} with its API key (filled in below)",
-                            demo::API_KEY_USER
-                        ));
-                    });
-                }
-                (None, None) => {
-                    ui.label("Starting the demo Control Room…");
-                }
-            }
-            if state.plain.is_none() {
-                return;
-            }
             ui.horizontal_wrapped(|ui| {
+                match (&state.plain, &state.error) {
+                    (_, Some(e)) => {
+                        super::plain_words::message(
+                            ui,
+                            "demo_error",
+                            &format!("Demo: {e}"),
+                            Some(theme::error(ui)),
+                            false,
+                        );
+                    }
+                    (Some(s), None) => {
+                        ui.label(RichText::new(format!("Demo at {}", s.url())).strong())
+                            .on_hover_text(format!(
+                                "The demo Control Room, built into this app. The form is filled in for {} with its API \
+                                 key.",
+                                demo::API_KEY_USER
+                            ));
+                    }
+                    (None, None) => {
+                        ui.label("Starting the demo Control Room…");
+                    }
+                }
+                if state.plain.is_none() {
+                    return;
+                }
+                ui.add_space(8.0);
                 let selected = state.chosen.and_then(case_title).unwrap_or("Choose one…");
                 ui.add_enabled_ui(!running, |ui| {
-                    egui::ComboBox::from_label("Try a common mistake")
+                    // The label before the box (not inside it): at narrow widths the pair wraps to
+                    // its own line instead of squeezing the label.
+                    let label = ui.label("Try a common mistake");
+                    let combo = egui::ComboBox::from_id_salt("demo_case")
                         .selected_text(selected)
-                        .width(320.0)
+                        .width(260.0)
                         .height(420.0)
                         .show_ui(ui, |ui| {
                             for (i, case) in demo::cases().iter().enumerate() {
@@ -145,6 +154,7 @@ pub fn show(ui: &mut Ui, state: &DemoState, running: bool, cmds: &mut Vec<Comman
                                 }
                             }
                         });
+                    combo.response.labelled_by(label.id);
                     if state.chosen.is_some()
                         && ui
                             .button("Back to the working setup")

@@ -1,13 +1,20 @@
 //! Request and response side by side for the selected step: method, URL, headers, body (JSON
 //! foldable), status line with timings, copy buttons. Everything shown here comes from the
-//! transcript, which is already redacted: no secret can appear.
+//! transcript, which is already redacted: no secret can appear. While a step runs, the request
+//! pane shows what is being sent (built from the plan, secrets masked) and the response pane how
+//! long the answer may still take. A step's problem is said in the verdict's words; the raw error
+//! text is under "Technical details".
 
 use eframe::egui;
 
 use super::command::Command;
 use super::json_view;
+use super::plain_words;
+use super::rich_text::{self, Look};
 use super::state::{Run, StepView, fmt_ms};
 use super::theme;
+use crate::local_time::Clock;
+use crate::plan::Plan;
 use crate::snippets;
 use crate::transcript::{ConnectInfo, RecordedRequest, RecordedResponse, StepName, StepStatus, Timings};
 use egui::{CollapsingHeader, Id, RichText, ScrollArea, Ui};
@@ -15,7 +22,10 @@ use egui::{CollapsingHeader, Id, RichText, ScrollArea, Ui};
 /// Bodies longer than this are shown cut (the copy button still copies them whole).
 const SHOW_BODY_CHARS: usize = 200_000;
 
-pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: bool, cmds: &mut Vec<Command>) {
+/// The smallest useful height of the panes (about eight lines).
+pub const MIN_HEIGHT: f32 = 170.0;
+
+pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: bool, clock: &Clock, cmds: &mut Vec<Command>) {
     let Some(run) = run else {
         ui.centered_and_justified(|ui| {
             ui.weak("The request sent and the answer received will appear here.");
@@ -27,7 +37,7 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: bool, cmds:
     };
     let connect = run.result().and_then(|r| r.transcript.connect.as_ref());
     let half = (ui.available_width() / 2.0).max(200.0);
-    egui::Panel::left("request_pane")
+    let left = egui::Panel::left("request_pane")
         .resizable(true)
         .default_size(half)
         .size_range(180.0..=(ui.available_width() - 180.0).max(200.0))
@@ -36,13 +46,14 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, selected: StepName, raw: bool, cmds:
             ScrollArea::both()
                 .id_salt("request_scroll")
                 .auto_shrink([false, false])
-                .show(ui, |ui| request_pane(ui, view, raw, cmds));
+                .show(ui, |ui| request_pane(ui, run, view, raw, cmds));
         });
+    super::splitter::vertical_grip(ui, left.response.rect.right(), left.response.rect.y_range());
     egui::CentralPanel::default().frame(pane_frame(true)).show(ui, |ui| {
         ScrollArea::both()
             .id_salt("response_scroll")
             .auto_shrink([false, false])
-            .show(ui, |ui| response_pane(ui, view, connect, &raw, cmds));
+            .show(ui, |ui| response_pane(ui, run, view, connect, &raw, clock, cmds));
     });
 }
 
@@ -56,8 +67,14 @@ fn pane_frame(right: bool) -> egui::Frame {
     })
 }
 
-fn request_pane(ui: &mut Ui, view: &StepView, raw: bool, cmds: &mut Vec<Command>) {
-    let req = view.record.as_ref().and_then(|r| r.request.as_ref());
+fn request_pane(ui: &mut Ui, run: &Run, view: &StepView, raw: bool, cmds: &mut Vec<Command>) {
+    let recorded = view.record.as_ref().and_then(|r| r.request.as_ref());
+    // In flight: what is being sent, from the plan (the engine records it when the step ends).
+    let preview = match recorded {
+        None if view.status == StepStatus::Running && !run.was_cancelled() => request_preview(&run.plan, view.name),
+        _ => None,
+    };
+    let req = recorded.or(preview.as_ref());
     ui.horizontal(|ui| {
         ui.heading("Request");
         if let Some(req) = req {
@@ -89,15 +106,68 @@ fn request_pane(ui: &mut Ui, view: &StepView, raw: bool, cmds: &mut Vec<Command>
     });
     match req {
         Some(req) => {
-            ui.weak("Copied commands hold no secret: they refer to environment variables instead.");
+            if preview.is_some() {
+                ui.label(RichText::new("Being sent now (secrets masked):").color(theme::info(ui)));
+            } else {
+                ui.weak("Copied commands hold no secret: they refer to environment variables instead.");
+            }
             ui.add_space(4.0);
-            request_details(ui, req, view, &raw);
+            let json = match &preview {
+                Some(p) => p.body.as_deref().and_then(|b| serde_json::from_str(b).ok()),
+                None => view.request_json.clone(),
+            };
+            request_details(ui, req, json.as_ref(), &raw);
         }
         None => step_facts(ui, view),
     }
 }
 
-fn request_details(ui: &mut Ui, req: &RecordedRequest, view: &StepView, raw: &bool) {
+/// The request a step sends, as the engine will record it: the plan's address, the masked secret
+/// or token.
+pub fn request_preview(plan: &Plan, step: StepName) -> Option<RecordedRequest> {
+    let base = crate::target_url::normalise(&plan.target.url).ok()?.base;
+    let token = "<redacted token>".to_string();
+    Some(match step {
+        StepName::Authenticate => {
+            let mut body = serde_json::Map::new();
+            body.insert("username".into(), plan.target.username.trim().into());
+            body.insert(
+                plan.target.auth.body_field().into(),
+                crate::secret::secret_marker(plan.secret.expose().trim()).into(),
+            );
+            if plan.target.options.multiple_login {
+                body.insert("multipleLogin".into(), true.into());
+            }
+            RecordedRequest {
+                method: "POST".into(),
+                url: format!("{base}/v2/authentication"),
+                headers: vec![
+                    ("Content-Type".into(), "application/json".into()),
+                    ("Accept".into(), "application/json".into()),
+                ],
+                body: Some(serde_json::Value::Object(body).to_string()),
+            }
+        }
+        StepName::Validate => RecordedRequest {
+            method: "GET".into(),
+            url: format!("{base}/v1/authentication/token?token={token}"),
+            headers: vec![
+                ("X-Authorization".into(), token),
+                ("Accept".into(), "application/json".into()),
+            ],
+            body: None,
+        },
+        StepName::Logout => RecordedRequest {
+            method: "POST".into(),
+            url: format!("{base}/v1/authentication/logout"),
+            headers: vec![("X-Authorization".into(), token)],
+            body: None,
+        },
+        StepName::Preflight | StepName::Connect => return None,
+    })
+}
+
+fn request_details(ui: &mut Ui, req: &RecordedRequest, json: Option<&serde_json::Value>, raw: &bool) {
     ui.add(
         egui::Label::new(
             RichText::new(format!("{} {}", req.method, req.url))
@@ -113,17 +183,19 @@ fn request_details(ui: &mut Ui, req: &RecordedRequest, view: &StepView, raw: &bo
         .show(ui, |ui| headers(ui, "req_headers_grid", &req.headers));
     if let Some(body) = &req.body {
         ui.label(RichText::new("Request body").strong());
-        body_view(
-            ui,
-            ui.scope_id().with("req_body"),
-            body,
-            view.request_json.as_ref(),
-            raw,
-        );
+        body_view(ui, ui.scope_id().with("req_body"), body, json, raw);
     }
 }
 
-fn response_pane(ui: &mut Ui, view: &StepView, connect: Option<&ConnectInfo>, raw: &bool, cmds: &mut Vec<Command>) {
+fn response_pane(
+    ui: &mut Ui,
+    run: &Run,
+    view: &StepView,
+    connect: Option<&ConnectInfo>,
+    raw: &bool,
+    clock: &Clock,
+    cmds: &mut Vec<Command>,
+) {
     let rec = view.record.as_ref();
     let resp = rec.and_then(|r| r.response.as_ref());
     ui.horizontal(|ui| {
@@ -137,10 +209,8 @@ fn response_pane(ui: &mut Ui, view: &StepView, connect: Option<&ConnectInfo>, ra
             cmds.push(Command::Copy(response_text(resp), "response"));
         }
     });
-    if view.status == StepStatus::Running {
-        ui.horizontal(|ui| {
-            ui.weak("Waiting for the answer…");
-        });
+    if view.status == StepStatus::Running && rec.is_none() {
+        waiting(ui, run, view);
         return;
     }
     if let Some(resp) = resp {
@@ -152,13 +222,22 @@ fn response_pane(ui: &mut Ui, view: &StepView, connect: Option<&ConnectInfo>, ra
         ui.weak(timings_text(t));
     }
     if let Some(err) = rec.and_then(|r| r.error.as_ref()) {
+        let (words, tone) = problem_words(run, view);
+        let words = clock.localise_utc_stamps(&words);
         ui.horizontal_wrapped(|ui| {
             theme::icon(ui, theme::Icon::Error, 14.0);
+            let look = Look {
+                color: super::verdict_card::tone_color(ui, tone),
+                ..Look::body(ui)
+            };
             ui.add(
-                egui::Label::new(RichText::new(err.to_string()).color(theme::error(ui)))
-                    .selectable(true)
-                    .wrap(),
+                egui::Label::new(rich_text::job(ui, &words, look))
+                    .wrap()
+                    .selectable(true),
             );
+        });
+        plain_words::technical_details(ui, ("step_error", view.name), |ui| {
+            plain_words::raw_text(ui, &err.to_string());
         });
     }
     if let Some(resp) = resp {
@@ -189,7 +268,7 @@ fn response_pane(ui: &mut Ui, view: &StepView, connect: Option<&ConnectInfo>, ra
         }
     } else if view.name == StepName::Connect {
         if let Some(info) = connect {
-            connect_facts(ui, info);
+            connect_facts(ui, info, clock);
         }
     } else if view.status == StepStatus::Skipped {
         ui.weak("This step did not run.");
@@ -281,11 +360,70 @@ fn raw_text(ui: &mut Ui, text: &str) {
     }
 }
 
+/// The answer is awaited: how long it may still take.
+fn waiting(ui: &mut Ui, run: &Run, view: &StepView) {
+    if run.was_cancelled() {
+        ui.weak("Cancelled: nothing more is sent.");
+        return;
+    }
+    let timeout = run.plan.target.options.timeout_secs.max(0.0);
+    let waited = view.started.map(|s| s.elapsed().as_secs_f64()).unwrap_or(0.0);
+    let left = (timeout - waited).max(0.0).ceil();
+    ui.horizontal_wrapped(|ui| {
+        ui.add(egui::Spinner::new().size(14.0));
+        ui.label(format!(
+            "Waiting for the answer… {} s so far; the step gives up in {left:.0} s (timeout {} s).",
+            waited.floor(),
+            fmt_secs(timeout)
+        ));
+    });
+    // The countdown moves once a second; the spinner repaints anyway while it is on screen.
+    ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
+}
+
+fn fmt_secs(s: f64) -> String {
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s:.1}")
+    }
+}
+
+/// What went wrong in this step, in the verdict's words when it is the step the verdict is about.
+fn problem_words(run: &Run, view: &StepView) -> (String, crate::verdict::Tone) {
+    let hints = run.hints();
+    let first_failed = run
+        .steps
+        .iter()
+        .find(|s| s.status == StepStatus::Failed)
+        .map(|s| s.name);
+    if let Some(v) = run.verdict()
+        && crate::verdict::is_about_step(&v, hints, view.name, first_failed)
+    {
+        return (format!("{}: {}", v.kind.word(), v.headline), v.kind.tone());
+    }
+    // Another step's problem: its own hint, else plain words for the error.
+    if let Some(h) = hints
+        .iter()
+        .find(|h| h.step == Some(view.name) && h.severity != crate::diagnose::Severity::Info)
+    {
+        return (h.title.clone(), crate::verdict::Tone::Caution);
+    }
+    let words = view
+        .record
+        .as_ref()
+        .and_then(|r| crate::verdict::step_problem(r))
+        .unwrap_or_default();
+    (words, crate::verdict::Tone::Caution)
+}
+
 /// Preflight and Connect send no HTTP request: show what they found.
 fn step_facts(ui: &mut Ui, view: &StepView) {
-    ui.weak(match view.name {
-        StepName::Preflight => "Checked locally; nothing was sent.",
-        StepName::Connect => "Name lookup, connection and certificate check; no HTTP request.",
+    ui.weak(match (view.name, view.status) {
+        (StepName::Preflight, _) => "Checked locally; nothing was sent.",
+        (StepName::Connect, _) => "Name lookup, connection and certificate check; no HTTP request.",
+        (_, StepStatus::Pending) => "Not started yet.",
+        (_, StepStatus::Skipped) => "This step did not run, so nothing was sent.",
         _ => "No request was sent in this step.",
     });
     if let Some(rec) = &view.record {
@@ -295,7 +433,7 @@ fn step_facts(ui: &mut Ui, view: &StepView) {
     }
 }
 
-fn connect_facts(ui: &mut Ui, info: &ConnectInfo) {
+fn connect_facts(ui: &mut Ui, info: &ConnectInfo, clock: &Clock) {
     egui::Grid::new("connect_facts")
         .num_columns(2)
         .striped(true)
@@ -347,12 +485,13 @@ fn connect_facts(ui: &mut Ui, info: &ConnectInfo) {
                     if !c.sans.is_empty() {
                         row("Names", c.sans.join(", "));
                     }
+                    let when = |t: Option<&str>| t.map(|t| clock.rfc3339_local(t)).unwrap_or_else(|| "?".into());
                     row(
                         "Valid",
                         format!(
-                            "{} to {}",
-                            c.not_before.as_deref().unwrap_or("?"),
-                            c.not_after.as_deref().unwrap_or("?")
+                            "from {} to {}",
+                            when(c.not_before.as_deref()),
+                            when(c.not_after.as_deref())
                         ),
                     );
                     if c.self_signed {

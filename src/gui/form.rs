@@ -14,98 +14,113 @@ use std::path::PathBuf;
 pub struct FormContext {
     pub running: bool,
     pub has_result: bool,
+    /// The open options scroll beyond this height.
+    pub options_max_height: f32,
 }
 
-/// Draw the form. Returns the ids of its single-line text fields (Enter in one of them runs the check).
-pub fn show(ui: &mut Ui, form: &FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> Vec<Id> {
+/// The ids the keyboard handling needs.
+#[derive(Debug, Default, Clone)]
+pub struct FormIds {
+    /// The single-line text fields (Enter in one of them runs the check); the URL field first.
+    pub text: Vec<Id>,
+    /// Test connection: the keyboard focus returns there after a check.
+    pub test: Option<Id>,
+}
+
+/// Draw the form. Returns the ids of its text fields and of the Test button.
+pub fn show(ui: &mut Ui, form: &FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> FormIds {
     let mut draft = form.clone();
-    let text_ids = fields(ui, &mut draft, cx, cmds);
+    let ids = fields(ui, &mut draft, cx, cmds);
     if draft != *form {
         cmds.push(Command::EditForm(Box::new(draft)));
     }
-    text_ids
+    ids
 }
 
-fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> Vec<Id> {
+fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Command>) -> FormIds {
     let mut text_ids = Vec::new();
+    let mut test_id = None;
     let field_width = (ui.available_width() - 190.0).clamp(220.0, 640.0);
+    // Username and key on one row where there is room (as in docs/window.md), else two.
+    let one_row = ui.available_width() >= 720.0;
 
     egui::Grid::new("form_grid")
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
+            // Where there is room the sign-in choice sits on the URL's row (reading order stays:
+            // URL, sign-in, username, key), so the results keep their height at 1024×700.
             let label = ui.label("Control Room URL");
-            let r = ui
-                .add(
-                    TextEdit::singleline(&mut form.target.url)
-                        .hint_text("https://yourcompany.my.automationanywhere.digital")
-                        .desired_width(field_width),
-                )
-                .labelled_by(label.id)
-                .on_hover_text(
-                    "The address you open the Control Room with in a browser. Anything after the host name \
-                     (/#/login, /swagger/ …) is ignored.",
-                );
-            text_ids.push(r.id);
-            ui.end_row();
-
-            ui.label("Sign in with");
             ui.horizontal(|ui| {
-                ui.radio_value(&mut form.target.auth, AuthMode::ApiKey, "Sign in with API key")
-                    .on_hover_text("A 40-character key from My settings > Generate API-Key (service accounts).");
-                ui.radio_value(&mut form.target.auth, AuthMode::Password, "Sign in with password")
-                    .on_hover_text("The password you sign in to the Control Room with.");
-            });
-            ui.end_row();
-
-            let label = ui.label("Username");
-            let r = ui
-                .add(
-                    TextEdit::singleline(&mut form.target.username)
-                        .hint_text("e.g. svc_api or DOMAIN\\user")
-                        .desired_width(field_width),
-                )
-                .labelled_by(label.id);
-            text_ids.push(r.id);
-            ui.end_row();
-
-            let secret_label = match form.target.auth {
-                AuthMode::ApiKey => "API key",
-                AuthMode::Password => "Password",
-            };
-            let label = ui.label(secret_label);
-            ui.horizontal(|ui| {
-                let hint = match form.target.auth {
-                    AuthMode::ApiKey => "40 characters",
-                    AuthMode::Password => "",
-                };
                 let r = ui
                     .add(
-                        TextEdit::singleline(&mut form.secret)
-                            .password(!form.show_secret)
-                            .hint_text(hint)
-                            .desired_width(field_width - 150.0),
+                        TextEdit::singleline(&mut form.target.url)
+                            .hint_text("https://yourcompany.my.automationanywhere.digital")
+                            .desired_width(if one_row { field_width - 300.0 } else { field_width }),
                     )
-                    .labelled_by(label.id);
+                    .labelled_by(label.id)
+                    .on_hover_text(
+                        "The address you open the Control Room with in a browser. Anything after the host name \
+                         (/#/login, /swagger/ …) is ignored.",
+                    );
                 text_ids.push(r.id);
-                ui.checkbox(&mut form.show_secret, "Show")
-                    .on_hover_text("Reveal what you typed in this field. Reports and logs always stay masked.");
-                let n = form.secret.chars().count();
-                if n > 0 {
-                    ui.weak(format!("{n} characters"));
+                if one_row {
+                    ui.add_space(8.0);
+                    auth_choice(ui, form);
                 }
             });
             ui.end_row();
+
+            if !one_row {
+                ui.label("Sign in with");
+                ui.horizontal(|ui| auth_choice(ui, form));
+                ui.end_row();
+            }
+
+            let label = ui.label("Username");
+            let user_width = if one_row {
+                (field_width * 0.4).clamp(160.0, 260.0)
+            } else {
+                field_width
+            };
+            ui.horizontal(|ui| {
+                let r = ui
+                    .add(
+                        TextEdit::singleline(&mut form.target.username)
+                            .hint_text("e.g. svc_api or DOMAIN\\user")
+                            .desired_width(user_width),
+                    )
+                    .labelled_by(label.id);
+                text_ids.push(r.id);
+                if one_row {
+                    ui.add_space(8.0);
+                    secret_field(ui, form, &mut text_ids, None, one_row, field_width);
+                }
+            });
+            ui.end_row();
+            if !one_row {
+                let secret_label = match form.target.auth {
+                    AuthMode::ApiKey => "API key",
+                    AuthMode::Password => "Password",
+                };
+                let label = ui.label(secret_label);
+                ui.horizontal(|ui| secret_field(ui, form, &mut text_ids, Some(label), one_row, field_width));
+                ui.end_row();
+            }
         });
 
     ui.add_space(6.0);
-    ui.horizontal(|ui| {
+    let mut options_state =
+        egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), Id::unique("form_options"), false);
+    // Wraps at narrow widths rather than cutting the last button off.
+    ui.horizontal_wrapped(|ui| {
         let test = ui
             .add_enabled(
                 !cx.running,
                 egui::Button::new(RichText::new("Test connection").strong()).min_size(egui::vec2(140.0, 26.0)),
             )
             .on_hover_text("Sign in once, check the token, and log out again (Enter)");
+        test_id = Some(test.id);
         if test.clicked() {
             cmds.push(Command::RunCheck);
         }
@@ -122,6 +137,18 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
         {
             cmds.push(Command::SaveReport);
         }
+        // The options open below the buttons; their switch sits in the same row to save height.
+        ui.add_space(12.0);
+        let mut open = options_state.is_open();
+        if ui
+            .add(egui::Button::new("Options (timeout, certificates, proxy)").selected(open))
+            .on_hover_text("Timeout, multiple login, log out, a CA file, a proxy, certificate checks")
+            .clicked()
+        {
+            open = !open;
+            options_state.set_open(open);
+        }
+        super::paste::toggle(ui);
         if form.target.options.insecure {
             super::theme::icon(ui, super::theme::Icon::Warning, 16.0);
             ui.colored_label(super::theme::warn(ui), "Certificate checks are off");
@@ -140,13 +167,81 @@ fn fields(ui: &mut Ui, form: &mut FormState, cx: &FormContext, cmds: &mut Vec<Co
             .on_hover_text("The certificates in this CA file are trusted too (set in Options).");
         }
     });
+    options_state.store(ui.ctx());
+    if options_state.is_open() {
+        ui.add_space(4.0);
+        // A panel offers its content last frame's height and a scroll area keeps within what it
+        // is offered: ask for the height the options took last time (up to the cap).
+        let memo = Id::unique("options_content_height");
+        let last = ui.ctx().data(|d| d.get_temp::<f32>(memo)).unwrap_or(0.0);
+        egui::Frame::group(ui.style())
+            .inner_margin(egui::Margin::symmetric(8, 6))
+            .show(ui, |ui| {
+                let out = egui::ScrollArea::vertical()
+                    .id_salt("options_scroll")
+                    .max_height(cx.options_max_height)
+                    .min_scrolled_height(last.min(cx.options_max_height))
+                    .auto_shrink([true, true])
+                    .show(ui, |ui| options(ui, form, cmds, &mut text_ids));
+                let h = out.content_size.y;
+                if (h - last).abs() > 0.5 {
+                    ui.ctx().data_mut(|d| d.insert_temp(memo, h));
+                    ui.ctx().request_repaint();
+                }
+            });
+    }
+    FormIds {
+        text: text_ids,
+        test: test_id,
+    }
+}
 
-    ui.add_space(2.0);
-    egui::CollapsingHeader::new("Options (timeout, certificates, proxy)")
-        .id_salt("options")
-        .default_open(false)
-        .show(ui, |ui| options(ui, form, cmds, &mut text_ids));
-    text_ids
+/// Sign in with an API key or a password.
+fn auth_choice(ui: &mut Ui, form: &mut FormState) {
+    ui.radio_value(&mut form.target.auth, AuthMode::ApiKey, "Sign in with API key")
+        .on_hover_text("A 40-character key from My settings > Generate API-Key (service accounts).");
+    ui.radio_value(&mut form.target.auth, AuthMode::Password, "Sign in with password")
+        .on_hover_text("The password you sign in to the Control Room with.");
+}
+
+/// The key or password field, its label (unless given), Show and the character count.
+fn secret_field(
+    ui: &mut Ui,
+    form: &mut FormState,
+    text_ids: &mut Vec<Id>,
+    label: Option<egui::Response>,
+    one_row: bool,
+    field_width: f32,
+) {
+    let secret_label = match form.target.auth {
+        AuthMode::ApiKey => "API key",
+        AuthMode::Password => "Password",
+    };
+    let label = label.unwrap_or_else(|| ui.label(secret_label));
+    let hint = match form.target.auth {
+        AuthMode::ApiKey => "40 characters",
+        AuthMode::Password => "",
+    };
+    let width = if one_row {
+        (field_width - 250.0 - 170.0).clamp(160.0, 300.0)
+    } else {
+        field_width - 150.0
+    };
+    let r = ui
+        .add(
+            TextEdit::singleline(&mut form.secret)
+                .password(!form.show_secret)
+                .hint_text(hint)
+                .desired_width(width),
+        )
+        .labelled_by(label.id);
+    text_ids.push(r.id);
+    ui.checkbox(&mut form.show_secret, "Show")
+        .on_hover_text("Reveal what you typed in this field. Reports and logs always stay masked.");
+    let n = form.secret.chars().count();
+    if n > 0 {
+        ui.weak(format!("{n} characters"));
+    }
 }
 
 /// A text field for an optional value: empty is `None`. What is typed is kept as typed (the
@@ -166,19 +261,19 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
+            // Timeout and session on one row: the options must leave room for the results at 1024×700.
             let label = ui.label("Timeout (seconds)");
-            ui.add(
-                egui::DragValue::new(&mut o.timeout_secs)
-                    .range(crate::plan::MIN_TIMEOUT_SECS..=crate::plan::MAX_TIMEOUT_SECS)
-                    .speed(0.5)
-                    .max_decimals(1),
-            )
-            .labelled_by(label.id)
-            .on_hover_text("How long each network step may take before it is reported as a timeout.");
-            ui.end_row();
-
-            ui.label("Session");
             ui.horizontal(|ui| {
+                ui.add(
+                    egui::DragValue::new(&mut o.timeout_secs)
+                        .range(crate::plan::MIN_TIMEOUT_SECS..=crate::plan::MAX_TIMEOUT_SECS)
+                        .speed(0.5)
+                        .max_decimals(1),
+                )
+                .labelled_by(label.id)
+                .on_hover_text("How long each network step may take before it is reported as a timeout.");
+                ui.add_space(16.0);
+                ui.label("Session");
                 ui.checkbox(&mut o.multiple_login, "Multiple login").on_hover_text(
                     "Ask for a token that does not end this user's other sessions (multipleLogin). \
                          Without it, a password login may sign the same user out elsewhere.",

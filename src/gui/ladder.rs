@@ -1,22 +1,46 @@
 //! The step ladder: Preflight, Connect, Authenticate, Validate, Logout, each pending / running /
-//! ok / failed / skipped with its duration, plus a one-line verdict. Clicking a step selects it.
+//! ok / failed / skipped with its duration. Clicking a step selects it. It stays on one line: when
+//! the full form does not fit, the durations go (they stay in the hover text), then the names
+//! shorten.
 
 use eframe::egui;
 
 use super::command::Command;
 use super::state::{Run, fmt_duration};
 use super::theme::{self, Icon};
-use crate::transcript::{Outcome, StepName, StepStatus};
+use crate::transcript::{StepName, StepStatus};
 use egui::{RichText, Ui};
 
-pub fn show(ui: &mut Ui, run: Option<&Run>, selected: Option<StepName>, cmds: &mut Vec<Command>) {
-    verdict(ui, run);
-    ui.add_space(4.0);
-    ui.horizontal_wrapped(|ui| {
-        for (i, name) in StepName::ALL.iter().enumerate() {
-            if i > 0 {
-                ui.weak("›");
-            }
+/// How much of each rung is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Full,
+    NoDurations,
+    Short,
+}
+
+struct Rung {
+    name: StepName,
+    icon: Option<Icon>,
+    word: &'static str,
+    color: egui::Color32,
+    detail: Option<String>,
+}
+
+fn short_title(name: StepName) -> &'static str {
+    match name {
+        StepName::Preflight => "Pre",
+        StepName::Connect => "Conn",
+        StepName::Authenticate => "Auth",
+        StepName::Validate => "Valid",
+        StepName::Logout => "Out",
+    }
+}
+
+fn rungs(ui: &Ui, run: Option<&Run>) -> Vec<Rung> {
+    StepName::ALL
+        .iter()
+        .map(|name| {
             let view = run.and_then(|r| r.step(*name));
             let status = view.map(|v| v.status).unwrap_or(StepStatus::Pending);
             let cancelled = view.is_some_and(|v| v.was_cancelled())
@@ -32,7 +56,73 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, selected: Option<StepName>, cmds: &m
                     StepStatus::Skipped => (Some(Icon::Skipped), "skipped", ui.visuals().weak_text_color()),
                 }
             };
-            match icon {
+            let detail = if cancelled || status == StepStatus::Skipped {
+                Some(word.to_string())
+            } else {
+                view.and_then(|v| v.duration()).map(fmt_duration)
+            };
+            Rung {
+                name: *name,
+                icon,
+                word,
+                color,
+                detail,
+            }
+        })
+        .collect()
+}
+
+fn text(r: &Rung, form: Form) -> String {
+    match (form, &r.detail) {
+        (Form::Full, Some(d)) => format!("{} · {d}", r.name.title()),
+        (Form::Full | Form::NoDurations, _) => r.name.title().to_string(),
+        (Form::Short, _) => short_title(r.name).to_string(),
+    }
+}
+
+const SIZE: f32 = 15.0;
+
+/// The width the ladder needs in this form.
+fn width(ui: &Ui, rungs: &[Rung], form: Form) -> f32 {
+    let spacing = ui.spacing().item_spacing.x;
+    let pad = ui.spacing().button_padding.x * 2.0;
+    let sep = egui::WidgetText::from(RichText::new("›"))
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        )
+        .size()
+        .x;
+    rungs
+        .iter()
+        .map(|r| {
+            let g = egui::WidgetText::from(RichText::new(text(r, form)).size(SIZE)).into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Button,
+            );
+            16.0 + spacing + g.size().x + pad + spacing
+        })
+        .sum::<f32>()
+        + (rungs.len() as f32 - 1.0) * (sep + spacing)
+}
+
+pub fn show(ui: &mut Ui, run: Option<&Run>, selected: Option<StepName>, cmds: &mut Vec<Command>) {
+    let rungs = rungs(ui, run);
+    let avail = ui.available_width();
+    let form = [Form::Full, Form::NoDurations]
+        .into_iter()
+        .find(|f| width(ui, &rungs, *f) <= avail)
+        .unwrap_or(Form::Short);
+    ui.horizontal(|ui| {
+        for (i, r) in rungs.iter().enumerate() {
+            if i > 0 {
+                ui.weak("›");
+            }
+            match r.icon {
                 Some(i) => {
                     theme::icon(ui, i, 16.0);
                 }
@@ -41,96 +131,32 @@ pub fn show(ui: &mut Ui, run: Option<&Run>, selected: Option<StepName>, cmds: &m
                     ui.add(egui::Spinner::new().size(16.0));
                 }
             }
-            let mut text = name.title().to_string();
-            let mut spoken = format!("{}: {word}", name.title());
-            if !cancelled
-                && status != StepStatus::Skipped
-                && let Some(d) = view.and_then(|v| v.duration())
+            let mut spoken = format!("{}: {}", r.name.title(), r.word);
+            if let Some(d) = &r.detail
+                && d != r.word
             {
-                text.push_str(" · ");
-                text.push_str(&fmt_duration(d));
                 spoken.push_str(", ");
-                spoken.push_str(&fmt_duration(d));
-            } else if cancelled || status == StepStatus::Skipped {
-                text.push_str(" · ");
-                text.push_str(word);
+                spoken.push_str(d);
             }
-            let is_selected = selected == Some(*name);
-            let r = ui
+            let is_selected = selected == Some(r.name);
+            let label = text(r, form);
+            let resp = ui
                 .selectable_label(
                     is_selected,
                     // Selected: the selection's own text colour, for contrast on its background.
                     if is_selected {
-                        RichText::new(text).size(15.0).strong()
+                        RichText::new(label).size(SIZE).strong()
                     } else {
-                        RichText::new(text).color(color).size(15.0)
+                        RichText::new(label).color(r.color).size(SIZE)
                     },
                 )
-                .on_hover_text(step_help(*name));
-            // Screen readers (and tests) get the status in words.
-            r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, spoken.clone()));
-            if r.clicked() {
-                cmds.push(Command::SelectStep(*name));
+                .on_hover_text(format!("{spoken}. {}", step_help(r.name)));
+            // Screen readers (and tests) get the status in words, whatever the form shown.
+            resp.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, spoken.clone()));
+            if resp.clicked() {
+                cmds.push(Command::SelectStep(r.name));
             }
         }
-    });
-}
-
-fn verdict(ui: &mut Ui, run: Option<&Run>) {
-    let Some(run) = run else {
-        ui.label(
-            RichText::new(
-                "Fill in the Control Room URL, the username and the key or password, then press Test connection.",
-            )
-            .weak(),
-        );
-        return;
-    };
-    let (icon, text, color) = match run.outcome() {
-        Some(Outcome::Cancelled) => (
-            Some(Icon::Cancelled),
-            format!("Cancelled after {}. Nothing more is sent.", fmt_duration(run.elapsed())),
-            theme::warn(ui),
-        ),
-        Some(Outcome::Ok) => (
-            Some(Icon::Ok),
-            "It works: the Control Room accepted these credentials and confirmed the token.".to_string(),
-            theme::ok(ui),
-        ),
-        Some(Outcome::Rejected) => (
-            Some(Icon::Error),
-            "The Control Room answered, but refused these credentials.".to_string(),
-            theme::error(ui),
-        ),
-        Some(Outcome::Unreachable) => (
-            Some(Icon::Error),
-            "The Control Room could not be reached, or something else answered.".to_string(),
-            theme::error(ui),
-        ),
-        Some(Outcome::InvalidInput) => (
-            Some(Icon::Warning),
-            "Something in the form needs a change before a test can run.".to_string(),
-            theme::warn(ui),
-        ),
-        None if run.is_lost() => (
-            Some(Icon::Error),
-            "The check stopped unexpectedly.".to_string(),
-            theme::error(ui),
-        ),
-        None => {
-            let step = run.running_step().map(|s| s.title()).unwrap_or("Starting");
-            (
-                None,
-                format!("Testing… {step} ({})", fmt_duration(run.elapsed())),
-                ui.visuals().text_color(),
-            )
-        }
-    };
-    ui.horizontal(|ui| {
-        if let Some(i) = icon {
-            theme::icon(ui, i, 20.0);
-        }
-        ui.label(RichText::new(text).color(color).size(17.0).strong());
     });
 }
 

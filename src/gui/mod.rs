@@ -20,13 +20,17 @@ pub mod json_view;
 pub mod ladder;
 pub mod paste;
 pub mod path_dialog;
+pub mod plain_words;
 pub mod profiles_panel;
 pub mod profiles_worker;
+pub mod rich_text;
+pub mod splitter;
 pub mod state;
 pub mod status;
 pub mod test_all;
 pub mod theme;
 pub mod update;
+pub mod verdict_card;
 
 pub use command::{Command, Msg, Wake};
 pub use profiles_worker::ProfilesSource;
@@ -34,6 +38,7 @@ pub use state::{FormState, SavedForm, State};
 
 use command::{Background, Outbox};
 use demo_picker::DemoState;
+use egui::RichText;
 use state::Status;
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, OnceLock};
@@ -45,6 +50,7 @@ static PROCESS_START: OnceLock<Instant> = OnceLock::new();
 /// Note the start time; call first thing in `main` for the most honest first-frame number.
 pub fn mark_process_start() {
     PROCESS_START.get_or_init(Instant::now);
+    crate::local_time::capture();
 }
 
 /// How the window starts.
@@ -69,8 +75,8 @@ pub struct App {
     state: State,
     bg: Background,
     rx: Receiver<Msg>,
-    /// Single-line text fields of the form: Enter in one of them runs the check.
-    text_ids: Vec<egui::Id>,
+    /// The form's text fields and Test button, from the last frame (keyboard handling).
+    ids: form::FormIds,
     first_frame_done: bool,
 }
 
@@ -131,10 +137,12 @@ impl App {
                 profiles,
                 about: Default::default(),
                 paste: Default::default(),
+                clock: Default::default(),
+                focus_test: false,
             },
             bg,
             rx,
-            text_ids: Vec::new(),
+            ids: form::FormIds::default(),
             first_frame_done: false,
         }
     }
@@ -154,12 +162,30 @@ impl App {
         }
         let from_field = match ctx.memory(|m| m.focused()) {
             None => true,
-            Some(id) => self.text_ids.contains(&id),
+            Some(id) => self.ids.text.contains(&id),
         };
         if enter && !running && from_field {
             cmds.push(Command::RunCheck);
         }
         cmds
+    }
+
+    /// Tab with nothing focused starts at the Control Room URL (the sidebar comes first in the
+    /// drawing order, so egui would start there), then goes on through the form in reading order.
+    fn first_tab_to_the_url(&self, ctx: &egui::Context) {
+        if self.state.profiles.dialog_open() {
+            return;
+        }
+        let Some(url) = self.ids.text.first().copied() else {
+            return;
+        };
+        let tab = ctx.input(|i| i.key_pressed(egui::Key::Tab) && i.modifiers.is_none());
+        if tab && ctx.memory(|m| m.focused()).is_none() {
+            ctx.memory_mut(|m| {
+                m.request_focus(url);
+                m.move_focus(egui::FocusDirection::None);
+            });
+        }
     }
 
     fn frame_timing(&mut self) {
@@ -188,6 +214,11 @@ impl App {
 
     pub fn is_running(&self) -> bool {
         self.state.is_running()
+    }
+
+    /// Which check is on screen (each new check gets the next number).
+    pub fn run_id(&self) -> Option<u64> {
+        self.state.run.as_ref().map(|r| r.id)
     }
 
     /// The outcome of the last check (`Cancelled` as soon as Cancel is pressed).
@@ -237,6 +268,28 @@ impl App {
     pub fn apply(&mut self, ctx: &egui::Context, cmd: Command) {
         update::apply(&mut self.state, &self.bg, ctx, cmd);
     }
+
+    /// Show times with this clock (tests and image snapshots: what they show must not depend on
+    /// when they run).
+    pub fn set_clock(&mut self, clock: crate::local_time::Clock) {
+        self.state.clock = clock;
+    }
+
+    /// Show a finished check as if it had just run with `plan` (image snapshots: a real check's
+    /// result, with its addresses and times made fixed, so that the pictures cannot drift).
+    pub fn show_result(&mut self, plan: crate::plan::Plan, result: crate::worker::CheckResult) {
+        let id = self.state.run.as_ref().map_or(1, |r| r.id + 1);
+        let (cancel, _token) = crate::engine::cancel_pair();
+        self.state.form = FormState::from_plan(&plan);
+        self.state.run = Some(state::Run::new(id, plan, cancel));
+        self.state.selected_step = None;
+        // The way a check's end arrives from the worker.
+        update::on_msg(
+            &mut self.state,
+            &self.bg,
+            Msg::Check(id, crate::worker::CheckEvent::Finished(Box::new(result))),
+        );
+    }
 }
 
 impl eframe::App for App {
@@ -247,16 +300,25 @@ impl eframe::App for App {
         for cmd in self.keyboard(ctx) {
             update::apply(&mut self.state, &self.bg, ctx, cmd);
         }
+        self.first_tab_to_the_url(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame_timing();
         let mut cmds = Vec::new();
-        self.text_ids = view(ui, &self.state, &mut cmds);
+        self.ids = view(ui, &self.state, &mut cmds);
         let ctx = ui.ctx().clone();
+        if self.state.focus_test
+            && !self.state.is_running()
+            && let Some(test) = self.ids.test
+        {
+            ctx.memory_mut(|m| m.request_focus(test));
+            cmds.push(Command::FocusReturned);
+        }
         for cmd in cmds {
             update::apply(&mut self.state, &self.bg, &ctx, cmd);
         }
+        focus_ring(&ctx);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -271,14 +333,23 @@ impl eframe::App for App {
     }
 }
 
-/// The whole window. Reads the state, pushes commands; returns the form's text field ids.
-fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> Vec<egui::Id> {
+/// The smallest height of the hints panel.
+const HINTS_MIN: f32 = 60.0;
+
+/// The whole window. Reads the state, pushes commands; returns the form's ids.
+///
+/// From the top: the form (with the demo picker), the verdict card with the account card beside
+/// it, the step ladder, the request and response panes, and the hints ("More causes and what to
+/// do"); the status line at the bottom. The panes keep [`exchange::MIN_HEIGHT`]: the form scrolls
+/// when its options would take more, and the hints panel gives way first.
+fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::FormIds {
     let running = state.is_running();
     let run = state.run.as_ref();
     let selected = state.shown_step();
+    let window_h = ui.available_height();
 
     profiles_panel::view::show(ui, state, cmds);
-    let mut text_ids = Vec::new();
+    let mut ids = form::FormIds::default();
     egui::Panel::top("form_panel").show(ui, |ui| {
         ui.add_space(6.0);
         if let Some(d) = &state.demo {
@@ -288,47 +359,137 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> Vec<egui::
         let cx = form::FormContext {
             running,
             has_result: run.is_some_and(|r| r.result().is_some()),
+            // The options scroll beyond this, so the results keep their room.
+            options_max_height: (window_h * 0.22).clamp(90.0, 400.0),
         };
-        text_ids = form::show(ui, &state.form, &cx, cmds);
-        paste::show(ui, &state.paste, running, cmds);
+        ids = form::show(ui, &state.form, &cx, cmds);
+        paste::show(ui, &state.paste, running, &state.clock, cmds);
         ui.add_space(4.0);
     });
     egui::Panel::bottom("status_panel").show(ui, |ui| {
         ui.horizontal(|ui| {
+            // No taller than the status text: every pixel here is taken from the panes.
+            ui.spacing_mut().button_padding.y = 0.0;
             about::button(ui, cmds);
             status::show(ui, &state.status);
         });
     });
     about::show(ui.ctx(), &state.about, cmds);
-    let h = ui.available_height();
-    egui::Panel::bottom("hints_panel")
-        .resizable(true)
-        .default_size((h * 0.4).clamp(140.0, 420.0))
-        .size_range(80.0..=(h - 120.0).max(100.0))
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("hints_scroll")
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    ui.add_space(4.0);
-                    hints::show(ui, run, cmds);
-                    if let Some(result) = run.and_then(state::Run::result)
-                        && let Some(acc) = &result.transcript.account
-                    {
-                        ui.add_space(6.0);
-                        egui::CollapsingHeader::new("Account (from the login answer and the token)")
-                            .id_salt("account")
-                            .default_open(true)
-                            .show(ui, |ui| account::show(ui, acc, result.transcript.token.as_ref()));
-                    }
-                });
-        });
     egui::CentralPanel::default().show(ui, |ui| {
-        ladder::show(ui, run, run.map(|_| selected), cmds);
-        ui.separator();
-        exchange::show(ui, run, selected, state.raw_bodies, cmds);
+        // The verdict row scrolls beyond 40 % of the results (only in small windows), so
+        // the steps and the panes stay in view. A panel offers its content last frame's height:
+        // the scroll area asks for what the row took last time.
+        let cap = (ui.available_height() * 0.4).max(100.0);
+        let memo = egui::Id::unique("verdict_row_height");
+        let last = ui.ctx().data(|d| d.get_temp::<f32>(memo)).unwrap_or(0.0);
+        egui::Panel::top("verdict_panel")
+            .frame(egui::Frame::new().inner_margin(egui::Margin {
+                left: 0,
+                right: 0,
+                top: 2,
+                bottom: 6,
+            }))
+            .show(ui, |ui| {
+                let out = egui::ScrollArea::vertical()
+                    .id_salt("verdict_scroll")
+                    .max_height(cap)
+                    .min_scrolled_height(last.min(cap))
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| verdict_row(ui, state));
+                let h = out.content_size.y;
+                if (h - last).abs() > 0.5 {
+                    ui.ctx().data_mut(|d| d.insert_temp(memo, h));
+                    ui.ctx().request_repaint();
+                }
+            });
+        let rest = ui.available_height();
+        let ladder_h = 40.0;
+        let hints_max = (rest - ladder_h - exchange::MIN_HEIGHT).max(HINTS_MIN);
+        let hints = egui::Panel::bottom("hints_panel")
+            .resizable(true)
+            .default_size((rest * 0.32).clamp(HINTS_MIN, hints_max))
+            .size_range(HINTS_MIN..=hints_max)
+            .show(ui, |ui| {
+                ui.add_space(2.0);
+                ui.label(RichText::new("More causes and what to do").strong());
+                // Its content must fit the panel even at the minimum: a bottom panel whose
+                // content is taller grows upwards over what is above it.
+                egui::ScrollArea::vertical()
+                    .id_salt("hints_scroll")
+                    .min_scrolled_height(16.0)
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        ui.add_space(4.0);
+                        hints::show(ui, run, &state.clock, cmds);
+                    });
+            });
+        splitter::horizontal_grip(ui, hints.response.rect.top(), hints.response.rect.x_range());
+        egui::CentralPanel::default().show(ui, |ui| {
+            // Nothing of the panes may spill over the hints below.
+            let clip = ui.max_rect().intersect(ui.clip_rect());
+            ui.set_clip_rect(clip);
+            ladder::show(ui, run, run.map(|_| selected), cmds);
+            ui.separator();
+            exchange::show(ui, run, selected, state.raw_bodies, &state.clock, cmds);
+        });
     });
-    text_ids
+    ids
+}
+
+/// The verdict card, and beside it the account card when the login answered with one.
+fn verdict_row(ui: &mut egui::Ui, state: &State) {
+    let result = state.run.as_ref().and_then(state::Run::result);
+    let account = result.and_then(|r| r.transcript.account.as_ref());
+    let stale = state.result_is_stale();
+    let Some(account) = account else {
+        verdict_card::show(ui, state);
+        return;
+    };
+    let token = result.and_then(|r| r.transcript.token.as_ref());
+    let width = ui.available_width();
+    if width < 520.0 {
+        verdict_card::show(ui, state);
+        ui.add_space(4.0);
+        account::show(ui, account, token, &state.clock, stale);
+        return;
+    }
+    let gap = 8.0;
+    let left = (width * 0.32).floor();
+    ui.horizontal_top(|ui| {
+        ui.spacing_mut().item_spacing.x = gap;
+        ui.vertical(|ui| {
+            ui.set_width(left);
+            verdict_card::show(ui, state);
+        });
+        ui.vertical(|ui| {
+            ui.set_width(width - left - gap);
+            account::show(ui, account, token, &state.clock, stale);
+        });
+    });
+}
+
+/// A visible focus ring on whatever has the keyboard focus (egui marks a focused button only by
+/// a hover colour, which is easy to miss).
+fn focus_ring(ctx: &egui::Context) {
+    let Some(id) = ctx.memory(|m| m.focused()) else {
+        return;
+    };
+    let Some(r) = ctx.read_response(id) else {
+        return;
+    };
+    let visible = r.interact_rect;
+    if !visible.is_positive() {
+        return;
+    }
+    let color = ctx.global_style().visuals.selection.stroke.color;
+    ctx.layer_painter(r.layer_id)
+        .with_clip_rect(visible.expand(3.0))
+        .rect_stroke(
+            r.rect.expand(2.0),
+            3.0,
+            egui::Stroke::new(2.0, color),
+            egui::StrokeKind::Outside,
+        );
 }
 
 /// Open the window and run it until it is closed. The error says why it could not open.

@@ -18,6 +18,8 @@ use std::path::PathBuf;
 
 /// The box's label (also what tests and screen readers find it by).
 pub const LABEL: &str = "Paste a request or an error";
+/// The switch beside Test connection (short: the row must not wrap at 1024 px).
+pub const TOGGLE: &str = "Paste…";
 
 /// The paste box: its text and what it says about it.
 #[derive(Default)]
@@ -232,7 +234,7 @@ fn read_files(files: &[DroppedFile]) -> Result<String, String> {
 }
 
 /// The box, its explanation and its buttons.
-pub fn show(ui: &mut Ui, state: &PasteState, running: bool, cmds: &mut Vec<Command>) {
+pub fn show(ui: &mut Ui, state: &PasteState, running: bool, clock: &crate::local_time::Clock, cmds: &mut Vec<Command>) {
     // Files dropped anywhere on the window land here.
     let dropped: Vec<DroppedFile> = ui.ctx().input(|i| {
         i.raw
@@ -249,18 +251,54 @@ pub fn show(ui: &mut Ui, state: &PasteState, running: bool, cmds: &mut Vec<Comma
             })
             .collect()
     });
-    if !dropped.is_empty() {
+    let any_dropped = !dropped.is_empty();
+    if any_dropped {
         cmds.push(Command::Paste(PasteCmd::Dropped(dropped)));
     }
     let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
-    egui::CollapsingHeader::new(LABEL)
-        .id_salt("paste_box")
-        .default_open(hovering || !state.text.is_empty())
-        .open(hovering.then_some(true))
-        .show(ui, |ui| body(ui, state, running, hovering, cmds));
+    // Opened from its switch beside Test connection (see `toggle`), or by a file dragged over
+    // the window: closed, it takes no room from the results.
+    let mut open = open_state(ui.ctx());
+    if any_dropped && !open.is_open() {
+        open.set_open(true);
+        open.store(ui.ctx());
+    }
+    if open.is_open() || hovering {
+        ui.add_space(4.0);
+        egui::Frame::group(ui.style()).show(ui, |ui| body(ui, state, running, hovering, clock, cmds));
+    }
 }
 
-fn body(ui: &mut Ui, state: &PasteState, running: bool, hovering: bool, cmds: &mut Vec<Command>) {
+/// Whether the paste box is open: view state kept by egui, like a collapsing header's.
+fn open_state(ctx: &egui::Context) -> egui::collapsing_header::CollapsingState {
+    egui::collapsing_header::CollapsingState::load_with_default_open(ctx, egui::Id::unique("paste_box_open"), false)
+}
+
+/// The switch that opens and closes the box, in the row of the form's buttons.
+pub fn toggle(ui: &mut Ui) {
+    let mut state = open_state(ui.ctx());
+    let open = state.is_open();
+    if ui
+        .add(egui::Button::new(TOGGLE).selected(open))
+        .on_hover_text(
+            "Paste a request or an error: a curl line, a PowerShell call, a Postman request or an error answer (or drop a file \
+             on the window): it is explained before anything is sent",
+        )
+        .clicked()
+    {
+        state.set_open(!open);
+        state.store(ui.ctx());
+    }
+}
+
+fn body(
+    ui: &mut Ui,
+    state: &PasteState,
+    running: bool,
+    hovering: bool,
+    clock: &crate::local_time::Clock,
+    cmds: &mut Vec<Command>,
+) {
     ui.weak(
         "A curl command (bash or Windows), PowerShell, an HTTP request, a Postman, Bruno or Insomnia export, a HAR \
          file, or the error you got — or drop the file here. Nothing is sent until you press Test.",
@@ -349,7 +387,7 @@ fn body(ui: &mut Ui, state: &PasteState, running: bool, hovering: bool, cmds: &m
         // A paste has no steps to show: the card's "Show the step" button stays out.
         let mut h = hint.clone();
         h.step = None;
-        super::hints::hint_card(ui, i, &h, top == Some(i), cmds);
+        super::hints::hint_card(ui, i, &h, top == Some(i), clock, cmds);
         ui.add_space(4.0);
     }
 }

@@ -32,9 +32,21 @@ pub struct State {
     pub(crate) profiles: ProfilesState,
     pub(crate) about: super::about::AboutState,
     pub(crate) paste: super::paste::PasteState,
+    /// The clock times are shown with (fixed in tests and image snapshots).
+    pub(crate) clock: crate::local_time::Clock,
+    /// A check just finished: give the keyboard focus back to Test connection.
+    pub(crate) focus_test: bool,
 }
 
 impl State {
+    /// The result on screen belongs to other settings than the form's: the form was edited, a
+    /// profile loaded, New pressed or the demo reset since that check started.
+    pub fn result_is_stale(&self) -> bool {
+        self.run
+            .as_ref()
+            .is_some_and(|r| r.plan.target != self.form.checked_target() || r.plan.secret.expose() != self.form.secret)
+    }
+
     /// A check runs and was not cancelled: what Cancel and Esc act on.
     pub fn is_running(&self) -> bool {
         self.run.as_ref().is_some_and(Run::is_running)
@@ -317,6 +329,15 @@ impl Run {
         self.result().map(|r| r.transcript.outcome)
     }
 
+    /// The verdict once the check ended (cancelled included).
+    pub fn verdict(&self) -> Option<crate::verdict::Verdict> {
+        if self.was_cancelled() {
+            return Some(crate::verdict::verdict(Outcome::Cancelled, self.hints()));
+        }
+        self.result()
+            .map(|r| crate::verdict::verdict(r.transcript.outcome, &r.hints))
+    }
+
     pub fn hints(&self) -> &[Hint] {
         self.result().map(|r| r.hints.as_slice()).unwrap_or(&[])
     }
@@ -374,6 +395,8 @@ pub enum StatusKind {
     Normal,
     Good,
     Bad,
+    /// Neither: a check that could not finish, the form needs a change.
+    Warn,
 }
 
 impl Status {
@@ -393,6 +416,20 @@ impl Status {
         Self {
             text: text.into(),
             kind: StatusKind::Bad,
+        }
+    }
+    pub fn warn(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            kind: StatusKind::Warn,
+        }
+    }
+    /// The status for a verdict's tone.
+    pub fn for_tone(tone: crate::verdict::Tone, text: impl Into<String>) -> Self {
+        match tone {
+            crate::verdict::Tone::Good => Self::good(text),
+            crate::verdict::Tone::Bad => Self::bad(text),
+            crate::verdict::Tone::Caution => Self::warn(text),
         }
     }
 }

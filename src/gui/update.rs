@@ -10,8 +10,8 @@ use super::command::{Background, Command, Msg};
 use super::demo_picker;
 use super::path_dialog::PathPurpose;
 use super::profiles_panel;
-use super::state::{FormState, Run, RunId, State, Status, fmt_duration};
-use crate::transcript::{Outcome, StepStatus};
+use super::state::{FormState, Run, RunId, State, Status, fmt_duration, fmt_ms};
+use crate::transcript::StepStatus;
 use crate::worker::{self, CheckEvent};
 use std::time::Instant;
 
@@ -57,6 +57,7 @@ pub fn apply(state: &mut State, bg: &Background, ctx: &egui::Context, cmd: Comma
             state.status = status.unwrap_or_else(|| state.status.clone());
             then.into_iter().for_each(|c| apply(state, bg, ctx, c));
         }
+        Command::FocusReturned => state.focus_test = false,
     }
 }
 
@@ -189,22 +190,22 @@ fn on_check_event(state: &mut State, bg: &Background, id: RunId, event: CheckEve
             }
         }
         CheckEvent::Finished(result) => {
-            let outcome = result.transcript.outcome;
+            // How long the steps took (the transcript's, the same figure as the report's).
+            let took = fmt_ms(result.transcript.duration_ms());
             run.finish(result);
-            let took = fmt_duration(run.elapsed());
-            if !run.was_cancelled() {
-                state.status = match outcome {
-                    Outcome::Ok => Status::good(format!("It works. Finished in {took}.")),
-                    Outcome::Rejected => Status::bad(format!("The Control Room refused the sign-in ({took}).")),
-                    Outcome::Unreachable => Status::bad(format!("Could not reach the Control Room API ({took}).")),
-                    Outcome::InvalidInput => Status::bad("The form needs a change; see below."),
-                    Outcome::Cancelled => Status::bad(format!("Cancelled after {took}.")),
-                };
+            if !run.was_cancelled()
+                && let Some(v) = run.verdict()
+            {
+                // The verdict's words, as on the card and in the CLI.
+                let words = state.clock.localise_utc_stamps(&v.one_line());
+                state.status = Status::for_tone(v.kind.tone(), format!("{words} ({took})"));
             }
+            state.focus_test = true;
             profiles_panel::update::on_check_finished(state, bg);
         }
         CheckEvent::Lost => {
             run.lose();
+            state.focus_test = true;
             state.status = Status::bad("The check stopped unexpectedly.");
         }
     }

@@ -386,7 +386,7 @@ fn scheduled_all_profiles_with_junit_skips_a_refused_profile_until_its_key_chang
     assert_eq!(message, refused_report["hints"][0]["title"].as_str().unwrap());
     assert_eq!(kind, "rejected");
     assert!(
-        body.contains("REJECTED") && body.contains("auth.bad-credentials"),
+        body.contains("REFUSED") && body.contains("auth.bad-credentials"),
         "{body}"
     );
     assert_eq!(

@@ -688,13 +688,58 @@ fn exit_code_check(run: &Run) -> Result<(), String> {
     Ok(())
 }
 
-/// The row's hint is where the row says, and its own assertion holds.
+/// The row's hint is where the row says, and its own assertion holds; and the verdict a person
+/// reads first agrees with it.
 fn check_row(row: &Row, run: &Run) {
     let h = match row.place {
         First => run.first(row.id),
         Present => run.get(row.id),
     };
     (row.then)(run, h);
+    if row.place == First {
+        verdict_agrees(run, h);
+    }
+}
+
+/// The verdict (`src/verdict.rs`) of a real situation whose first hint is `h`: its headline is the
+/// hint's title when the check failed, its kind is the one the id is classified as, and it never
+/// says the credentials were refused unless the hint is about them.
+fn verdict_agrees(run: &Run, h: &Hint) {
+    use aa_conntest::transcript::Outcome;
+    use aa_conntest::verdict::{self, VerdictKind};
+    let v = verdict::verdict(run.t.outcome, &run.hints);
+    if h.severity == Severity::Info {
+        return;
+    }
+    assert_eq!(v.hint, Some(h.id), "the verdict is not about the first hint: {v:?}");
+    match run.t.outcome {
+        Outcome::Ok => assert_eq!(v.caveat.as_deref(), Some(h.title.as_str()), "{v:?}"),
+        Outcome::Cancelled => assert_eq!(v.kind, VerdictKind::Cancelled),
+        Outcome::InvalidInput => assert_eq!(v.kind, VerdictKind::CannotTest, "{v:?}"),
+        _ => {
+            assert_eq!(v.headline, h.title, "{v:?}");
+            if let Some((kind, _)) = verdict::classify(h.id) {
+                assert_eq!(v.kind, kind, "{v:?}");
+            }
+        }
+    }
+    let about_credentials = matches!(
+        h.id,
+        HintId::AuthBadCredentials
+            | HintId::AuthForbidden
+            | HintId::AuthDisabled
+            | HintId::AuthFirstLogin
+            | HintId::InputSmartQuotes
+            | HintId::InputKeyLength
+    );
+    if !about_credentials && verdict::classify(h.id).is_some() {
+        assert_ne!(
+            v.kind,
+            VerdictKind::CredentialsRefused,
+            "{} blamed on the credentials: {v:?}",
+            h.id
+        );
+    }
 }
 
 fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {

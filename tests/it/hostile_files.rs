@@ -656,7 +656,7 @@ fn a_plain_text_or_truncated_401_is_a_refusal() {
         let all = text(&out);
         assert_eq!(out.status.code(), Some(1), "{what}: {all}");
         assert!(
-            all.contains("REJECTED") && all.contains("auth.bad-credentials"),
+            all.contains("REFUSED") && all.contains("auth.bad-credentials"),
             "{what}: {all}"
         );
     }

@@ -162,7 +162,7 @@ fn hostile_report(p: &str) -> aa_conntest::report::Report {
             tenant: Some(p.into()),
             multiple_login: Some(true),
             token_expires_at: Some(p.into()),
-            permissions: vec![p.into()],
+            permissions: [(p.to_string(), vec![p.to_string()])].into_iter().collect(),
             ..Default::default()
         }),
         login_attempts: 1,

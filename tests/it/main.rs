@@ -27,9 +27,12 @@ mod profiles_secrets;
 mod profiles_store;
 mod profiles_transfer;
 mod proxy;
+#[cfg(feature = "snapshot")]
+mod snapshots;
 mod tls_truth;
 mod ui_files;
 mod ui_guards;
 mod ui_paste;
 mod ui_profiles;
+mod ui_verdict;
 mod ui_window;

@@ -71,7 +71,7 @@ fn markdown_of_a_rejected_login_shows_the_answer() {
     if std::env::var_os("SHOW_MD").is_some() {
         println!("{md}");
     }
-    assert!(md.contains("# Control Room connection test: Rejected"), "{md}");
+    assert!(md.contains("# Control Room connection test: Refused"), "{md}");
     assert!(
         md.contains("| Authenticate | ✖ failed |") && md.contains("| 401 |"),
         "{md}"

@@ -15,7 +15,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use std::time::Duration;
 
 fn paste_into_box(h: &mut Harness<'_, App>, text: &str) {
-    h.get_by_label("Paste a request or an error").click();
+    h.get_by_label("Paste…").click();
     h.run();
     let node = h
         .query_all_by_label("Paste a request or an error")
@@ -74,7 +74,8 @@ fn a_pasted_curl_line_is_explained_then_tested_the_right_way_against_the_demo() 
         text.contains("The request logs in at the old v1 endpoint, which no longer works"),
         "{text}"
     );
-    assert!(text.contains("request.v1-login"), "{text}");
+    // The id itself is only under "Technical details" (folded), like the results' hints.
+    assert!(!text.contains("request.v1-login"), "{text}");
     assert!(!text.contains(key), "the key is visible:\n{text}");
     let mut channels = vec![("the paste box and its explanation".to_string(), text)];
 
@@ -143,7 +144,12 @@ fn an_answer_alone_is_explained_and_cannot_be_tested() {
         r#"{"code": "UM1110", "details": "", "message": "Either your username or your password is incorrect"}"#,
     );
     let text = all_text(&h);
-    assert!(text.contains("auth.bad-credentials"), "{text}");
+    let e = h.state().paste().explanation().expect("explained");
+    assert_eq!(e.hints[0].id, "auth.bad-credentials");
+    assert!(
+        !text.contains("auth.bad-credentials"),
+        "ids only under Technical details:\n{text}"
+    );
     assert!(text.contains("What the answer alone cannot tell"), "{text}");
     assert!(!h.state().paste().is_masked(), "no secret: the box stays editable");
     assert!(

@@ -207,7 +207,7 @@ fn ui_rejected_key_shows_the_failed_step_and_its_answer() {
     assert!(has_label_containing(&h, "UM1110"), "{}", all_text(&h));
     let hints = h.state().result().map(|r| r.hints.clone()).unwrap_or_default();
     // The headline and the hints agree: refused, and the most likely cause is the credentials.
-    ui_support::assert_hints_on_screen(&h, &hints, "The Control Room answered, but refused these credentials.");
+    ui_support::assert_hints_on_screen(&h, &hints, "Credentials refused");
     // The key typed has 41 characters: that is named first.
     assert!(hints[0].title.contains("41 characters"), "{hints:?}");
 }
@@ -439,7 +439,7 @@ fn ui_demo_fills_the_form_and_the_check_succeeds() {
     let rt = runtime();
     let mut h = demo_harness(&rt);
     let url = h.state().demo_url().unwrap_or_default();
-    assert!(has_label_containing(&h, &format!("Demo Control Room at {url}")));
+    assert!(has_label_containing(&h, &format!("Demo at {url}")));
     assert_eq!(h.state().form().target.url, url);
     assert_eq!(h.state().form().target.username, aa_conntest::demo::API_KEY_USER);
     assert!(
@@ -489,7 +489,7 @@ fn ui_demo_picker_runs_a_mistake_and_shows_its_hints() {
         "{:?}",
         hints.iter().map(|x| x.id).collect::<Vec<_>>()
     );
-    ui_support::assert_hints_on_screen(&h, &hints, "The Control Room answered, but refused these credentials.");
+    ui_support::assert_hints_on_screen(&h, &hints, "Credentials refused");
     assert_eq!(hints[0].id, "auth.bad-credentials", "most likely cause first");
     // A hint points at its step: select another step, then follow the hint back.
     h.get_by_label_contains("Preflight: ").click();
@@ -752,4 +752,90 @@ fn ui_options_panel_ca_file_session_and_certificate_switches_take_effect() {
     run_check(&mut h, "invalid certificates is on");
     assert!(has_label_containing(&h, "It works"), "{}", all_text(&h));
     assert_eq!(server.login_attempts(), 2);
+}
+
+/// The label of the focused node.
+fn focused_label(h: &Harness<'_, App>) -> Option<String> {
+    use egui_kittest::kittest::NodeT;
+    h.root()
+        .children_recursive()
+        .find(|n| n.accesskit_node().is_focused())
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+}
+
+/// Tab starts at the URL field (not in the sidebar, which is drawn first), goes through the form
+/// in reading order to Test connection; after a check the focus is back on Test connection.
+#[test]
+fn ui_tab_order_starts_at_the_url_and_focus_returns_to_test() {
+    use aa_conntest::profiles::{KeyringStore, ProfileStore, SecretStore};
+    let rt = runtime();
+    let url = rt.block_on(start_server(Mode::ControlRoom));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secrets: std::sync::Arc<dyn SecretStore> = std::sync::Arc::new(KeyringStore::with_store(
+        keyring_core::mock::Store::new().expect("mock keyring"),
+        "aa-conntest-ui-tab-order",
+    ));
+    let mut store = ProfileStore::open(&dir.path().join("config")).expect("store").0;
+    let p = aa_conntest::profiles::Profile::new(
+        "Prod svc",
+        url.clone(),
+        aa_conntest::plan::AuthMode::ApiKey,
+        USER,
+        aa_conntest::plan::CheckOptions::default(),
+    );
+    store.upsert(p).expect("upsert");
+    store.save().expect("save");
+    let source = aa_conntest::gui::ProfilesSource::Given {
+        store,
+        secrets,
+        history: None,
+    };
+    let handle = rt.handle().clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1024.0, 700.0))
+        .with_max_steps(24)
+        .build_eframe(move |cc| App::with_profiles(cc, handle, Launch::default(), source));
+    assert!(step_until(&mut h, Duration::from_secs(10), |h| has_label_containing(
+        h, "Prod svc"
+    )));
+    h.run();
+    fill_form(&mut h, &url, KEY);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(focused_label(&h), None);
+    let order = [
+        "Control Room URL",
+        "Sign in with API key",
+        "Sign in with password",
+        "Username",
+        "API key",
+        "Show",
+        "Test connection",
+    ];
+    for expected in order {
+        h.key_press(egui::Key::Tab);
+        h.run();
+        assert_eq!(focused_label(&h).as_deref(), Some(expected), "Tab order");
+    }
+    // Shift+Tab goes back.
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::Tab);
+    h.run();
+    assert_eq!(focused_label(&h).as_deref(), Some("Show"));
+    h.key_press(egui::Key::Tab);
+    h.run();
+    // Enter on Test connection runs the check; when it ends, the focus is on Test connection.
+    h.key_press(egui::Key::Enter);
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
+        .state()
+        .result()
+        .is_some()));
+    h.run();
+    assert_eq!(h.state().outcome(), Some(Outcome::Ok), "{}", h.state().status_text());
+    assert_eq!(focused_label(&h).as_deref(), Some("Test connection"));
+    // Also after a check started with Enter from a field.
+    h.get_by_label("API key").click();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    assert!(step_until(&mut h, Duration::from_secs(20), |h| !h.state().is_running()
+        && focused_label(h).as_deref() == Some("Test connection")));
 }

@@ -93,18 +93,23 @@ fn sidebar(
     secret_missing: Option<&str>,
     cmds: &mut Vec<Command>,
 ) {
+    // Keep the panel's width: a panel shrinks to narrow content (while the profiles are being
+    // opened) and then keeps that width.
+    ui.set_min_width(ui.available_width());
     ui.add_space(6.0);
     ui.heading("Profiles");
     if let Some(k) = &p.keyring
         && let Some(note) = k.message_if_limited()
     {
-        let r = ui.label(RichText::new(note).color(theme::warn(ui)).small());
+        ui.add(egui::Label::new(RichText::new(note).color(theme::warn(ui)).small()).wrap());
         if let Some(t) = k.technical() {
-            r.on_hover_text(format!("Technical details: {t}"));
+            super::super::plain_words::technical_details(ui, "keyring_note", |ui| {
+                super::super::plain_words::raw_text(ui, t)
+            });
         }
     }
     if let Some(e) = &p.open_error {
-        ui.label(RichText::new(e).color(theme::error(ui)).small());
+        super::super::plain_words::message(ui, "profiles_open_error", e, Some(theme::error(ui)), true);
         return;
     }
     if p.backend.is_none() {

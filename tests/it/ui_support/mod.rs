@@ -84,11 +84,18 @@ pub fn assert_hints_on_screen(h: &Harness<'_, App>, hints: &[aa_conntest::diagno
     let text = all_text(h);
     assert!(text.contains(headline), "headline {headline:?} not shown:\n{text}");
     for hint in hints {
-        assert!(text.contains(&hint.title), "hint {:?} not shown:\n{text}", hint.title);
+        let title = shown(&hint.title);
+        assert!(text.contains(&title), "hint {title:?} not shown:\n{text}");
     }
     assert_eq!(
-        top_hint_on_screen(h).as_deref(),
-        Some(hints[0].title.as_str()),
+        top_hint_on_screen(h),
+        Some(shown(&hints[0].title)),
         "the most likely cause on screen is not the first hint:\n{text}"
     );
+}
+
+/// A hint text as the screen shows it: its Markdown rendered (no backticks or stars), its UTC
+/// times local.
+pub fn shown(text: &str) -> String {
+    aa_conntest::gui::rich_text::plain(&aa_conntest::local_time::Clock::System.localise_utc_stamps(text))
 }
