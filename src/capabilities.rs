@@ -41,15 +41,27 @@ const ACTIONS: &[(&str, &str, &str)] = &[
     ("api", "generateapikey", "generate an API key"),
     ("api", "botinsightapi", "use the Bot Insight APIs"),
     ("botinsightapi", "coeadmin", "use the CoE dashboard (reserved)"),
-    ("iqbotapi", "accessreportingapi", "read IQ Bot reporting through the API"),
+    (
+        "iqbotapi",
+        "accessreportingapi",
+        "read IQ Bot reporting through the API",
+    ),
     (
         "iqbotapi",
         "accessuploadanddownloadapi",
         "upload documents and download their results through the IQ Bot API",
     ),
-    ("iqbotapi", "accessnlpapi", "use IQ Bot's language processing through the API"),
+    (
+        "iqbotapi",
+        "accessnlpapi",
+        "use IQ Bot's language processing through the API",
+    ),
     // Devices permissions [D21]
-    ("devices", "view", "view and manage its own Bot Runners, Bot Creators and device pools"),
+    (
+        "devices",
+        "view",
+        "view and manage its own Bot Runners, Bot Creators and device pools",
+    ),
     ("devices", "all", "view and manage all devices"),
     ("devices", "register", "register a device"),
     ("devices", "edit", "edit the devices it can see"),
@@ -74,36 +86,60 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "accessresourceany",
         "reach any resource of its bots (device pools, queues)",
     ),
-    ("repositorymanager", "setproductionversion", "set the production version of bots"),
+    (
+        "repositorymanager",
+        "setproductionversion",
+        "set the production version of bots",
+    ),
     ("repositorymanager", "all", "use every repository permission"),
     ("repositorymanager", "gitrestore", "restore bots from git"),
     ("credentials", "managecredentials", "manage its own credentials"),
     ("locker", "create", "create and manage its own lockers"),
     ("locker", "consume", "use the credentials of a locker"),
-    ("credentialattribute", "createstandard", "create standard credential attributes"),
+    (
+        "credentialattribute",
+        "createstandard",
+        "create standard credential attributes",
+    ),
     // Administration permissions [D23]
     ("usermanagement", "usermanagement", "view users"),
     ("usermanagement", "createuser", "create users"),
     ("usermanagement", "updateuser", "edit users"),
     ("usermanagement", "deleteuser", "delete users"),
-    ("usermanagement", "viewuserrolebasicinfo", "view basic information on users and roles"),
+    (
+        "usermanagement",
+        "viewuserrolebasicinfo",
+        "view basic information on users and roles",
+    ),
     ("rolesmanagement", "rolesview", "view roles"),
     ("rolesmanagement", "rolesmanagement", "view and manage roles"),
     ("migration", "view", "view migrations"),
     ("migration", "manage", "run migrations"),
-    ("migration", "updatestatus", "update the conversion status of migrated bots"),
+    (
+        "migration",
+        "updatestatus",
+        "update the conversion status of migrated bots",
+    ),
     ("licensemanagement", "licensemanagement", "view the licence details"),
     ("licensemanagement", "licenseinstall", "install a licence"),
     // Dashboard and activity permissions [D24]
     ("dashboard", "view", "view dashboards"),
     ("taskscheduling", "myschedule", "view its own activity"),
-    ("taskscheduling", "managemyschedule", "pause, resume or cancel its own activity"),
+    (
+        "taskscheduling",
+        "managemyschedule",
+        "pause, resume or cancel its own activity",
+    ),
     (
         "taskscheduling",
         "manageeveryoneschedule",
         "monitor and manage automations of the bots it may run or schedule",
     ),
-    ("taskscheduling", "everyoneschedule", "monitor automations of the bots it may run or schedule"),
+    (
+        "taskscheduling",
+        "everyoneschedule",
+        "monitor automations of the bots it may run or schedule",
+    ),
     ("taskscheduling", "view", "view the schedules of its bots"),
     ("taskscheduling", "addschedule", "schedule bots"),
     ("taskscheduling", "updateschedule", "edit the schedules of its bots"),
@@ -113,8 +149,16 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "manageallmyfolderschedules",
         "view, edit and delete every schedule in its folders",
     ),
-    ("taskscheduling", "manageallschedules", "view, edit and delete every schedule"),
-    ("taskscheduling", "setautomationpriority", "set an automation's priority to high"),
+    (
+        "taskscheduling",
+        "manageallschedules",
+        "view, edit and delete every schedule",
+    ),
+    (
+        "taskscheduling",
+        "setautomationpriority",
+        "set an automation's priority to high",
+    ),
 ];
 
 /// What `action` on `resource` lets the account do, when AA's documentation says.
@@ -183,10 +227,7 @@ pub fn permission_groups(permissions: &BTreeMap<String, Vec<String>>) -> Vec<Per
                 if !sentence.is_empty() {
                     sentence.push_str("; also ");
                 }
-                sentence.push_str(&format!(
-                    "{} (not described in AA's documentation)",
-                    join_and(&quoted)
-                ));
+                sentence.push_str(&format!("{} (not described in AA's documentation)", join_and(&quoted)));
             }
             PermissionGroup {
                 resource: resource.clone(),
@@ -198,7 +239,12 @@ pub fn permission_groups(permissions: &BTreeMap<String, Vec<String>>) -> Vec<Per
         })
         .collect();
     // Documented resource types in the catalogue's order, then the others by name.
-    let order = |r: &str| RESOURCES.iter().position(|(x, _)| x.eq_ignore_ascii_case(r)).unwrap_or(usize::MAX);
+    let order = |r: &str| {
+        RESOURCES
+            .iter()
+            .position(|(x, _)| x.eq_ignore_ascii_case(r))
+            .unwrap_or(usize::MAX)
+    };
     groups.sort_by(|a, b| (order(&a.resource), &a.resource).cmp(&(order(&b.resource), &b.resource)));
     groups
 }
@@ -281,7 +327,10 @@ const ROLES: &[(&str, &str)] = &[
         "AAE_Admin",
         "Control Room administrator: every feature and every folder of the public workspace",
     ),
-    ("AAE_Basic", "basic role: its own bots, limited access to other features"),
+    (
+        "AAE_Basic",
+        "basic role: its own bots, limited access to other features",
+    ),
     ("AAE_Pool Admin", "views and manages all device pools"),
     ("AAE_Locker Admin", "views all credentials and lockers"),
     ("AAE_Queue Admin", "views and manages all queues"),
@@ -540,7 +589,10 @@ pub fn evaluate(
                     Some((r, a)) => (Met::Met, format!("the login answer lists {r}: {a}{note}")),
                     None if count > 0 => (
                         Met::Missing,
-                        format!("the login answer lists {count} permission{}, not {names}{note}", plural(count)),
+                        format!(
+                            "the login answer lists {count} permission{}, not {names}{note}",
+                            plural(count)
+                        ),
                     ),
                     // INFERRED: the administrator role has every permission [D32].
                     None if is_admin(roles) => (Met::Met, format!("the role AAE_Admin has every permission{note}")),
@@ -730,10 +782,7 @@ impl Capabilities {
                 Met::Missing => "MISSING",
                 Met::Unknown => "not known",
             };
-            out.push((
-                "Required".to_string(),
-                format!("{}: {state} ({})", r.words, r.evidence),
-            ));
+            out.push(("Required".to_string(), format!("{}: {state} ({})", r.words, r.evidence)));
         }
         if let Some(t) = &self.tenant {
             out.push(("Tenant".to_string(), t.clone()));
@@ -810,7 +859,10 @@ mod tests {
     fn licences_and_roles_in_words() {
         assert_eq!(licence_words("RUNTIME").name.as_deref(), Some("Unattended Bot Runner"));
         assert_eq!(licence_words("DEVELOPMENT").name.as_deref(), Some("Bot Creator"));
-        assert_eq!(licence_words("AttendedRuntime").name.as_deref(), Some("Attended Bot Runner"));
+        assert_eq!(
+            licence_words("AttendedRuntime").name.as_deref(),
+            Some("Attended Bot Runner")
+        );
         assert_eq!(licence_words("IQBOT").name, None);
         assert!(role_words("aae_admin").words.is_some());
         assert!(role_words("Bot_Creator").words.is_none());
@@ -819,7 +871,10 @@ mod tests {
     #[test]
     fn requirements_from_probes_then_the_login_answer() {
         let p = perms(&[("api", "generateapikey"), ("devices", "view")]);
-        let probes = [probe(ProbePurpose::ListPublicFiles, 403), probe(ProbePurpose::ListDevices, 200)];
+        let probes = [
+            probe(ProbePurpose::ListPublicFiles, 403),
+            probe(ProbePurpose::ListDevices, 200),
+        ];
         let r = evaluate(
             &[
                 Capability::GenerateApiKey,
@@ -846,11 +901,21 @@ mod tests {
             r[1].evidence,
             "POST /v2/repository/workspaces/public/files/list answered HTTP 403 (not allowed)"
         );
-        assert!(r[3].evidence.contains("lists 2 permissions, not repositorymanager: run"), "{}", r[3].evidence);
+        assert!(
+            r[3].evidence
+                .contains("lists 2 permissions, not repositorymanager: run"),
+            "{}",
+            r[3].evidence
+        );
         assert!(r[3].grant.contains("Run my bots") && r[3].grant.contains("Administration > Roles"));
         // A probe that allows wins over the login answer; no permissions at all is "unknown", unless admin.
         let none = BTreeMap::new();
-        let r = evaluate(&[Capability::ReadRepository], &none, &[], &[probe(ProbePurpose::ListPublicFiles, 200)]);
+        let r = evaluate(
+            &[Capability::ReadRepository],
+            &none,
+            &[],
+            &[probe(ProbePurpose::ListPublicFiles, 200)],
+        );
         assert_eq!(r[0].met, Met::Met);
         let r = evaluate(&[Capability::ReadRepository], &none, &[], &[]);
         assert_eq!(r[0].met, Met::Unknown);
@@ -858,9 +923,18 @@ mod tests {
         let r = evaluate(&[Capability::DeployBots], &none, &["AAE_Admin".into()], &[]);
         assert_eq!(r[0].met, Met::Met);
         // A 404 says nothing of the permission: the login answer decides.
-        let r = evaluate(&[Capability::ListDevices], &p, &[], &[probe(ProbePurpose::ListDevices, 404)]);
+        let r = evaluate(
+            &[Capability::ListDevices],
+            &p,
+            &[],
+            &[probe(ProbePurpose::ListDevices, 404)],
+        );
         assert_eq!(r[0].met, Met::Met);
-        assert!(r[0].evidence.contains("(not on this Control Room)"), "{}", r[0].evidence);
+        assert!(
+            r[0].evidence.contains("(not on this Control Room)"),
+            "{}",
+            r[0].evidence
+        );
     }
 
     #[test]
@@ -870,9 +944,10 @@ mod tests {
             #[serde(deserialize_with = "deserialize_required")]
             require: Vec<Capability>,
         }
-        let t: T =
-            serde_json::from_str(r#"{"require": ["deploy-bots", "from-the-future", 7, "DEPLOY-BOTS", "view-license"]}"#)
-                .unwrap();
+        let t: T = serde_json::from_str(
+            r#"{"require": ["deploy-bots", "from-the-future", 7, "DEPLOY-BOTS", "view-license"]}"#,
+        )
+        .unwrap();
         assert_eq!(t.require, vec![Capability::DeployBots, Capability::ViewLicence]);
         let t: T = serde_json::from_str(r#"{"require": "deploy-bots"}"#).unwrap();
         assert!(t.require.is_empty());

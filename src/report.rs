@@ -158,11 +158,7 @@ pub fn build(plan: &Plan, t: &Transcript, hints: &[Hint]) -> Report {
         steps: t.steps.iter().map(step).collect(),
         hints: hints.to_vec(),
         account: t.account.clone().map(|summary| ReportAccount {
-            capabilities: crate::capabilities::Capabilities::from_account(
-                &summary,
-                &t.probes,
-                &plan.target.require,
-            ),
+            capabilities: crate::capabilities::Capabilities::from_account(&summary, &t.probes, &plan.target.require),
             summary,
         }),
         token: t.token.clone(),

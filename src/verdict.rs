@@ -434,6 +434,7 @@ mod tests {
                 | HintId::AuthFirstLogin
                 | HintId::InputSmartQuotes
                 | HintId::InputKeyLength
+                | HintId::InputKeyExpiring
         )
     }
 
@@ -523,6 +524,17 @@ mod tests {
                 assert_ne!(v.credentials, Credentials::Refused);
             }
         }
+        // A permission the profile requires: the credentials work, a role lacks it.
+        let v = verdict(
+            Outcome::Rejected,
+            &[hint(HintId::AccountMissingPermission, Severity::Error)],
+        );
+        assert_eq!(v.kind, VerdictKind::MissingPermission);
+        assert_eq!(v.kind.tone(), Tone::Bad);
+        assert_eq!(
+            v.credentials_note(),
+            Some("The sign-in itself worked, so the credentials are fine.")
+        );
         let v = verdict(Outcome::Rejected, &[hint(HintId::TokenInvalid, Severity::Error)]);
         assert_eq!(
             v.credentials.sentence(),

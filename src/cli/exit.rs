@@ -143,7 +143,12 @@ mod tests {
         // An expiring key is worse than a pass, better than any failure.
         assert_eq!(Exit::Done.worst(Exit::KeyExpiring), Exit::KeyExpiring);
         assert_eq!(code(&Ok(Exit::KeyExpiring)), 4);
-        for o in [Outcome::Rejected, Outcome::Unreachable, Outcome::InvalidInput, Outcome::Cancelled] {
+        for o in [
+            Outcome::Rejected,
+            Outcome::Unreachable,
+            Outcome::InvalidInput,
+            Outcome::Cancelled,
+        ] {
             assert_eq!(Exit::KeyExpiring.worst(Exit::Checked(o)), Exit::Checked(o));
             assert_eq!(Exit::Checked(o).worst(Exit::KeyExpiring), Exit::Checked(o));
         }

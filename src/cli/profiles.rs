@@ -5,10 +5,10 @@
 use super::args::OptionArgs;
 use super::exit::{CliError, Exit};
 use crate::plan::{AuthMode, CheckOptions};
+use crate::profiles::environments;
 use crate::profiles::history::History;
 use crate::profiles::secrets::{self, SecretStore};
 use crate::profiles::store::{ProfileStore, StoreWarning};
-use crate::profiles::environments;
 use crate::profiles::transfer::{self, ConflictPolicy};
 use crate::profiles::{Profile, model, remove_profile};
 use crate::sanitize::for_display;
@@ -164,9 +164,7 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
         ProfilesCommand::Rename { name, new_name } => rename(&name, &new_name),
         ProfilesCommand::Remove { name } => remove(&name),
         ProfilesCommand::Export {
-            file,
-            postman: false,
-            ..
+            file, postman: false, ..
         } => export(&file),
         ProfilesCommand::Export {
             file,
@@ -187,7 +185,12 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
             skip,
             dry_run,
             accept_network_settings,
-        } => import(&file, policy_of(rename, replace, skip), dry_run, accept_network_settings),
+        } => import(
+            &file,
+            policy_of(rename, replace, skip),
+            dry_run,
+            accept_network_settings,
+        ),
     };
     result
         .map(|()| Exit::Done)
@@ -287,7 +290,16 @@ fn list(json: bool) -> CmdResult {
     print!(
         "{}",
         super::text::table(
-            &["NAME", "URL", "USER", "AUTH", "PROXY", "CA FILE", "API KEY", "LAST RESULT"],
+            &[
+                "NAME",
+                "URL",
+                "USER",
+                "AUTH",
+                "PROXY",
+                "CA FILE",
+                "API KEY",
+                "LAST RESULT"
+            ],
             &rows
         )
     );

@@ -134,7 +134,8 @@ fn key_expiring(cx: &Ctx, out: &mut Vec<Hint>) {
          date (the *API expiration* of *My settings*).\n3. The key's lifetime is the Control Room's *API-Key \
          Duration* (*Administration > Settings > Security*), from 1 minute to 9999 days."
     );
-    let (at, left) = match crate::key_expiry::describe(text, time::OffsetDateTime::now_utc()) {
+    // The check's own time, so a report says what was true when it ran.
+    let (at, left) = match crate::key_expiry::describe(text, cx.t.started_at) {
         Ok(x) => x,
         Err(why) => {
             out.push(
@@ -163,7 +164,10 @@ fn key_expiring(cx: &Ctx, out: &mut Vec<Hint>) {
         Hint::new(
             HintId::InputKeyExpiring,
             Severity::Error,
-            format!("The API key {} ({date}), by the date kept with this profile", left.words()),
+            format!(
+                "The API key {} ({date}), by the date kept with this profile",
+                left.words()
+            ),
         )
         .detail(format!(
             "The Control Room refused the login, and the expiry date kept with this profile has passed: an expired \

@@ -78,7 +78,9 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
             if self.cancel.is_cancelled() {
                 return true;
             }
-            let Some(c) = super::probes::call(purpose) else { continue };
+            let Some(c) = super::probes::call(purpose) else {
+                continue;
+            };
             let mut headers = vec![
                 ("X-Authorization".to_string(), token.to_string()),
                 ("Accept".to_string(), "application/json".to_string()),
@@ -97,7 +99,12 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
                 body: c.body.map(str::to_string),
             };
             self.probe(wire, purpose, call).await;
-            if self.t.probes.last().is_some_and(|p| matches!(p.error, Some(StepError::Cancelled))) {
+            if self
+                .t
+                .probes
+                .last()
+                .is_some_and(|p| matches!(p.error, Some(StepError::Cancelled)))
+            {
                 return true;
             }
         }

@@ -67,7 +67,10 @@ mod tests {
     fn every_capability_probe_reads_only() {
         for p in ProbePurpose::CAPABILITY {
             let c = call(p).expect("a call");
-            assert!(c.method == "GET" || (c.method == "POST" && c.path.ends_with("/list")), "{c:?}");
+            assert!(
+                c.method == "GET" || (c.method == "POST" && c.path.ends_with("/list")),
+                "{c:?}"
+            );
             if let Some(b) = c.body {
                 let v: serde_json::Value = serde_json::from_str(b).expect("json body");
                 assert_eq!(v, serde_json::json!({"page": {"offset": 0, "length": 1}}));

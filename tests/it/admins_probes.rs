@@ -84,14 +84,16 @@ async fn two_users_with_different_roles_get_different_answers() {
         all.contains("Licence: Unattended Bot Runner (RUNTIME): runs bots deployed from the Control Room"),
         "{all}"
     );
-    assert!(all.contains("Probe: POST /v2/devices/list: allowed — list devices"), "{all}");
-    assert!(all.contains("Sessions: may keep several sessions at once (multi-login)"), "{all}");
-    // A healthy check with probes stays healthy.
     assert!(
-        r.hints.iter().all(|h| h.severity == Severity::Info),
-        "{:#?}",
-        r.hints
+        all.contains("Probe: POST /v2/devices/list: allowed — list devices"),
+        "{all}"
     );
+    assert!(
+        all.contains("Sessions: may keep several sessions at once (multi-login)"),
+        "{all}"
+    );
+    // A healthy check with probes stays healthy.
+    assert!(r.hints.iter().all(|h| h.severity == Severity::Info), "{:#?}", r.hints);
 
     let plan = basic_plan(&s.url());
     let r = worker::check(&plan, CancelToken::never()).await;
@@ -113,7 +115,9 @@ async fn two_users_with_different_roles_get_different_answers() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(
-        all.contains("Probe: GET /v2/license/details: not allowed (403) — view the licence details (needs View licenses"),
+        all.contains(
+            "Probe: GET /v2/license/details: not allowed (403) — view the licence details (needs View licenses"
+        ),
         "{all}"
     );
     assert!(all.contains("Licence: Bot Creator (DEVELOPMENT)"), "{all}");
@@ -143,7 +147,10 @@ async fn probes_are_off_by_default_read_only_and_never_log_in_twice() {
         "/v1/schedule/automations/list",
     ];
     let received = s.received();
-    let probes: Vec<_> = received.iter().filter(|q| probe_paths.contains(&q.path.as_str())).collect();
+    let probes: Vec<_> = received
+        .iter()
+        .filter(|q| probe_paths.contains(&q.path.as_str()))
+        .collect();
     assert_eq!(probes.len(), 4);
     for q in &probes {
         match q.method.as_str() {
@@ -203,7 +210,11 @@ async fn a_required_permission_the_user_lacks_fails_the_check() {
     assert_eq!(h.id, HintId::AccountMissingPermission, "{:#?}", r.hints);
     assert_eq!(h.severity, Severity::Error);
     assert!(h.title.contains("cannot read the repository"), "{}", h.title);
-    assert!(h.fix.contains("Administration > Roles") && h.fix.contains("View my bots"), "{}", h.fix);
+    assert!(
+        h.fix.contains("Administration > Roles") && h.fix.contains("View my bots"),
+        "{}",
+        h.fix
+    );
     assert!(
         h.evidence.as_deref().unwrap_or("").contains("answered HTTP 403"),
         "{:?}",
@@ -211,12 +222,17 @@ async fn a_required_permission_the_user_lacks_fails_the_check() {
     );
     // The credentials work: no lock-out warning, and the logout ran.
     assert!(!r.hints.iter().any(|h| h.id == HintId::AuthRetryWarning));
-    assert!(aa_conntest::profiles::guard::login_answer(&r) == Some(aa_conntest::profiles::guard::LoginAnswer::Accepted));
+    assert!(
+        aa_conntest::profiles::guard::login_answer(&r) == Some(aa_conntest::profiles::guard::LoginAnswer::Accepted)
+    );
     let c = caps(&r, &plan);
     let met: Vec<(Capability, Met)> = c.required.iter().map(|x| (x.capability, x.met)).collect();
     assert_eq!(
         met,
-        vec![(Capability::ReadRepository, Met::Missing), (Capability::ListDevices, Met::Met)]
+        vec![
+            (Capability::ReadRepository, Met::Missing),
+            (Capability::ListDevices, Met::Met)
+        ]
     );
 
     // From the login answer alone (no probe for it): the service account may deploy bots, the
@@ -253,6 +269,10 @@ async fn a_control_room_without_the_list_calls_answers_404() {
     assert_eq!(r.transcript.outcome, Outcome::Ok, "{:#?}", r.hints);
     let c = caps(&r, &plan);
     assert_eq!(c.required[0].met, Met::Met);
-    assert!(c.required[0].evidence.contains("not on this Control Room"), "{}", c.required[0].evidence);
+    assert!(
+        c.required[0].evidence.contains("not on this Control Room"),
+        "{}",
+        c.required[0].evidence
+    );
     assert!(c.probes.iter().any(|p| p.words == "not on this Control Room (404)"));
 }
