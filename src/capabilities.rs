@@ -796,6 +796,22 @@ impl Capabilities {
     }
 }
 
+/// The API key's expiry kept with a target, in words: "expires in 9 days (2026-03-01)"; `None`
+/// without one (or for a password). The window, `profiles list` and the reports say it so.
+pub fn key_expiry_words(t: &crate::plan::Target, now: time::OffsetDateTime) -> Option<String> {
+    if t.auth != crate::plan::AuthMode::ApiKey {
+        return None;
+    }
+    let text = t.key_expires.as_deref()?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some(match crate::key_expiry::describe(text, now) {
+        Ok((at, left)) => format!("{} ({})", left.words(), crate::key_expiry::date_words(at)),
+        Err(_) => format!("expiry date unreadable: {}", crate::sanitize::for_display(text)),
+    })
+}
+
 /// Whether the check must fail: a required capability the login answer or a probe showed missing.
 pub fn requirements_missing(require: &[Capability], t: &crate::transcript::Transcript) -> bool {
     let Some(a) = &t.account else { return false };

@@ -58,6 +58,12 @@ pub struct Target {
     pub base_url: Option<String>,
     pub auth: AuthMode,
     pub username: String,
+    /// The API key's expiry kept with the profile (`2026-03-01`), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_expires: Option<String>,
+    /// The same in words at the time of the check: "expires in 9 days (2026-03-01)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_expiry: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -153,6 +159,13 @@ pub fn build(plan: &Plan, t: &Transcript, hints: &[Hint]) -> Report {
             base_url: t.base_url.clone(),
             auth: plan.target.auth,
             username: plan.target.username.trim().to_string(),
+            key_expires: plan
+                .target
+                .key_expires
+                .as_deref()
+                .filter(|_| plan.target.auth == AuthMode::ApiKey)
+                .map(|k| crate::key_expiry::normalise(k).unwrap_or_else(|_| k.trim().to_string())),
+            key_expiry: crate::capabilities::key_expiry_words(&plan.target, t.started_at),
         },
         outcome: t.outcome.as_str(),
         steps: t.steps.iter().map(step).collect(),

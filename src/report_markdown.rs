@@ -207,6 +207,7 @@ pub fn render(r: &Report) -> String {
     }
     if let Some(a) = &r.account {
         account(&mut out, &a.summary);
+        capabilities(&mut out, &a.capabilities, r.target.key_expiry.as_deref());
     }
     if let Some(t) = &r.token {
         token(&mut out, t);
@@ -432,6 +433,25 @@ fn account(out: &mut String, a: &AccountSummary) {
     }
     if let Some(m) = a.multiple_login {
         let _ = writeln!(out, "- Multiple login: {}", if m { "yes" } else { "no" });
+    }
+    let _ = writeln!(out);
+}
+
+/// What the account can do, in the window's words (`crate::capabilities`): roles and licences,
+/// permissions by resource type, the probes' answers, the profile's requirements, the key's expiry.
+fn capabilities(out: &mut String, c: &crate::capabilities::Capabilities, key_expiry: Option<&str>) {
+    let _ = writeln!(out, "### What the account can do\n");
+    let mut lines = c.lines();
+    if let Some(k) = key_expiry {
+        lines.push(("API key".into(), k.to_string()));
+    }
+    for (label, text) in lines {
+        let _ = writeln!(
+            out,
+            "- **{}**: {}",
+            prose(&label),
+            prose(&text.replace(['\r', '\n'], " "))
+        );
     }
     let _ = writeln!(out);
 }

@@ -29,7 +29,10 @@ pub fn run(args: CheckArgs) -> Result<Exit, CliError> {
     if args.json {
         println!("{}", report.to_json());
     } else {
-        print!("{}", super::text::render(&result.transcript, &result.hints));
+        print!(
+            "{}",
+            super::text::render_check(&result.transcript, &result.hints, Some(&plan.target))
+        );
     }
     let saved = match &args.save_report {
         Some(path) => save_report(path, &report),

@@ -306,15 +306,9 @@ fn list(json: bool) -> CmdResult {
     Ok(())
 }
 
-/// The key expiry of a profile in words ("expires in 9 days"), `-` without one.
+/// The key expiry of a profile in words ("expires in 9 days (2026-03-01)"), `-` without one.
 fn key_expiry_words(p: &Profile, now: time::OffsetDateTime) -> String {
-    match p.target.key_expires.as_deref() {
-        Some(text) if p.target.auth == AuthMode::ApiKey => match crate::key_expiry::describe(text, now) {
-            Ok((at, left)) => format!("{} ({})", left.words(), crate::key_expiry::date_words(at)),
-            Err(_) => format!("expiry unreadable: {}", for_display(text)),
-        },
-        _ => "-".into(),
-    }
+    crate::capabilities::key_expiry_words(&p.target, now).unwrap_or_else(|| "-".into())
 }
 
 fn read_secret_from_stdin(auth: AuthMode) -> Result<Secret, CliError> {

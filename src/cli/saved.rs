@@ -218,7 +218,10 @@ pub fn check_profile(name: &str, args: &CheckArgs) -> Result<Exit, CliError> {
         println!("{}", report.to_json());
     } else {
         println!("Profile: {}", profile.name);
-        print!("{}", super::text::render(&result.transcript, &result.hints));
+        print!(
+            "{}",
+            super::text::render_check(&result.transcript, &result.hints, Some(&plan.target))
+        );
     }
     let saved = match &args.save_report {
         Some(path) => super::check::save_report(path, &report),
@@ -325,7 +328,7 @@ pub fn check_all(args: &CheckArgs) -> Result<Exit, CliError> {
                     saving = saving.worst(super::check::save_report(&dir.join(format!("{stem}-{slug}")), &report));
                 }
                 Row::Checked {
-                    text: super::text::render(t, &c.result.hints),
+                    text: super::text::render_check(t, &c.result.hints, Some(&c.plan.target)),
                     seconds: t.duration_ms() / 1000.0,
                     expiring: super::check::expiring_exit(args, &c.plan.target, t.outcome) == Exit::KeyExpiring,
                     report: Box::new(report),

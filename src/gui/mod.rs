@@ -446,11 +446,24 @@ fn verdict_row(ui: &mut egui::Ui, state: &State) {
         return;
     };
     let token = result.and_then(|r| r.transcript.token.as_ref());
+    let run = state.run.as_ref();
+    let target = run.map(|r| &r.plan.target);
+    let probes = result.map(|r| r.transcript.probes.as_slice()).unwrap_or(&[]);
+    let capabilities = crate::capabilities::Capabilities::from_account(
+        account,
+        probes,
+        target.map(|t| t.require.as_slice()).unwrap_or(&[]),
+    );
+    let extras = account::CardExtras {
+        token,
+        capabilities: &capabilities,
+        key_expiry: target.and_then(|t| crate::capabilities::key_expiry_words(t, time::OffsetDateTime::now_utc())),
+    };
     let width = ui.available_width();
     if width < 520.0 {
         verdict_card::show(ui, state);
         ui.add_space(4.0);
-        account::show(ui, account, token, &state.clock, stale);
+        account::show(ui, account, &extras, &state.clock, stale);
         return;
     }
     let gap = 8.0;
@@ -463,7 +476,7 @@ fn verdict_row(ui: &mut egui::Ui, state: &State) {
         });
         ui.vertical(|ui| {
             ui.set_width(width - left - gap);
-            account::show(ui, account, token, &state.clock, stale);
+            account::show(ui, account, &extras, &state.clock, stale);
         });
     });
 }
