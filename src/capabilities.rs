@@ -32,7 +32,7 @@ const RESOURCES: &[(&str, &str)] = &[
     ("migration", "Migration"),
     ("licensemanagement", "Licences"),
     ("dashboard", "Dashboard"),
-    ("taskscheduling", "Activity and schedules"),
+    ("taskscheduling", "Activity"),
 ];
 
 /// `(resource type, action, what the account can do)`, from AA's permission tables [D12] [D21]–[D24].

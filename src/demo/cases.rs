@@ -411,14 +411,14 @@ static CASES: &[DemoCase] = &[
         Scenario::LicenseFailSafe,
     ),
     with_probes(key_case(
-        "probes-service-account",
+        "working-api-key-probes",
         "What the service account may do (capability probes)",
         "With the capability probes on, the check asks the Control Room what the account may do: this service \
          account may view the licence, list devices, read the repository and view schedules.",
         Scenario::Normal,
     )),
     with_probes(password_case(
-        "probes-basic-user",
+        "working-password-probes",
         "What a user with the basic role may do (capability probes)",
         "The same questions for a user whose roles give less: the Control Room answers 403 (not allowed) for the \
          licence, the repository and the schedules.",

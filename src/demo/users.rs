@@ -32,8 +32,6 @@ const SERVICE_PERMISSIONS: &[(&str, &str)] = &[
     ("repositorymanager", "view"),
     ("repositorymanager", "run"),
     ("taskscheduling", "view"),
-    ("credentials", "managecredentials"),
-    ("dashboard", "view"),
 ];
 
 const BASIC_PERMISSIONS: &[(&str, &str)] = &[
@@ -55,7 +53,7 @@ pub(crate) static USERS: &[DemoUser] = &[
         // The key needs a role with "Generate API-Key" (reference §3.2, [D8]); the sample's name.
         roles: &[("API_Key_Generation", 23), ("AAE_Basic", 2)],
         // A service account whose roles allow what integrations ask of it: the key (reference §1.4,
-        // [D12]), the licence state, devices, the public workspace, running bots and schedules.
+        // [D12]), the licence state, devices, the public workspace, running bots, schedules.
         permissions: SERVICE_PERMISSIONS,
         license_features: &["RUNTIME"],
         description: "Service account for API integrations (demo)",

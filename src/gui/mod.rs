@@ -360,7 +360,7 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
             running,
             has_result: run.is_some_and(|r| r.result().is_some()),
             // The options scroll beyond this, so the results keep their room.
-            options_max_height: (window_h * 0.22).clamp(90.0, 400.0),
+            options_max_height: (window_h * 0.19).clamp(90.0, 400.0),
         };
         ids = form::show(ui, &state.form, &cx, cmds);
         paste::show(ui, &state.paste, running, &state.clock, cmds);
@@ -379,7 +379,12 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
         // The verdict row scrolls beyond 40 % of the results (only in small windows), so
         // the steps and the panes stay in view. A panel offers its content last frame's height:
         // the scroll area asks for what the row took last time.
-        let cap = (ui.available_height() * 0.4).max(100.0);
+        // It also gives way before the panes do: a tall account card (an admin's permissions and
+        // probes) scrolls rather than squeeze the request and response below their minimum.
+        let avail = ui.available_height();
+        let cap = (avail * 0.4)
+            .min(avail - 40.0 - exchange::MIN_HEIGHT - HINTS_MIN - 10.0)
+            .max(80.0);
         let memo = egui::Id::unique("verdict_row_height");
         let last = ui.ctx().data(|d| d.get_temp::<f32>(memo)).unwrap_or(0.0);
         egui::Panel::top("verdict_panel")
