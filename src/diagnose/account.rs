@@ -66,9 +66,11 @@ fn missing_permission(cx: &Ctx, out: &mut Vec<Hint>) {
                     .join("; ")
             ))
             .fix(format!(
-                "1. Ask a Control Room administrator to open {ROLE_SCREEN}, edit a role of {user} (or create one), \
-                 and tick:\n{ticks}\n2. If the role is new, assign it to {user} in *Administration > Users*.\n3. Run \
-                 the check again: the next login carries the role's permissions. No new API key is needed."
+                "1. Ask a Control Room administrator to give {user} the missing permission{} in {ROLE_SCREEN}: \
+                 edit one of its roles, or create a role.\n2. Tick there:\n{ticks}\n3. If the role is new, assign \
+                 it to {user} in *Administration > Users*.\n4. Run the check again: the next login carries the \
+                 role's permissions. No new API key is needed.",
+                if missing.len() == 1 { "" } else { "s" }
             ))
             .step(StepName::Authenticate)
             .evidence(

@@ -530,19 +530,37 @@ fn rows() -> Vec<Row> {
             |r, _| r.only_info(),
         ),
         // For admins (issue 14): probes, required capabilities, the key's expiry.
-        row(H::TokenExpiry, Present, situation!(probes_of_the_service_account), |r, _| {
-            r.only_info();
-            assert_eq!(r.t.probes.len(), 4);
-        }),
+        row(
+            H::TokenExpiry,
+            Present,
+            situation!(probes_of_the_service_account),
+            |r, _| {
+                r.only_info();
+                assert_eq!(r.t.probes.len(), 4);
+            },
+        ),
         row(H::TokenExpiry, Present, situation!(probes_of_a_basic_user), |r, _| {
             // Probes answered 403 are facts about the account, not failures of the check.
             r.only_info();
-            assert!(r.t.probes.iter().any(|p| p.answer() == aa_conntest::transcript::ProbeAnswer::NotAllowed));
+            assert!(
+                r.t.probes
+                    .iter()
+                    .any(|p| p.answer() == aa_conntest::transcript::ProbeAnswer::NotAllowed)
+            );
         }),
-        row(H::TokenExpiry, Present, situation!(list_calls_not_on_this_control_room), |r, _| {
-            r.only_info();
-            assert!(r.t.probes.iter().any(|p| p.answer() == aa_conntest::transcript::ProbeAnswer::NotHere));
-        }),
+        row(
+            H::TokenExpiry,
+            Present,
+            situation!(list_calls_not_on_this_control_room),
+            |r, _| {
+                r.only_info();
+                assert!(
+                    r.t.probes
+                        .iter()
+                        .any(|p| p.answer() == aa_conntest::transcript::ProbeAnswer::NotHere)
+                );
+            },
+        ),
         row(
             H::AccountMissingPermission,
             First,
@@ -564,15 +582,10 @@ fn rows() -> Vec<Row> {
                 assert_eq!(r.t.outcome, aa_conntest::transcript::Outcome::Ok);
             },
         ),
-        row(
-            H::InputKeyExpiring,
-            First,
-            situation!(expired_key_refused),
-            |r, h| {
-                assert_eq!(h.severity, Severity::Error);
-                assert!(r.has(HintId::AuthBadCredentials), "{:?}", r.ids());
-            },
-        ),
+        row(H::InputKeyExpiring, First, situation!(expired_key_refused), |r, h| {
+            assert_eq!(h.severity, Severity::Error);
+            assert!(r.has(HintId::AuthBadCredentials), "{:?}", r.ids());
+        }),
     ]
 }
 
@@ -1017,10 +1030,10 @@ async fn basic_user_required_to_read_the_repository() -> Run {
     check(&p).await.with_server(s)
 }
 
-/// The key's expiry kept with the profile, 9 days from now.
+/// The key's expiry kept with the profile, `days` (and one hour) from now.
 fn in_days(days: i64) -> String {
-    let d = time::OffsetDateTime::now_utc() + time::Duration::days(days) + time::Duration::hours(12);
-    d.date().to_string()
+    let d = time::OffsetDateTime::now_utc() + time::Duration::days(days) + time::Duration::hours(1);
+    format!("{} {:02}:{:02}", d.date(), d.hour(), d.minute())
 }
 
 async fn api_key_expiring_in_nine_days() -> Run {

@@ -5,6 +5,7 @@ mod support;
 mod ui_support;
 
 mod about;
+mod admins_cli;
 mod admins_probes;
 mod check_demo;
 mod cli;
