@@ -580,18 +580,15 @@ fn import_profiles(
     let mut store = open_store().map_err(failed)?;
     let mut plan = transfer::plan_import(&store, &incoming);
     plan.accept_network = accept_network;
+    plan.source = env.map(|e| e.describe());
     println!("Importing {}:", for_display(&file.display().to_string()));
-    if let Some(env) = env {
-        print!("{}", env.describe());
-        if env.profiles.is_empty() {
-            return Err(invalid(
-                "no environment in the file names a Control Room address (a variable such as ControlRoomURL, CR_URL \
-                 or baseUrl); nothing was imported",
-            ));
-        }
-        println!("Profiles:");
-    }
     print!("{}", plan.describe());
+    if env.is_some_and(|e| e.profiles.is_empty()) {
+        return Err(invalid(
+            "no environment in the file names a Control Room address (a variable such as ControlRoomURL, CR_URL \
+             or baseUrl); nothing was imported",
+        ));
+    }
     if !plan.network.is_empty() && !accept_network {
         println!(
             "The proxies and CA files above are left out: the profiles are imported without them. To import them, \

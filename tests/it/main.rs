@@ -32,6 +32,7 @@ mod proxy;
 #[cfg(feature = "snapshot")]
 mod snapshots;
 mod tls_truth;
+mod ui_admins;
 mod ui_files;
 mod ui_guards;
 mod ui_paste;
