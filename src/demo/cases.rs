@@ -122,6 +122,20 @@ static CASES: &[DemoCase] = &[
         "A password login works too, but without multi-login it ends the user's other sessions.",
         Scenario::Normal,
     ),
+    with_probes(key_case(
+        "working-api-key-probes",
+        "What the service account may do (capability probes)",
+        "With the capability probes on, the check asks the Control Room what the account may do: this service \
+         account may view the licence, list devices, read the repository and view schedules.",
+        Scenario::Normal,
+    )),
+    with_probes(password_case(
+        "working-password-probes",
+        "What a user with the basic role may do (capability probes)",
+        "The same questions for a user whose roles give less: the Control Room answers 403 (not allowed) for the \
+         licence, the repository and the schedules.",
+        Scenario::Normal,
+    )),
     // --- mistakes in the form
     with_secret(
         key_case(
@@ -410,20 +424,6 @@ static CASES: &[DemoCase] = &[
          account that may view licences can read it.",
         Scenario::LicenseFailSafe,
     ),
-    with_probes(key_case(
-        "working-api-key-probes",
-        "What the service account may do (capability probes)",
-        "With the capability probes on, the check asks the Control Room what the account may do: this service \
-         account may view the licence, list devices, read the repository and view schedules.",
-        Scenario::Normal,
-    )),
-    with_probes(password_case(
-        "working-password-probes",
-        "What a user with the basic role may do (capability probes)",
-        "The same questions for a user whose roles give less: the Control Room answers 403 (not allowed) for the \
-         licence, the repository and the schedules.",
-        Scenario::Normal,
-    )),
     with_probes(key_case(
         "list-apis-missing",
         "A Control Room without the list APIs (capability probes)",

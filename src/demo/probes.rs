@@ -41,13 +41,13 @@ impl DemoUser {
 
 /// The user behind a valid `X-Authorization` token who may do the call, or the Control Room's
 /// answer: UM1117 without a token, UM1118 for an invalid one, 403 without the permission.
-fn authorise(shared: &Shared, headers: &HeaderMap, needs: &[(&str, &str)]) -> Result<&'static DemoUser, Response> {
+fn authorise(shared: &Shared, headers: &HeaderMap, needs: &[(&str, &str)]) -> Result<&'static DemoUser, CrError> {
     let Some(token) = header_token(shared, headers) else {
-        return Err(errors::HEADER_MISSING.into_response());
+        return Err(errors::HEADER_MISSING);
     };
     let acc = shared.accounts();
     if !acc.tokens.is_valid(&token) {
-        return Err(errors::TOKEN_INVALID.into_response());
+        return Err(errors::TOKEN_INVALID);
     }
     let user = acc
         .tokens
@@ -55,7 +55,7 @@ fn authorise(shared: &Shared, headers: &HeaderMap, needs: &[(&str, &str)]) -> Re
         .and_then(|(id, _)| users::USERS.iter().find(|u| u.id == id));
     match user {
         Some(u) if u.may(needs) => Ok(u),
-        _ => Err(NOT_ALLOWED.into_response()),
+        _ => Err(NOT_ALLOWED),
     }
 }
 
@@ -78,8 +78,8 @@ fn list(items: Vec<Value>, body: &[u8]) -> Response {
 /// `GET /v2/license/details` ([D20]): the licence state, for a valid token of an account that may
 /// view licences (`licensemanagement`, "View licenses" [D23]).
 pub(crate) async fn license_details(State(shared): St, headers: HeaderMap) -> Response {
-    if let Err(r) = authorise(&shared, &headers, &[("licensemanagement", "licensemanagement")]) {
-        return r;
+    if let Err(e) = authorise(&shared, &headers, &[("licensemanagement", "licensemanagement")]) {
+        return e.into_response();
     }
     let fail_safe = shared.scenario() == Scenario::LicenseFailSafe;
     Json(json!({
@@ -101,7 +101,7 @@ pub(crate) async fn list_devices(State(shared): St, headers: HeaderMap, uri: Uri
     }
     let user = match authorise(&shared, &headers, &[("devices", "view"), ("devices", "all")]) {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     list(
         vec![json!({
@@ -126,12 +126,12 @@ pub(crate) async fn list_public_files(State(shared): St, headers: HeaderMap, uri
     if shared.scenario() == Scenario::ListApisMissing {
         return errors::api_not_found(uri.path());
     }
-    if let Err(r) = authorise(
+    if let Err(e) = authorise(
         &shared,
         &headers,
         &[("repositorymanager", "view"), ("repositorymanager", "all")],
     ) {
-        return r;
+        return e.into_response();
     }
     list(
         vec![json!({
@@ -156,7 +156,7 @@ pub(crate) async fn list_schedules(State(shared): St, headers: HeaderMap, uri: U
     if shared.scenario() == Scenario::ListApisMissing {
         return errors::api_not_found(uri.path());
     }
-    if let Err(r) = authorise(
+    if let Err(e) = authorise(
         &shared,
         &headers,
         &[
@@ -165,7 +165,7 @@ pub(crate) async fn list_schedules(State(shared): St, headers: HeaderMap, uri: U
             ("taskscheduling", "manageallschedules"),
         ],
     ) {
-        return r;
+        return e.into_response();
     }
     list(
         vec![json!({

@@ -171,11 +171,11 @@ fn key_expiring(cx: &Ctx, out: &mut Vec<Hint>) {
                 left.words()
             ),
         )
-        .detail(format!(
+        .detail(
             "The Control Room refused the login, and the expiry date kept with this profile has passed: an expired \
              key is refused like a wrong one. The date comes from this profile (typed from the user's *My settings* \
-             or the Users page), not from the Control Room, so check it there."
-        ))
+             or the Users page), not from the Control Room, so check it there.",
+        )
         .fix(renew)
         .step(StepName::Authenticate)
         .weight(LEAD)

@@ -197,8 +197,8 @@ fn list(items: &[String]) -> String {
     }
 }
 
-/// What the account may do, full width under the two columns: the permissions as sentences, the
-/// probes' answers, the profile's requirements.
+/// What the account may do, full width under the two columns: the profile's requirements and the
+/// probes' answers first (what an admin acts on), then the permissions as sentences.
 fn may(ui: &mut Ui, caps: &Capabilities) {
     let rows = !caps.permissions.is_empty() || !caps.probes.is_empty() || !caps.required.is_empty();
     if !rows {
@@ -216,6 +216,56 @@ fn may(ui: &mut Ui, caps: &Capabilities) {
         .num_columns(2)
         .spacing([10.0, 1.0])
         .show(ui, |ui| {
+            // Coloured words in one wrapped label (a LayoutJob): a wrapped row of widgets inside a grid
+            // would be sized from the previous frame and overlap the next row.
+            let plain = ui.visuals().text_color();
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let mut job_part = |job: &mut egui::text::LayoutJob, text: &str, colour: egui::Color32| {
+                job.append(text, 0.0, egui::TextFormat::simple(font.clone(), colour));
+            };
+            for r in &caps.required {
+                let (word, colour) = match r.met {
+                    Met::Met => ("yes", theme::ok(ui)),
+                    Met::Missing => ("missing", theme::error(ui)),
+                    Met::Unknown => ("not known", theme::warn(ui)),
+                };
+                let mut job = egui::text::LayoutJob::default();
+                job_part(&mut job, &format!("{}: ", r.words), plain);
+                job_part(&mut job, word, colour);
+                ui.label(RichText::new("Must").weak())
+                    .on_hover_text("What this profile requires of the account");
+                ui.add(egui::Label::new(job).wrap()).on_hover_text(format!(
+                    "{}. Granted by {}.",
+                    r.evidence,
+                    r.grant.replace('*', "")
+                ));
+                ui.end_row();
+            }
+            if !caps.probes.is_empty() {
+                let mut job = egui::text::LayoutJob::default();
+                for (i, p) in caps.probes.iter().enumerate() {
+                    if i > 0 {
+                        job_part(&mut job, " · ", ui.visuals().weak_text_color());
+                    }
+                    let colour = match p.answer {
+                        ProbeAnswer::Allowed => theme::ok(ui),
+                        ProbeAnswer::NotAllowed => theme::error(ui),
+                        ProbeAnswer::NotHere | ProbeAnswer::Unknown => theme::warn(ui),
+                    };
+                    job_part(&mut job, &format!("{}: ", p.question), plain);
+                    job_part(&mut job, &p.words, colour);
+                }
+                let calls = caps
+                    .probes
+                    .iter()
+                    .map(|p| format!("{}: {} — needs {}", p.call, p.words, p.needs))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                ui.label(RichText::new("Asked").weak())
+                    .on_hover_text("Read-only calls made with the token just issued (capability probes)");
+                ui.add(egui::Label::new(job).wrap()).on_hover_text(calls);
+                ui.end_row();
+            }
             for g in &caps.permissions {
                 ui.label(RichText::new(&g.title).weak()).on_hover_text(format!(
                     "Permissions of type {}: {}",
@@ -223,41 +273,6 @@ fn may(ui: &mut Ui, caps: &Capabilities) {
                     g.actions.join(", ")
                 ));
                 ui.add(egui::Label::new(&g.sentence).selectable(true).wrap());
-                ui.end_row();
-            }
-            if !caps.probes.is_empty() {
-                ui.label(RichText::new("Asked").weak())
-                    .on_hover_text("Read-only calls made with the token just issued (capability probes)");
-                ui.horizontal_wrapped(|ui| {
-                    for (i, p) in caps.probes.iter().enumerate() {
-                        if i > 0 {
-                            ui.weak("·");
-                        }
-                        let colour = match p.answer {
-                            ProbeAnswer::Allowed => theme::ok(ui),
-                            ProbeAnswer::NotAllowed => theme::error(ui),
-                            ProbeAnswer::NotHere | ProbeAnswer::Unknown => theme::warn(ui),
-                        };
-                        ui.label(format!("{}:", p.question));
-                        ui.label(RichText::new(&p.words).color(colour))
-                            .on_hover_text(format!("{} — needs {}", p.call, p.needs));
-                    }
-                });
-                ui.end_row();
-            }
-            for r in &caps.required {
-                ui.label(RichText::new("Must").weak())
-                    .on_hover_text("What this profile requires of the account");
-                let (word, colour) = match r.met {
-                    Met::Met => ("yes", theme::ok(ui)),
-                    Met::Missing => ("missing", theme::error(ui)),
-                    Met::Unknown => ("not known", theme::warn(ui)),
-                };
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(format!("{}:", r.words));
-                    ui.label(RichText::new(word).color(colour).strong())
-                        .on_hover_text(format!("{}. Granted by {}.", r.evidence, r.grant.replace('*', "")));
-                });
                 ui.end_row();
             }
         });
