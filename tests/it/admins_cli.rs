@@ -417,3 +417,67 @@ fn bruno_and_insomnia_environments_and_files_that_are_neither() {
     assert_eq!(code(&o), 3, "{}", text(&o));
     assert!(text(&o).contains("SKIPPED"), "{}", text(&o));
 }
+
+/// A scheduled run with `--fail-on-expiring`: the profile whose key expires within the days fails
+/// the run with 4 and is a JUnit failure of type `key_expiring`; the other passes.
+#[test]
+#[ignore = "needs a Secret Service: scripts/test.sh runs it with --include-ignored"]
+fn a_scheduled_run_fails_on_an_expiring_key_with_exit_4_and_a_junit_failure() {
+    crate::profiles_support::require_real_keyring(
+        "a_scheduled_run_fails_on_an_expiring_key_with_exit_4_and_a_junit_failure",
+    );
+    let (_rt, s) = demo_server();
+    let sb = Sandbox::new("admins-scheduled-expiry");
+    let url = s.url();
+    for (name, expires) in [("Soon", in_days(9)), ("Later", in_days(60))] {
+        let o = sb.run(
+            &[
+                "profiles",
+                "add",
+                name,
+                "--url",
+                &url,
+                "--username",
+                demo::API_KEY_USER,
+                "--api-key-stdin",
+                "--key-expires",
+                &expires,
+            ],
+            demo::API_KEY,
+        );
+        assert_eq!(code(&o), 0, "{}", text(&o));
+    }
+    let junit = sb.dir.path().join("results.xml");
+    let o = sb.run(
+        &[
+            "check",
+            "--all-profiles",
+            "--fail-on-expiring",
+            "14",
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 4, "{}", text(&o));
+    let xml = std::fs::read_to_string(&junit).expect("junit");
+    assert!(xml.contains("failures=\"1\""), "{xml}");
+    let soon = xml
+        .split("<testcase")
+        .find(|c| c.contains("name=\"Soon\""))
+        .expect("Soon");
+    assert!(
+        soon.contains("<failure") && soon.contains("type=\"key_expiring\""),
+        "{soon}"
+    );
+    assert!(soon.contains("The API key expires in 9 days"), "{soon}");
+    let later = xml
+        .split("<testcase")
+        .find(|c| c.contains("name=\"Later\""))
+        .expect("Later");
+    assert!(!later.contains("<failure"), "{later}");
+    assert!(!xml.contains(demo::API_KEY), "{xml}");
+    // Without the flag the same run passes: the expiry alone is a warning.
+    let o = sb.run(&["check", "--all-profiles"], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+}

@@ -182,10 +182,17 @@ async fn probes_are_off_by_default_read_only_and_never_log_in_twice() {
         assert!(!auth.starts_with("eyJ"), "token not redacted: {auth}");
         assert!(p.response.as_ref().is_some_and(|r| !r.truncated && r.status == 200));
     }
-    let report = aa_conntest::report::build(&plan, &r.transcript, &r.hints).to_json();
+    let built = aa_conntest::report::build(&plan, &r.transcript, &r.hints);
+    let report = built.to_json();
     assert!(!report.contains(demo::API_KEY), "{report}");
     assert!(report.contains("\"answer\": \"allowed\""), "{report}");
     assert!(report.contains("\"capabilities\""), "{report}");
+    // The Markdown report says it in the same words.
+    let md = aa_conntest::report_markdown::render(&built);
+    assert!(md.contains("### What the account can do"), "{md}");
+    assert!(md.contains("- **API**: can generate an API key"), "{md}");
+    assert!(md.contains("- **Probe**: GET /v2/license/details: allowed"), "{md}");
+    assert!(!md.contains(demo::API_KEY), "{md}");
 }
 
 #[tokio::test]
