@@ -220,7 +220,7 @@ fn may(ui: &mut Ui, caps: &Capabilities) {
             // would be sized from the previous frame and overlap the next row.
             let plain = ui.visuals().text_color();
             let font = egui::TextStyle::Body.resolve(ui.style());
-            let mut job_part = |job: &mut egui::text::LayoutJob, text: &str, colour: egui::Color32| {
+            let job_part = |job: &mut egui::text::LayoutJob, text: &str, colour: egui::Color32| {
                 job.append(text, 0.0, egui::TextFormat::simple(font.clone(), colour));
             };
             for r in &caps.required {
