@@ -1,20 +1,21 @@
-//! `aa-conntest profiles …`: list, add, set-secret, rename, remove, export, import. Typed errors
+//! `aa-conntest profiles …`: list, add, set-secret, rename, remove (export and import:
+//! [`super::profiles_transfer`]). Typed errors
 //! of the profiles module become words here, at the edge; the exit codes are in [`super::exit`]
 //! (0 done, 1 the operation failed, 3 unusable input).
 
 use super::args::OptionArgs;
 use super::exit::{CliError, Exit};
+use super::profiles_transfer as transfer_cmd;
 use crate::plan::{AuthMode, CheckOptions};
-use crate::profiles::environments;
 use crate::profiles::history::History;
 use crate::profiles::secrets::{self, SecretStore};
 use crate::profiles::store::{ProfileStore, StoreWarning};
-use crate::profiles::transfer::{self, ConflictPolicy};
+use crate::profiles::transfer::ConflictPolicy;
 use crate::profiles::{Profile, model, remove_profile};
 use crate::sanitize::for_display;
 use crate::secret::Secret;
 use clap::{Args, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct ProfilesArgs {
@@ -145,7 +146,7 @@ pub(super) fn open_history() -> Option<History> {
     }
 }
 
-fn save(store: &mut ProfileStore) -> Result<(), String> {
+pub(super) fn save(store: &mut ProfileStore) -> Result<(), String> {
     let outcome = store.save().map_err(|e| e.to_string())?;
     warn_all(&outcome.warnings);
     Ok(())
@@ -165,19 +166,19 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
         ProfilesCommand::Remove { name } => remove(&name),
         ProfilesCommand::Export {
             file, postman: false, ..
-        } => export(&file),
+        } => transfer_cmd::export(&file),
         ProfilesCommand::Export {
             file,
             postman: true,
             profile,
-        } => export_postman(&file, profile.as_deref()),
+        } => transfer_cmd::export_postman(&file, profile.as_deref()),
         ProfilesCommand::ImportEnv {
             file,
             rename,
             replace,
             skip,
             dry_run,
-        } => import_env(&file, policy_of(rename, replace, skip), dry_run),
+        } => transfer_cmd::import_env(&file, policy_of(rename, replace, skip), dry_run),
         ProfilesCommand::Import {
             file,
             rename,
@@ -185,7 +186,7 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
             skip,
             dry_run,
             accept_network_settings,
-        } => import(
+        } => transfer_cmd::import(
             &file,
             policy_of(rename, replace, skip),
             dry_run,
@@ -197,9 +198,9 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
         .map_err(|e| e.context("aa-conntest profiles"))
 }
 
-type CmdResult = Result<(), CliError>;
+pub(super) type CmdResult = Result<(), CliError>;
 
-fn policy_of(rename: bool, replace: bool, skip: bool) -> ConflictPolicy {
+pub(super) fn policy_of(rename: bool, replace: bool, skip: bool) -> ConflictPolicy {
     match (rename, replace, skip) {
         (true, _, _) => ConflictPolicy::Rename,
         (_, true, _) => ConflictPolicy::Replace,
@@ -208,11 +209,11 @@ fn policy_of(rename: bool, replace: bool, skip: bool) -> ConflictPolicy {
     }
 }
 
-fn failed(msg: impl Into<String>) -> CliError {
+pub(super) fn failed(msg: impl Into<String>) -> CliError {
     CliError::Failed(msg.into())
 }
 
-fn invalid(msg: impl Into<String>) -> CliError {
+pub(super) fn invalid(msg: impl Into<String>) -> CliError {
     CliError::InvalidInput(msg.into())
 }
 
@@ -506,130 +507,6 @@ fn remove(name: &str) -> CmdResult {
         println!("Removed profile \"{shown}\". {msg} Its keyring entry, if any, was not reachable.");
     } else {
         println!("Removed profile \"{shown}\" and its secret in the keyring.");
-    }
-    Ok(())
-}
-
-fn export(file: &Path) -> CmdResult {
-    let store = open_store().map_err(failed)?;
-    transfer::export_to_file(file, store.list()).map_err(|e| failed(e.to_string()))?;
-    if file != Path::new("-") {
-        println!(
-            "Exported {} profile{} to {} (without secrets: they stay in the keyring).",
-            store.list().len(),
-            if store.list().len() == 1 { "" } else { "s" },
-            file.display()
-        );
-    }
-    Ok(())
-}
-
-/// `profiles export --postman FILE [--profile NAME]`.
-fn export_postman(file: &Path, name: Option<&str>) -> CmdResult {
-    let store = open_store().map_err(failed)?;
-    let profile = match name {
-        Some(n) => store.get_by_name(n).cloned().ok_or_else(|| invalid(not_found(n)))?,
-        None => match store.list() {
-            [only] => only.clone(),
-            [] => return Err(invalid("there is no saved profile to export")),
-            _ => {
-                return Err(invalid(
-                    "a Postman environment holds one profile: say which with --profile NAME",
-                ));
-            }
-        },
-    };
-    environments::export_postman(file, &profile).map_err(|e| failed(e.to_string()))?;
-    if file != Path::new("-") {
-        println!(
-            "Wrote \"{}\" as a Postman environment to {}: ControlRoomURL, baseUrl and username, with the secret \
-             variables ({} and token) present but empty. Fill them in Postman; they are never exported.",
-            for_display(&profile.name),
-            file.display(),
-            profile.target.auth.body_field()
-        );
-    }
-    Ok(())
-}
-
-/// `profiles import-env FILE`: only an environment file.
-fn import_env(file: &Path, policy: ConflictPolicy, dry_run: bool) -> CmdResult {
-    let env = environments::read_environment_file(file).map_err(|e| invalid(e.to_string()))?;
-    import_profiles(file, env.profiles.clone(), Some(&env), policy, dry_run, false)
-}
-
-fn import(file: &Path, policy: ConflictPolicy, dry_run: bool, accept_network: bool) -> CmdResult {
-    match environments::read_import_any(file).map_err(|e| invalid(e.to_string()))? {
-        environments::ImportSource::Profiles(incoming) => {
-            import_profiles(file, incoming, None, policy, dry_run, accept_network)
-        }
-        environments::ImportSource::Environments(env) => {
-            import_profiles(file, env.profiles.clone(), Some(&env), policy, dry_run, false)
-        }
-    }
-}
-
-fn import_profiles(
-    file: &Path,
-    incoming: Vec<Profile>,
-    env: Option<&environments::EnvironmentImport>,
-    policy: ConflictPolicy,
-    dry_run: bool,
-    accept_network: bool,
-) -> CmdResult {
-    let mut store = open_store().map_err(failed)?;
-    let mut plan = transfer::plan_import(&store, &incoming);
-    plan.accept_network = accept_network;
-    plan.source = env.map(|e| e.describe());
-    println!("Importing {}:", for_display(&file.display().to_string()));
-    print!("{}", plan.describe());
-    if env.is_some_and(|e| e.profiles.is_empty()) {
-        return Err(invalid(
-            "no environment in the file names a Control Room address (a variable such as ControlRoomURL, CR_URL \
-             or baseUrl); nothing was imported",
-        ));
-    }
-    if !plan.network.is_empty() && !accept_network {
-        println!(
-            "The proxies and CA files above are left out: the profiles are imported without them. To import them, \
-             check that you know and trust each one, then run the import again with --accept-network-settings."
-        );
-    }
-    if plan.has_conflicts() && policy == ConflictPolicy::Refuse {
-        return Err(failed(format!(
-            "{} profile name{} already in use; nothing was imported. Use --rename to add them as \"Name (2)\", \
-             --replace to overwrite the saved settings, or --skip to leave them out.",
-            plan.conflicts.len(),
-            if plan.conflicts.len() == 1 { " is" } else { "s are" }
-        )));
-    }
-    if dry_run {
-        println!("Dry run: nothing was changed.");
-        return Ok(());
-    }
-    let summary = transfer::apply_import(&mut store, &plan, policy).map_err(|e| failed(e.to_string()))?;
-    save(&mut store).map_err(failed)?;
-    for (from, to) in &summary.renamed {
-        println!("  \"{}\" was added as \"{}\"", for_display(from), for_display(to));
-    }
-    println!(
-        "Imported: {} added, {} replaced, {} left out.",
-        summary.added.len(),
-        summary.replaced.len(),
-        summary.skipped.len()
-    );
-    if summary.network_left_out > 0 {
-        println!(
-            "Network settings (proxy, CA file) of {} profile{} were not imported.",
-            summary.network_left_out,
-            if summary.network_left_out == 1 { "" } else { "s" }
-        );
-    }
-    if !summary.added.is_empty() {
-        println!(
-            "Imported profiles have no secret: add it with `aa-conntest profiles set-secret NAME --api-key-stdin` \
-             (or --password-stdin)."
-        );
     }
     Ok(())
 }
