@@ -7,12 +7,14 @@
 #![deny(unsafe_code)]
 
 pub mod build_info;
+pub mod capabilities;
 pub mod cli;
 pub mod demo;
 pub mod diagnose;
 pub mod engine;
 pub mod gui;
 pub mod jwt;
+pub mod key_expiry;
 pub mod local_time;
 pub mod paste;
 pub mod plan;

@@ -1,6 +1,7 @@
 //! What a check is asked to do: the target, the credential and the options.
 //! A [`Plan`] is built from the form or the command line and handed to the engine.
 
+use crate::capabilities::Capability;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -56,6 +57,10 @@ pub struct CheckOptions {
     /// "trust this certificate". When set, no other certificate is accepted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pin_sha256: Vec<String>,
+    /// Ask the Control Room what the account may do: a few read-only calls with the token just
+    /// issued, after validate (`src/engine/probes.rs`, docs/capabilities.md). Off by default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub probes: bool,
 }
 
 pub const DEFAULT_TIMEOUT_SECS: f64 = 15.0;
@@ -74,6 +79,7 @@ impl Default for CheckOptions {
             proxy: None,
             insecure: false,
             pin_sha256: Vec::new(),
+            probes: false,
         }
     }
 }
@@ -108,6 +114,22 @@ pub struct Target {
     pub username: String,
     #[serde(default)]
     pub options: CheckOptions,
+    /// What the account must be able to do ("deploy bots", "read the repository"): a check fails
+    /// (`account.missing-permission`, exit 1) when the login answer or a probe shows one missing.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::capabilities::deserialize_required"
+    )]
+    pub require: Vec<Capability>,
+    /// When the API key expires, as [`crate::key_expiry::normalise`] keeps it (`2026-03-01`), typed
+    /// from the Control Room's Users page or computed from the day it was generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_expires: Option<String>,
+    /// Warn this many days before the key expires (`input.key-expiring`); default
+    /// [`crate::key_expiry::DEFAULT_WARN_DAYS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_warn_days: Option<u32>,
 }
 
 impl Target {
@@ -117,19 +139,42 @@ impl Target {
             auth,
             username: username.into(),
             options,
+            require: Vec::new(),
+            key_expires: None,
+            key_warn_days: None,
         }
+    }
+
+    /// Days before the key's expiry that a check warns.
+    pub fn key_warn_days(&self) -> u32 {
+        self.key_warn_days
+            .unwrap_or(crate::key_expiry::DEFAULT_WARN_DAYS)
+            .min(crate::key_expiry::MAX_DAYS)
     }
 
     /// The settings as a profile keeps them: the URL without surrounding spaces, the options
     /// [`normalised`](CheckOptions::normalised), and never "accept invalid certificates" (a
     /// per-run switch).
     pub fn normalised(&self) -> Self {
+        let mut require = Vec::new();
+        for c in &self.require {
+            if !require.contains(c) {
+                require.push(*c);
+            }
+        }
         Self {
             url: self.url.trim().to_string(),
             options: CheckOptions {
                 insecure: false,
                 ..self.options.normalised()
             },
+            require,
+            key_expires: self
+                .key_expires
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| crate::key_expiry::normalise(s).unwrap_or_else(|_| s.to_string())),
             ..self.clone()
         }
     }

@@ -19,7 +19,7 @@ pub struct Report {
     pub steps: Vec<ReportStep>,
     pub hints: Vec<Hint>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<AccountSummary>,
+    pub account: Option<ReportAccount>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<TokenInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,9 +29,22 @@ pub struct Report {
     pub probes: Vec<ReportProbe>,
 }
 
+/// `account`: the login answer's summary, and what the account can do in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportAccount {
+    #[serde(flatten)]
+    pub summary: AccountSummary,
+    /// Roles, licences and permissions in words, the capability probes and the required
+    /// capabilities (docs/capabilities.md).
+    pub capabilities: crate::capabilities::Capabilities,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportProbe {
     pub purpose: crate::transcript::ProbePurpose,
+    /// Capability probes: `allowed`, `not_allowed`, `not_here` or `unknown`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<crate::transcript::ProbeAnswer>,
     pub request: ReportRequest,
     pub response: Option<ReportResponse>,
     pub error: Option<String>,
@@ -45,6 +58,12 @@ pub struct Target {
     pub base_url: Option<String>,
     pub auth: AuthMode,
     pub username: String,
+    /// The API key's expiry kept with the profile (`2026-03-01`), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_expires: Option<String>,
+    /// The same in words at the time of the check: "expires in 9 days (2026-03-01)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_expiry: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,11 +159,21 @@ pub fn build(plan: &Plan, t: &Transcript, hints: &[Hint]) -> Report {
             base_url: t.base_url.clone(),
             auth: plan.target.auth,
             username: plan.target.username.trim().to_string(),
+            key_expires: plan
+                .target
+                .key_expires
+                .as_deref()
+                .filter(|_| plan.target.auth == AuthMode::ApiKey)
+                .map(|k| crate::key_expiry::normalise(k).unwrap_or_else(|_| k.trim().to_string())),
+            key_expiry: crate::capabilities::key_expiry_words(&plan.target, t.started_at),
         },
         outcome: t.outcome.as_str(),
         steps: t.steps.iter().map(step).collect(),
         hints: hints.to_vec(),
-        account: t.account.clone(),
+        account: t.account.clone().map(|summary| ReportAccount {
+            capabilities: crate::capabilities::Capabilities::from_account(&summary, &t.probes, &plan.target.require),
+            summary,
+        }),
         token: t.token.clone(),
         connect: t.connect.clone(),
         probes: t
@@ -152,6 +181,7 @@ pub fn build(plan: &Plan, t: &Transcript, hints: &[Hint]) -> Report {
             .iter()
             .map(|p| ReportProbe {
                 purpose: p.purpose,
+                answer: crate::capabilities::probe_question(p.purpose).map(|_| p.answer()),
                 request: request(&p.request),
                 response: p.response.as_ref().map(response),
                 error: p.error.as_ref().map(|e| e.to_string()),

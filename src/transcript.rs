@@ -464,16 +464,49 @@ impl AccountSummary {
     }
 }
 
-/// An extra call the engine made to explain a failure (never a login attempt on an account).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// An extra call the engine made (never a login attempt on an account): to explain a failure, or a
+/// capability probe (`src/engine/probes.rs`: a read-only call with the token just issued, asked
+/// with `check --probes` or a profile's option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProbePurpose {
     /// After a 404 for `/v2/authentication`: `POST /v1/authentication` with `{}` (no username, so no
     /// account's failure count), to tell an Enterprise 11.x Control Room from something else.
     V1Login,
-    /// After a login that worked and a later call the Control Room failed: `GET /v2/license/details`
-    /// (only when the account may read it), to see whether the licence is in fail-safe.
+    /// `GET /v2/license/details`: after a login that worked and a later call the Control Room failed
+    /// (only when the account may read it), to see whether the licence is in fail-safe; and as a
+    /// capability probe ("may view the licence").
     LicenseDetails,
+    /// Capability probe: `POST /v2/devices/list` (one item).
+    ListDevices,
+    /// Capability probe: `POST /v2/repository/workspaces/public/files/list` (one item).
+    ListPublicFiles,
+    /// Capability probe: `POST /v1/schedule/automations/list` (one item).
+    ListSchedules,
+}
+
+impl ProbePurpose {
+    /// The capability probes, in the order they are asked.
+    pub const CAPABILITY: [ProbePurpose; 4] = [
+        ProbePurpose::LicenseDetails,
+        ProbePurpose::ListDevices,
+        ProbePurpose::ListPublicFiles,
+        ProbePurpose::ListSchedules,
+    ];
+}
+
+/// What a capability probe's answer says about the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeAnswer {
+    /// 2xx: the account may.
+    Allowed,
+    /// 403: the Control Room refused the operation to this account.
+    NotAllowed,
+    /// 404: this Control Room does not have the call.
+    NotHere,
+    /// Anything else (no answer, 401, 5xx, …): it says nothing about the permission.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -482,6 +515,18 @@ pub struct Probe {
     pub request: RecordedRequest,
     pub response: Option<RecordedResponse>,
     pub error: Option<StepError>,
+}
+
+impl Probe {
+    /// What the answer says: 2xx allowed, 403 not allowed, 404 not on this Control Room.
+    pub fn answer(&self) -> ProbeAnswer {
+        match (&self.error, self.response.as_ref().map(|r| r.status)) {
+            (None, Some(200..=299)) => ProbeAnswer::Allowed,
+            (_, Some(403)) => ProbeAnswer::NotAllowed,
+            (_, Some(404)) => ProbeAnswer::NotHere,
+            _ => ProbeAnswer::Unknown,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

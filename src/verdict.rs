@@ -28,6 +28,9 @@ pub enum VerdictKind {
     /// The check could not finish for a reason that is not the credentials (a rate limit, a token
     /// that did not reach the Control Room after a good login).
     Incomplete,
+    /// The credentials work, but the account lacks a capability the profile requires
+    /// (`account.missing-permission`): a role needs a permission, not a new key.
+    MissingPermission,
     Cancelled,
     /// The form cannot be used as it is; nothing was sent.
     CannotTest,
@@ -43,13 +46,14 @@ pub enum Tone {
 }
 
 impl VerdictKind {
-    pub const ALL: [VerdictKind; 8] = [
+    pub const ALL: [VerdictKind; 9] = [
         VerdictKind::Works,
         VerdictKind::CredentialsRefused,
         VerdictKind::Unreachable,
         VerdictKind::SomethingElse,
         VerdictKind::ServerProblem,
         VerdictKind::Incomplete,
+        VerdictKind::MissingPermission,
         VerdictKind::Cancelled,
         VerdictKind::CannotTest,
     ];
@@ -63,6 +67,7 @@ impl VerdictKind {
             VerdictKind::SomethingElse => "Something else answered",
             VerdictKind::ServerProblem => "Server problem",
             VerdictKind::Incomplete => "Check incomplete",
+            VerdictKind::MissingPermission => "Missing permission",
             VerdictKind::Cancelled => "Cancelled",
             VerdictKind::CannotTest => "Cannot test",
         }
@@ -78,6 +83,7 @@ impl VerdictKind {
             VerdictKind::SomethingElse => "Something else answered",
             VerdictKind::ServerProblem => "Server problem",
             VerdictKind::Incomplete => "Incomplete",
+            VerdictKind::MissingPermission => "Missing permission",
             VerdictKind::Cancelled => "Cancelled",
             VerdictKind::CannotTest => "Cannot test",
         }
@@ -89,7 +95,8 @@ impl VerdictKind {
             VerdictKind::CredentialsRefused
             | VerdictKind::Unreachable
             | VerdictKind::SomethingElse
-            | VerdictKind::ServerProblem => Tone::Bad,
+            | VerdictKind::ServerProblem
+            | VerdictKind::MissingPermission => Tone::Bad,
             VerdictKind::Incomplete | VerdictKind::Cancelled | VerdictKind::CannotTest => Tone::Caution,
         }
     }
@@ -173,6 +180,12 @@ pub fn classify(id: HintId) -> Option<(VerdictKind, Credentials)> {
         H::UrlNoScheme => (K::Unreachable, C::NotChecked),
         H::UrlHttp | H::UrlPathDropped | H::UrlV1Endpoint | H::UrlCredentials => return None,
         H::InputWhitespace | H::InputDomainUser | H::InputInsecure => return None,
+        // An error only when the Control Room refused the login and the key's date has passed.
+        H::InputKeyExpiring => (K::CredentialsRefused, C::Refused),
+        // The credentials work (the token was issued and confirmed); a role lacks a permission the
+        // profile requires. Not "refused" (a new key would not help) and not "incomplete" (the check
+        // finished and found it): its own words, so the admin looks at the roles.
+        H::AccountMissingPermission => (K::MissingPermission, C::Accepted),
         // Errors only when the login was then refused: they explain the refusal.
         H::InputSmartQuotes | H::InputKeyLength => (K::CredentialsRefused, C::Refused),
         H::NetDns | H::NetRefused | H::NetTimeout | H::NetReset | H::NetProxy | H::NetUnreachable => {
@@ -423,6 +436,7 @@ mod tests {
                 | HintId::AuthFirstLogin
                 | HintId::InputSmartQuotes
                 | HintId::InputKeyLength
+                | HintId::InputKeyExpiring
         )
     }
 
@@ -512,6 +526,17 @@ mod tests {
                 assert_ne!(v.credentials, Credentials::Refused);
             }
         }
+        // A permission the profile requires: the credentials work, a role lacks it.
+        let v = verdict(
+            Outcome::Rejected,
+            &[hint(HintId::AccountMissingPermission, Severity::Error)],
+        );
+        assert_eq!(v.kind, VerdictKind::MissingPermission);
+        assert_eq!(v.kind.tone(), Tone::Bad);
+        assert_eq!(
+            v.credentials_note(),
+            Some("The sign-in itself worked, so the credentials are fine.")
+        );
         let v = verdict(Outcome::Rejected, &[hint(HintId::TokenInvalid, Severity::Error)]);
         assert_eq!(
             v.credentials.sentence(),

@@ -77,8 +77,49 @@ pub struct CheckArgs {
     /// Print the JSON report instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Fail (exit 4) when the API key expires within DAYS (the profile's or --key-expires' date), for
+    /// scheduled runs: the check itself passed, the key is about to stop working.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=9999))]
+    pub fail_on_expiring: Option<u32>,
     #[command(flatten)]
     pub options: OptionArgs,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+/// What an admin keeps with a target: required capabilities and the key's expiry (`check` and
+/// `profiles add`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct AdminArgs {
+    /// The account must be able to do this (repeatable): generate-api-key, view-licence, list-devices,
+    /// read-repository, deploy-bots, view-schedules, manage-credentials. A check fails (exit 1,
+    /// account.missing-permission) when the login answer or a probe shows it missing.
+    #[arg(long = "require", value_name = "CAPABILITY", value_parser = crate::capabilities::parse_capability)]
+    pub require: Vec<crate::capabilities::Capability>,
+    /// When the API key expires: YYYY-MM-DD (the Users page's "API Key expiration"), or the day it was
+    /// generated plus its duration in days ("2025-12-01 + 90").
+    #[arg(long, value_name = "DATE", value_parser = crate::key_expiry::normalise)]
+    pub key_expires: Option<String>,
+    /// Warn this many days before the key expires (default 14).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=9999))]
+    pub key_warn_days: Option<u32>,
+}
+
+impl AdminArgs {
+    /// Apply the flags that were given on top of `target` (required capabilities are added).
+    pub fn apply(&self, target: &mut crate::plan::Target) {
+        for c in &self.require {
+            if !target.require.contains(c) {
+                target.require.push(*c);
+            }
+        }
+        if let Some(d) = &self.key_expires {
+            target.key_expires = Some(d.clone());
+        }
+        if let Some(w) = self.key_warn_days {
+            target.key_warn_days = Some(w);
+        }
+    }
 }
 
 /// Options shared by `check` and `profiles add`.
@@ -107,6 +148,11 @@ pub struct OptionArgs {
     /// Do not log out after the test.
     #[arg(long)]
     pub no_logout: bool,
+    /// Ask the Control Room what the account may do: a few read-only calls with the token just issued
+    /// (licence details, devices, the public workspace, schedules), each allowed / not allowed / not
+    /// on this Control Room.
+    #[arg(long, alias = "probe")]
+    pub probes: bool,
 }
 
 impl OptionArgs {
@@ -132,6 +178,9 @@ impl OptionArgs {
         }
         if self.no_logout {
             base.logout = false;
+        }
+        if self.probes {
+            base.probes = true;
         }
         base
     }

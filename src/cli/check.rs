@@ -29,13 +29,41 @@ pub fn run(args: CheckArgs) -> Result<Exit, CliError> {
     if args.json {
         println!("{}", report.to_json());
     } else {
-        print!("{}", super::text::render(&result.transcript, &result.hints));
+        print!(
+            "{}",
+            super::text::render_check(&result.transcript, &result.hints, Some(&plan.target))
+        );
     }
     let saved = match &args.save_report {
         Some(path) => save_report(path, &report),
         None => Exit::Done,
     };
-    Ok(Exit::Checked(result.transcript.outcome).worst(saved))
+    let expiring = expiring_exit(&args, &plan.target, result.transcript.outcome);
+    Ok(Exit::Checked(result.transcript.outcome).worst(saved).worst(expiring))
+}
+
+/// `--fail-on-expiring DAYS`: exit 4 when the check passed and the target's API key (its
+/// `key_expires`) expires within DAYS, said on stderr. A failed check keeps its own code.
+pub(super) fn expiring_exit(args: &CheckArgs, target: &Target, outcome: crate::transcript::Outcome) -> Exit {
+    let (Some(days), Some(at)) = (args.fail_on_expiring, target.key_expires.as_deref()) else {
+        return Exit::Done;
+    };
+    if target.auth != AuthMode::ApiKey || outcome != crate::transcript::Outcome::Ok {
+        return Exit::Done;
+    }
+    match crate::key_expiry::describe(at, time::OffsetDateTime::now_utc()) {
+        Ok((when, left)) if left.within(days.saturating_add(1)) => {
+            eprintln!(
+                "aa-conntest check: --fail-on-expiring {days}: the API key of {} {} ({}); generate a new one \
+                 before then",
+                for_display(target.username.trim()),
+                left.words(),
+                crate::key_expiry::date_words(when)
+            );
+            Exit::KeyExpiring
+        }
+        _ => Exit::Done,
+    }
 }
 
 /// Say which proxy and CA file a saved profile's check uses, before anything is sent: they came
@@ -132,10 +160,9 @@ fn plan_from_args(args: &CheckArgs) -> Result<Plan, String> {
     let url = args.url.clone().ok_or("--url is required (the Control Room address)")?;
     let username = args.username.clone().ok_or("--username is required")?;
     let (auth, secret) = read_secret(args)?;
-    Ok(Plan::new(
-        Target::new(url, auth, username, args.options.apply(CheckOptions::default())),
-        secret,
-    ))
+    let mut target = Target::new(url, auth, username, args.options.apply(CheckOptions::default()));
+    args.admin.apply(&mut target);
+    Ok(Plan::new(target, secret))
 }
 
 /// The secret comes from an environment variable or stdin, never from an argument.

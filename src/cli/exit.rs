@@ -16,6 +16,8 @@ pub const UNREACHABLE: i32 = 2;
 pub const CANNOT_START: i32 = 2;
 /// Unusable input: a usage error, a missing or empty secret, an unknown profile or scenario.
 pub const INVALID_INPUT: i32 = 3;
+/// `check --fail-on-expiring DAYS`: the check passed, and the API key expires within DAYS.
+pub const KEY_EXPIRING: i32 = 4;
 /// The check was cancelled (Ctrl-C), as a shell reports an interrupted program.
 pub const CANCELLED: i32 = 130;
 
@@ -37,12 +39,24 @@ pub enum Exit {
     Done,
     /// It ran checks; this is the outcome of the one (or the worst of several) that ran.
     Checked(Outcome),
+    /// The check passed, but the API key expires within the days of `--fail-on-expiring`.
+    KeyExpiring,
+}
+
+/// How bad an exit code is: an expiring key (4) is worse than success and better than any failed
+/// check; the others by their number.
+fn severity(code: i32) -> i32 {
+    match code {
+        SUCCESS => 0,
+        KEY_EXPIRING => 1,
+        other => other.saturating_add(1),
+    }
 }
 
 impl Exit {
-    /// The worse of two results, by exit code (`check --all-profiles` exits with the worst).
+    /// The worse of two results (`check --all-profiles` exits with the worst).
     pub fn worst(self, other: Exit) -> Exit {
-        if code(&Ok(other)) > code(&Ok(self)) {
+        if severity(code(&Ok(other))) > severity(code(&Ok(self))) {
             other
         } else {
             self
@@ -95,6 +109,7 @@ pub fn code(result: &Result<Exit, CliError>) -> i32 {
     match result {
         Ok(Exit::Done) => SUCCESS,
         Ok(Exit::Checked(outcome)) => for_outcome(*outcome),
+        Ok(Exit::KeyExpiring) => KEY_EXPIRING,
         Err(CliError::InvalidInput(_) | CliError::Usage(_)) => INVALID_INPUT,
         Err(CliError::Failed(_)) => FAILED,
         Err(CliError::CannotStart(_)) => CANNOT_START,
@@ -125,5 +140,17 @@ mod tests {
         let worst = all.into_iter().fold(Exit::Done, Exit::worst);
         assert_eq!(worst, Exit::Checked(Outcome::Cancelled));
         assert_eq!(Exit::Done.worst(Exit::Checked(Outcome::Ok)), Exit::Done);
+        // An expiring key is worse than a pass, better than any failure.
+        assert_eq!(Exit::Done.worst(Exit::KeyExpiring), Exit::KeyExpiring);
+        assert_eq!(code(&Ok(Exit::KeyExpiring)), 4);
+        for o in [
+            Outcome::Rejected,
+            Outcome::Unreachable,
+            Outcome::InvalidInput,
+            Outcome::Cancelled,
+        ] {
+            assert_eq!(Exit::KeyExpiring.worst(Exit::Checked(o)), Exit::Checked(o));
+            assert_eq!(Exit::Checked(o).worst(Exit::KeyExpiring), Exit::Checked(o));
+        }
     }
 }

@@ -9,6 +9,7 @@ mod explain;
 mod junit;
 mod launch;
 mod profiles;
+mod profiles_transfer;
 mod saved;
 mod text;
 

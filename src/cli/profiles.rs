@@ -1,19 +1,21 @@
-//! `aa-conntest profiles …`: list, add, set-secret, rename, remove, export, import. Typed errors
+//! `aa-conntest profiles …`: list, add, set-secret, rename, remove (export and import:
+//! [`super::profiles_transfer`]). Typed errors
 //! of the profiles module become words here, at the edge; the exit codes are in [`super::exit`]
 //! (0 done, 1 the operation failed, 3 unusable input).
 
 use super::args::OptionArgs;
 use super::exit::{CliError, Exit};
+use super::profiles_transfer as transfer_cmd;
 use crate::plan::{AuthMode, CheckOptions};
 use crate::profiles::history::History;
 use crate::profiles::secrets::{self, SecretStore};
 use crate::profiles::store::{ProfileStore, StoreWarning};
-use crate::profiles::transfer::{self, ConflictPolicy};
+use crate::profiles::transfer::ConflictPolicy;
 use crate::profiles::{Profile, model, remove_profile};
 use crate::sanitize::for_display;
 use crate::secret::Secret;
 use clap::{Args, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct ProfilesArgs {
@@ -46,8 +48,35 @@ pub enum ProfilesCommand {
     /// Delete a profile, its secret in the keyring and its history.
     Remove { name: String },
     /// Write the profiles to FILE (`-` for standard output). Secrets are never exported.
-    Export { file: PathBuf },
-    /// Add the profiles of FILE. A name already in use is refused unless --rename or --replace.
+    Export {
+        file: PathBuf,
+        /// Write one profile as a Postman environment instead (ControlRoomURL, baseUrl, username, and
+        /// the secret variables present but empty), so a developer can continue in Postman.
+        #[arg(long)]
+        postman: bool,
+        /// With --postman: the profile to write (may be left out when only one is saved).
+        #[arg(long, value_name = "NAME", requires = "postman")]
+        profile: Option<String>,
+    },
+    /// Add profiles from a Postman environment, a Bruno environment or an Insomnia export: the Control
+    /// Room URL and the username only (never a secret value: the preview names the ones left out).
+    ImportEnv {
+        file: PathBuf,
+        /// Add a conflicting profile under a new name ("Name (2)").
+        #[arg(long, conflicts_with_all = ["replace", "skip"])]
+        rename: bool,
+        /// Overwrite the saved profile's settings (it keeps its secret).
+        #[arg(long, conflicts_with = "skip")]
+        replace: bool,
+        /// Leave conflicting profiles out.
+        #[arg(long)]
+        skip: bool,
+        /// Only show what would happen.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Add the profiles of FILE (an export of this tool; a Postman, Bruno or Insomnia environment is
+    /// recognised too, as `import-env`). A name already in use is refused unless --rename or --replace.
     Import {
         file: PathBuf,
         /// Add a conflicting profile under a new name ("Name (2)").
@@ -91,6 +120,8 @@ pub struct AddArgs {
     pub replace: bool,
     #[command(flatten)]
     pub options: OptionArgs,
+    #[command(flatten)]
+    pub admin: super::args::AdminArgs,
 }
 
 pub(super) fn warn_all(warnings: &[StoreWarning]) {
@@ -115,7 +146,7 @@ pub(super) fn open_history() -> Option<History> {
     }
 }
 
-fn save(store: &mut ProfileStore) -> Result<(), String> {
+pub(super) fn save(store: &mut ProfileStore) -> Result<(), String> {
     let outcome = store.save().map_err(|e| e.to_string())?;
     warn_all(&outcome.warnings);
     Ok(())
@@ -133,7 +164,21 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
         } => set_secret(&name, api_key_stdin, password_stdin),
         ProfilesCommand::Rename { name, new_name } => rename(&name, &new_name),
         ProfilesCommand::Remove { name } => remove(&name),
-        ProfilesCommand::Export { file } => export(&file),
+        ProfilesCommand::Export {
+            file, postman: false, ..
+        } => transfer_cmd::export(&file),
+        ProfilesCommand::Export {
+            file,
+            postman: true,
+            profile,
+        } => transfer_cmd::export_postman(&file, profile.as_deref()),
+        ProfilesCommand::ImportEnv {
+            file,
+            rename,
+            replace,
+            skip,
+            dry_run,
+        } => transfer_cmd::import_env(&file, policy_of(rename, replace, skip), dry_run),
         ProfilesCommand::Import {
             file,
             rename,
@@ -141,28 +186,34 @@ pub fn run(args: ProfilesArgs) -> Result<Exit, CliError> {
             skip,
             dry_run,
             accept_network_settings,
-        } => {
-            let policy = match (rename, replace, skip) {
-                (true, _, _) => ConflictPolicy::Rename,
-                (_, true, _) => ConflictPolicy::Replace,
-                (_, _, true) => ConflictPolicy::Skip,
-                _ => ConflictPolicy::Refuse,
-            };
-            import(&file, policy, dry_run, accept_network_settings)
-        }
+        } => transfer_cmd::import(
+            &file,
+            policy_of(rename, replace, skip),
+            dry_run,
+            accept_network_settings,
+        ),
     };
     result
         .map(|()| Exit::Done)
         .map_err(|e| e.context("aa-conntest profiles"))
 }
 
-type CmdResult = Result<(), CliError>;
+pub(super) type CmdResult = Result<(), CliError>;
 
-fn failed(msg: impl Into<String>) -> CliError {
+pub(super) fn policy_of(rename: bool, replace: bool, skip: bool) -> ConflictPolicy {
+    match (rename, replace, skip) {
+        (true, _, _) => ConflictPolicy::Rename,
+        (_, true, _) => ConflictPolicy::Replace,
+        (_, _, true) => ConflictPolicy::Skip,
+        _ => ConflictPolicy::Refuse,
+    }
+}
+
+pub(super) fn failed(msg: impl Into<String>) -> CliError {
     CliError::Failed(msg.into())
 }
 
-fn invalid(msg: impl Into<String>) -> CliError {
+pub(super) fn invalid(msg: impl Into<String>) -> CliError {
     CliError::InvalidInput(msg.into())
 }
 
@@ -192,6 +243,12 @@ fn list(json: bool) -> CmdResult {
                         "last_result".into(),
                         serde_json::to_value(latest.get(&p.id)).unwrap_or_default(),
                     );
+                    if p.target.key_expires.is_some() {
+                        obj.insert(
+                            "key_expiry".into(),
+                            serde_json::Value::String(key_expiry_words(p, time::OffsetDateTime::now_utc())),
+                        );
+                    }
                 }
                 v
             })
@@ -207,7 +264,8 @@ fn list(json: bool) -> CmdResult {
     }
     // Every cell is text from a file (maybe an imported one): shown escaped.
     let shown = |s: &str| for_display(s).into_owned();
-    let rows: Vec<[String; 7]> = store
+    let now = time::OffsetDateTime::now_utc();
+    let rows: Vec<[String; 8]> = store
         .list()
         .iter()
         .map(|p| {
@@ -222,6 +280,7 @@ fn list(json: bool) -> CmdResult {
                     .as_ref()
                     .map(|c| shown(&c.display().to_string()))
                     .unwrap_or_else(|| "-".into()),
+                key_expiry_words(p, now),
                 latest
                     .get(&p.id)
                     .map(|e| shown(&e.summary()))
@@ -232,11 +291,25 @@ fn list(json: bool) -> CmdResult {
     print!(
         "{}",
         super::text::table(
-            &["NAME", "URL", "USER", "AUTH", "PROXY", "CA FILE", "LAST RESULT"],
+            &[
+                "NAME",
+                "URL",
+                "USER",
+                "AUTH",
+                "PROXY",
+                "CA FILE",
+                "API KEY",
+                "LAST RESULT"
+            ],
             &rows
         )
     );
     Ok(())
+}
+
+/// The key expiry of a profile in words ("expires in 9 days (2026-03-01)"), `-` without one.
+fn key_expiry_words(p: &Profile, now: time::OffsetDateTime) -> String {
+    crate::capabilities::key_expiry_words(&p.target, now).unwrap_or_else(|| "-".into())
 }
 
 fn read_secret_from_stdin(auth: AuthMode) -> Result<Secret, CliError> {
@@ -309,6 +382,7 @@ fn add(a: AddArgs) -> CmdResult {
             t.username = a.username.clone();
             t.auth = auth;
             t.options = a.options.apply(t.options.clone());
+            a.admin.apply(t);
             existing
         }
         Some(existing) => {
@@ -317,13 +391,17 @@ fn add(a: AddArgs) -> CmdResult {
                 existing.name
             )));
         }
-        None => Profile::new(
-            &a.name,
-            &a.url,
-            auth,
-            &a.username,
-            a.options.apply(CheckOptions::default()),
-        ),
+        None => {
+            let mut p = Profile::new(
+                &a.name,
+                &a.url,
+                auth,
+                &a.username,
+                a.options.apply(CheckOptions::default()),
+            );
+            a.admin.apply(&mut p.target);
+            p
+        }
     };
     // A password in the proxy address is a secret like the key: it goes to the keyring, and the
     // profile keeps the address without it.
@@ -429,72 +507,6 @@ fn remove(name: &str) -> CmdResult {
         println!("Removed profile \"{shown}\". {msg} Its keyring entry, if any, was not reachable.");
     } else {
         println!("Removed profile \"{shown}\" and its secret in the keyring.");
-    }
-    Ok(())
-}
-
-fn export(file: &Path) -> CmdResult {
-    let store = open_store().map_err(failed)?;
-    transfer::export_to_file(file, store.list()).map_err(|e| failed(e.to_string()))?;
-    if file != Path::new("-") {
-        println!(
-            "Exported {} profile{} to {} (without secrets: they stay in the keyring).",
-            store.list().len(),
-            if store.list().len() == 1 { "" } else { "s" },
-            file.display()
-        );
-    }
-    Ok(())
-}
-
-fn import(file: &Path, policy: ConflictPolicy, dry_run: bool, accept_network: bool) -> CmdResult {
-    let incoming = transfer::read_import_file(file).map_err(|e| invalid(e.to_string()))?;
-    let mut store = open_store().map_err(failed)?;
-    let mut plan = transfer::plan_import(&store, &incoming);
-    plan.accept_network = accept_network;
-    println!("Importing {}:", for_display(&file.display().to_string()));
-    print!("{}", plan.describe());
-    if !plan.network.is_empty() && !accept_network {
-        println!(
-            "The proxies and CA files above are left out: the profiles are imported without them. To import them, \
-             check that you know and trust each one, then run the import again with --accept-network-settings."
-        );
-    }
-    if plan.has_conflicts() && policy == ConflictPolicy::Refuse {
-        return Err(failed(format!(
-            "{} profile name{} already in use; nothing was imported. Use --rename to add them as \"Name (2)\", \
-             --replace to overwrite the saved settings, or --skip to leave them out.",
-            plan.conflicts.len(),
-            if plan.conflicts.len() == 1 { " is" } else { "s are" }
-        )));
-    }
-    if dry_run {
-        println!("Dry run: nothing was changed.");
-        return Ok(());
-    }
-    let summary = transfer::apply_import(&mut store, &plan, policy).map_err(|e| failed(e.to_string()))?;
-    save(&mut store).map_err(failed)?;
-    for (from, to) in &summary.renamed {
-        println!("  \"{}\" was added as \"{}\"", for_display(from), for_display(to));
-    }
-    println!(
-        "Imported: {} added, {} replaced, {} left out.",
-        summary.added.len(),
-        summary.replaced.len(),
-        summary.skipped.len()
-    );
-    if summary.network_left_out > 0 {
-        println!(
-            "Network settings (proxy, CA file) of {} profile{} were not imported.",
-            summary.network_left_out,
-            if summary.network_left_out == 1 { "" } else { "s" }
-        );
-    }
-    if !summary.added.is_empty() {
-        println!(
-            "Imported profiles have no secret: add it with `aa-conntest profiles set-secret NAME --api-key-stdin` \
-             (or --password-stdin)."
-        );
     }
     Ok(())
 }

@@ -159,6 +159,7 @@ pub fn check_profile(name: &str, args: &CheckArgs) -> Result<Exit, CliError> {
         .cloned()
         .ok_or_else(|| invalid(not_found(name)))?;
     profile.target.options = args.options.apply(profile.target.options.clone());
+    args.admin.apply(&mut profile.target);
     let secret = match super::secret_from_flags(args).map_err(invalid)? {
         Some((auth, s)) => {
             profile.target.auth = auth;
@@ -217,13 +218,17 @@ pub fn check_profile(name: &str, args: &CheckArgs) -> Result<Exit, CliError> {
         println!("{}", report.to_json());
     } else {
         println!("Profile: {}", profile.name);
-        print!("{}", super::text::render(&result.transcript, &result.hints));
+        print!(
+            "{}",
+            super::text::render_check(&result.transcript, &result.hints, Some(&plan.target))
+        );
     }
     let saved = match &args.save_report {
         Some(path) => super::check::save_report(path, &report),
         None => Exit::Done,
     };
-    Ok(Exit::Checked(result.transcript.outcome).worst(saved))
+    let expiring = super::check::expiring_exit(args, &plan.target, result.transcript.outcome);
+    Ok(Exit::Checked(result.transcript.outcome).worst(saved).worst(expiring))
 }
 
 /// How one profile of `--all-profiles` ended.
@@ -232,6 +237,8 @@ enum Row {
         report: Box<crate::report::Report>,
         text: String,
         seconds: f64,
+        /// `--fail-on-expiring`: the check passed and the key expires within its days.
+        expiring: bool,
     },
     NotTested(NotTested),
 }
@@ -275,6 +282,7 @@ pub fn check_all(args: &CheckArgs) -> Result<Exit, CliError> {
     for p in store.list() {
         let mut profile = p.clone();
         profile.target.options = args.options.apply(profile.target.options.clone());
+        args.admin.apply(&mut profile.target);
         let secret = if availability.is_persistent() {
             profiles::read_secret(secrets.as_ref(), &profile.id)
         } else {
@@ -320,8 +328,9 @@ pub fn check_all(args: &CheckArgs) -> Result<Exit, CliError> {
                     saving = saving.worst(super::check::save_report(&dir.join(format!("{stem}-{slug}")), &report));
                 }
                 Row::Checked {
-                    text: super::text::render(t, &c.result.hints),
+                    text: super::text::render_check(t, &c.result.hints, Some(&c.plan.target)),
                     seconds: t.duration_ms() / 1000.0,
+                    expiring: super::check::expiring_exit(args, &c.plan.target, t.outcome) == Exit::KeyExpiring,
                     report: Box::new(report),
                 }
             }
@@ -360,6 +369,7 @@ pub fn check_all(args: &CheckArgs) -> Result<Exit, CliError> {
     let mut worst = None::<Exit>;
     for (_, row) in &rows {
         let code = match row {
+            Row::Checked { expiring: true, .. } => Exit::KeyExpiring,
             Row::Checked { report, .. } => Exit::Checked(outcome_of(report.outcome)),
             Row::NotTested(NotTested::RefusedBefore(_)) => Exit::Checked(Outcome::Rejected),
             Row::NotTested(NotTested::NoSecret(_)) => continue,
@@ -441,8 +451,24 @@ fn write_junit(path: &std::path::Path, rows: &[(Profile, Row)]) -> Result<(), Cl
         .iter()
         .map(|(p, row)| {
             let (classname, seconds, result) = match row {
-                Row::Checked { report, text, seconds } => {
-                    let result = if report.outcome == Outcome::Ok.as_str() {
+                Row::Checked {
+                    report,
+                    text,
+                    seconds,
+                    expiring,
+                } => {
+                    let result = if *expiring {
+                        junit::CaseResult::Failed {
+                            kind: "key_expiring".into(),
+                            message: report
+                                .hints
+                                .iter()
+                                .find(|h| h.id == crate::diagnose::HintId::InputKeyExpiring)
+                                .map(|h| h.title.clone())
+                                .unwrap_or_else(|| "The API key is about to expire".into()),
+                            text: text.clone(),
+                        }
+                    } else if report.outcome == Outcome::Ok.as_str() {
                         junit::CaseResult::Passed
                     } else {
                         junit::CaseResult::Failed {

@@ -7,6 +7,12 @@ use crate::transcript::{StepStatus, Transcript};
 use std::fmt::Write;
 
 pub fn render(t: &Transcript, hints: &[Hint]) -> String {
+    render_check(t, hints, None)
+}
+
+/// [`render`] with the target the check was given: its required capabilities and its API key's
+/// expiry join the account's lines.
+pub fn render_check(t: &Transcript, hints: &[Hint], target: Option<&crate::plan::Target>) -> String {
     // Addresses, step errors and notes quote the input and the server: one line each, escaped
     // (hints are escaped where they are made).
     use crate::sanitize::for_display as shown;
@@ -60,6 +66,19 @@ pub fn render(t: &Transcript, hints: &[Hint]) -> String {
     }
     if let Some(step) = &v.first_step {
         let _ = writeln!(out, "  First step: {}", crate::verdict::plain(step));
+    }
+    if let Some(a) = &t.account {
+        // What the account can do, in the window's words (`crate::capabilities`).
+        let require = target.map(|t| t.require.as_slice()).unwrap_or(&[]);
+        let caps = crate::capabilities::Capabilities::from_account(a, &t.probes, require);
+        let _ = writeln!(out, "\nAccount: {}", shown(a.username.as_deref().unwrap_or("-")));
+        let mut lines = caps.lines();
+        if let Some(k) = target.and_then(|tg| crate::capabilities::key_expiry_words(tg, t.started_at)) {
+            lines.push(("API key".into(), k));
+        }
+        for (k, v) in lines {
+            let _ = writeln!(out, "  {:<12} {}", shown(&k), shown(&v));
+        }
     }
     for (i, h) in hints.iter().enumerate() {
         let tag = match h.severity {

@@ -52,6 +52,8 @@ pub struct DemoCase {
     secret: SecretForm,
     /// Per-step timeout, when the case needs a short one (the `slow` case).
     timeout_secs: Option<f64>,
+    /// Turn on the capability probes (docs/capabilities.md).
+    probes: bool,
 }
 
 /// A JWT-shaped demo string (header `{"alg":"RS512"}`, made-up claims, no real signature): what a
@@ -74,7 +76,13 @@ const fn key_case(id: &'static str, title: &'static str, lesson: &'static str, s
         auth: AuthMode::ApiKey,
         secret: SecretForm::Right,
         timeout_secs: None,
+        probes: false,
     }
+}
+
+const fn with_probes(mut c: DemoCase) -> DemoCase {
+    c.probes = true;
+    c
 }
 
 const fn with_secret(mut c: DemoCase, s: SecretForm) -> DemoCase {
@@ -114,6 +122,20 @@ static CASES: &[DemoCase] = &[
         "A password login works too, but without multi-login it ends the user's other sessions.",
         Scenario::Normal,
     ),
+    with_probes(key_case(
+        "working-api-key-probes",
+        "What the service account may do (capability probes)",
+        "With the capability probes on, the check asks the Control Room what the account may do: this service \
+         account may view the licence, list devices, read the repository and view schedules.",
+        Scenario::Normal,
+    )),
+    with_probes(password_case(
+        "working-password-probes",
+        "What a user with the basic role may do (capability probes)",
+        "The same questions for a user whose roles give less: the Control Room answers 403 (not allowed) for the \
+         licence, the repository and the schedules.",
+        Scenario::Normal,
+    )),
     // --- mistakes in the form
     with_secret(
         key_case(
@@ -402,6 +424,13 @@ static CASES: &[DemoCase] = &[
          account that may view licences can read it.",
         Scenario::LicenseFailSafe,
     ),
+    with_probes(key_case(
+        "list-apis-missing",
+        "A Control Room without the list APIs (capability probes)",
+        "A probe answered 404 says the call is not on this Control Room, which says nothing of the permission: \
+         the login answer's permissions decide then.",
+        Scenario::ListApisMissing,
+    )),
     key_case(
         "maintenance",
         "The Control Room is in its maintenance window",
@@ -447,6 +476,7 @@ impl DemoCase {
         if let Some(t) = self.timeout_secs {
             options.timeout_secs = t;
         }
+        options.probes = self.probes;
         Plan::new(
             Target::new(input_url, self.auth, self.username, options),
             Secret::new(secret),

@@ -28,6 +28,7 @@ mod conn;
 mod errors;
 mod front;
 mod pages;
+mod probes;
 mod routes;
 pub mod scenario;
 mod state;

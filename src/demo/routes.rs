@@ -4,6 +4,7 @@
 use super::errors::{self, CrError};
 use super::front;
 use super::pages;
+use super::probes;
 use super::scenario::Scenario;
 use super::state::{MAX_FAILED_LOGINS, Shared};
 use super::tokens::{self, TokenStyle};
@@ -28,7 +29,13 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/authentication/token", get(validate).post(refresh_v1))
         .route("/v2/authentication/token", post(refresh_v2))
         .route("/v1/authentication/logout", post(logout))
-        .route("/v2/license/details", get(license_details))
+        .route("/v2/license/details", get(probes::license_details))
+        .route("/v2/devices/list", post(probes::list_devices))
+        .route(
+            "/v2/repository/workspaces/public/files/list",
+            post(probes::list_public_files),
+        )
+        .route("/v1/schedule/automations/list", post(probes::list_schedules))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(shared.clone(), front::front))
@@ -183,7 +190,7 @@ async fn login_v1(State(shared): St, body: Bytes) -> Response {
 
 /// The bare token of the `X-Authorization` header ([D2][D4], reference §2.4). `None` when the
 /// header is absent or empty, or when the `header-stripped` proxy removed it.
-fn header_token(shared: &Shared, headers: &HeaderMap) -> Option<String> {
+pub(super) fn header_token(shared: &Shared, headers: &HeaderMap) -> Option<String> {
     if shared.scenario() == Scenario::HeaderStripped {
         return None;
     }
@@ -208,41 +215,6 @@ async fn validate(State(shared): St, uri: Uri) -> Response {
     };
     let valid = shared.scenario() != Scenario::ValidFalse && shared.accounts().tokens.is_valid(&token);
     Json(json!({"valid": valid})).into_response()
-}
-
-/// `GET /v2/license/details` ([D20], reference §12): the licence state, for a valid token of an account
-/// that may view licences (INFERRED: which permission; otherwise 403 like any refused operation).
-async fn license_details(State(shared): St, headers: HeaderMap) -> Response {
-    let Some(token) = header_token(&shared, &headers) else {
-        return errors::HEADER_MISSING.into_response();
-    };
-    let user = {
-        let acc = shared.accounts();
-        if !acc.tokens.is_valid(&token) {
-            return errors::TOKEN_INVALID.into_response();
-        }
-        acc.tokens
-            .owner(&token)
-            .and_then(|(id, _)| users::USERS.iter().find(|u| u.id == id))
-    };
-    if !user.is_some_and(|u| {
-        u.permissions
-            .iter()
-            .any(|(resource, action)| resource.contains("license") || action.contains("license"))
-    }) {
-        return errors::FORBIDDEN.into_response();
-    }
-    let fail_safe = shared.scenario() == Scenario::LicenseFailSafe;
-    Json(json!({
-        "type": "PURCHASED",
-        "installationDate": "2025-01-15T10:00:00.000Z",
-        "expirationDate": "2027-01-14T23:59:59.999Z",
-        "failSafeStatus": if fail_safe { 1 } else { 0 },
-        "controlRoomLicenseServerSyncStatus": !fail_safe,
-        "installedCrId": "c3a1d2e4-0b7f-4c59-9a1e-demo00000001",
-        "licenseMode": "CloudLicense",
-    }))
-    .into_response()
 }
 
 /// Swap a valid token for a new one; the old one stops working (INFERRED [C2], reference §2.2).

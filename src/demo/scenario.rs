@@ -71,6 +71,9 @@ pub enum Scenario {
     LicenseFailSafe,
     /// The Control Room is in its maintenance window: 503 with a maintenance page for everything.
     Maintenance,
+    /// The list calls of the capability probes are not on this Control Room (404); the login and the
+    /// licence details work.
+    ListApisMissing,
 }
 
 impl Scenario {
@@ -105,6 +108,7 @@ impl Scenario {
         Scenario::IpAllowList,
         Scenario::LicenseFailSafe,
         Scenario::Maintenance,
+        Scenario::ListApisMissing,
     ];
 
     /// Stable kebab-case id (the serde name), for the command line and saved settings.
@@ -140,6 +144,7 @@ impl Scenario {
             Scenario::IpAllowList => "ip-allow-list",
             Scenario::LicenseFailSafe => "license-fail-safe",
             Scenario::Maintenance => "maintenance",
+            Scenario::ListApisMissing => "list-apis-missing",
         }
     }
 
@@ -181,6 +186,7 @@ impl Scenario {
             Scenario::IpAllowList => "An IP allow-list refuses this computer",
             Scenario::LicenseFailSafe => "The licence is in fail-safe",
             Scenario::Maintenance => "The Control Room is in maintenance",
+            Scenario::ListApisMissing => "The list APIs are not on this Control Room (404)",
         }
     }
 

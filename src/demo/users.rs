@@ -17,13 +17,29 @@ pub(crate) struct DemoUser {
     /// (as SSO setups do, reference §3.2).
     pub password: Option<&'static str>,
     pub roles: &'static [(&'static str, u64)],
-    pub license_features: &'static [&'static str],
-    /// `(resourceType, action)` of the `permissions` list of the login answer (INFERRED shape,
-    /// docs/control-room-api.md). The service account may view licences, so a check can read the
-    /// licence state when calls fail after a good login.
+    /// `(resourceType, action)` of the `permissions` list of the login answer (INFERRED shape: the
+    /// Control Room's role permissions [D25]; docs/capabilities.md) and of what the demo lets the
+    /// user do (`src/demo/probes.rs`).
     pub permissions: &'static [(&'static str, &'static str)],
+    pub license_features: &'static [&'static str],
     pub description: &'static str,
 }
+
+const SERVICE_PERMISSIONS: &[(&str, &str)] = &[
+    ("api", "generateapikey"),
+    ("licensemanagement", "licensemanagement"),
+    ("devices", "view"),
+    ("repositorymanager", "view"),
+    ("repositorymanager", "run"),
+    ("taskscheduling", "view"),
+];
+
+const BASIC_PERMISSIONS: &[(&str, &str)] = &[
+    ("devices", "view"),
+    ("dashboard", "view"),
+    ("taskscheduling", "myschedule"),
+    ("credentials", "managecredentials"),
+];
 
 pub(crate) static USERS: &[DemoUser] = &[
     DemoUser {
@@ -36,9 +52,10 @@ pub(crate) static USERS: &[DemoUser] = &[
         password: None,
         // The key needs a role with "Generate API-Key" (reference §3.2, [D8]); the sample's name.
         roles: &[("API_Key_Generation", 23), ("AAE_Basic", 2)],
+        // A service account whose roles allow what integrations ask of it: the key (reference §1.4,
+        // [D12]), the licence state, devices, the public workspace, running bots, schedules.
+        permissions: SERVICE_PERMISSIONS,
         license_features: &["RUNTIME"],
-        // The permission behind "Generate API-Key" (reference §1.4, [D12]), and viewing licences.
-        permissions: &[("api", "generateapikey"), ("license", "viewlicense")],
         description: "Service account for API integrations (demo)",
     },
     DemoUser {
@@ -50,8 +67,10 @@ pub(crate) static USERS: &[DemoUser] = &[
         api_key: None,
         password: Some(PASSWORD),
         roles: &[("AAE_Basic", 2), ("Bot_Creator", 31)],
+        // Only what every role has by default [D21] [D22] [D24]: its devices, dashboards, its own
+        // activity and credentials. Not the licence, the repository or the schedules.
+        permissions: BASIC_PERMISSIONS,
         license_features: &["DEVELOPMENT"],
-        permissions: &[],
         description: "",
     },
 ];

@@ -71,6 +71,7 @@ hint_ids! {
     InputKeyLength = "input.key-length", [Error, Warning], exit [1, 2], "the API key is not 40 characters; an error when the login was then refused";
     InputDomainUser = "input.domain-user", [Warning, Info], exit [], "the username has a `DOMAIN\\user` backslash (fine: it is escaped for JSON); a warning when it was typed twice";
     InputInsecure = "input.insecure", [Warning], exit [], "certificate checks are turned off for this check";
+    InputKeyExpiring = "input.key-expiring", [Error, Warning, Info], exit [1], "the API key's expiry date kept with the profile is within its warning window (default 14 days: a warning; `--fail-on-expiring DAYS` then exits 4), later (info) or past (a warning, an error when the login was then refused)";
     NetDns = "net.dns", [Error], exit [2], "the host name does not resolve (typo, VPN, internal DNS)";
     NetRefused = "net.refused", [Error], exit [2], "connection refused (wrong host or port, service down)";
     NetTimeout = "net.timeout", [Error], exit [2], "no answer in time (firewall dropping, VPN or proxy needed)";
@@ -100,6 +101,7 @@ hint_ids! {
     AuthRetryWarning = "auth.retry-warning", [Warning], exit [], "after any rejected login: repeated failures disable the account; no automatic retry";
     AuthSessionReplaced = "auth.session-replaced", [Warning, Info], exit [], "password login without multi-login may end the same user's other sessions";
     AuthCommunityEdition = "auth.community-edition", [Warning, Info], exit [], "the host is a Community Edition Control Room: API use is limited";
+    AccountMissingPermission = "account.missing-permission", [Error, Warning], exit [1], "the credentials work, but the account lacks a capability the profile requires (`--require`): the login answer's permissions or a probe's 403 say so (a warning when neither can tell)";
     TokenNotJwt = "token.not-jwt", [Warning], exit [], "the token that came back is not a JWT";
     TokenExpiry = "token.expiry", [Info], exit [], "when the token expires (from its `exp` claim)";
     TokenClockSkew = "token.clock-skew", [Error, Warning], exit [1], "the token's `iat`/`exp` disagree with this computer's clock by more than 5 minutes";

@@ -38,3 +38,9 @@ pub(crate) const FIREWALL: &str =
     aa_doc!("enterprise-cloud/topics/deployment-planning/on-prem-install/cloud-firewall-rules.html");
 pub(crate) const CUSTOM_TLS: &str =
     aa_doc!("enterprise-cloud/topics/deployment-planning/on-prem-install/cloud-custom_install_configure_tls.html");
+/// [D8] Create API key generation role (Generate API-Key, the "API expiration" field, API-Key Duration).
+pub(crate) const APIKEY_ROLE: &str =
+    aa_doc!("enterprise-cloud/topics/control-room/administration/roles/cloud-control-room-apikey-role.html");
+/// [D31] Roles and permissions (the permissions of a role, by screen and API id).
+pub(crate) const ROLES_PERMISSIONS: &str =
+    aa_doc!("enterprise-cloud/topics/control-room/control-room-api/cloud-features-api-id-to-ui-map.html");

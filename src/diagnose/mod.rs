@@ -10,11 +10,14 @@
 //! - [`http`]: answers that are not the Control Room's API (`http.*`): redirects, web pages, block pages;
 //! - [`auth`]: the Control Room's verdict on the login (`auth.*`);
 //! - [`token`]: the token, its validation and the logout (`token.*`, `logout.*`);
+//! - [`account`]: what the account may do against what the profile requires (`account.*`), and the
+//!   API key's expiry kept with the profile (`input.key-expiring`);
 //! - [`rank`]: de-duplication, ordering and the last safety net (no secret in any text).
 //!
 //! The diagnosis never panics and never repeats a secret: the key or password is only used to compute
 //! facts (length, whitespace, quotes), and every text goes through a redaction pass at the end.
 
+mod account;
 mod auth;
 pub(crate) mod classify;
 mod facts;
@@ -57,6 +60,7 @@ pub fn diagnose(plan: &Plan, t: &Transcript) -> Vec<Hint> {
     http::check(&cx, &mut hints);
     auth::check(&cx, &mut hints);
     token::check(&cx, &mut hints);
+    account::check(&cx, &mut hints);
     rank::fallback(&cx, &mut hints);
     rank::finish(&cx, hints)
 }

@@ -850,6 +850,16 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         login_failed(&p, json(401, FIRST_LOGIN)),
     );
     add(HintId::AuthLicenseFailSafe, k.clone(), license_fail_safe(&k, true));
+    // The key's expiry kept with the profile: 8 days after the check.
+    let mut pl = k.clone();
+    pl.target.key_expires = Some("2026-12-06".into());
+    add(HintId::InputKeyExpiring, pl.clone(), healthy(&pl));
+    // A required capability the login answer lists no permission for; the engine then sets the outcome.
+    add(
+        HintId::AccountMissingPermission,
+        missing_permission_plan(&k),
+        missing_permission(&missing_permission_plan(&k)),
+    );
     add(
         HintId::CheckUnexplained,
         k.clone(),
@@ -862,6 +872,121 @@ fn cases() -> Vec<(HintId, Plan, Transcript)> {
         ),
     );
     v
+}
+
+fn missing_permission_plan(k: &Plan) -> Plan {
+    let mut pl = k.clone();
+    pl.target.require = vec![crate::capabilities::Capability::DeployBots];
+    pl
+}
+
+/// A healthy check whose login answer lists permissions, not the required one: the engine fails it.
+fn missing_permission(pl: &Plan) -> Transcript {
+    let mut t = healthy(pl);
+    if let Some(a) = t.account.as_mut() {
+        a.roles = vec!["API_Key_Generation".into()];
+        a.permissions.insert("api".into(), vec!["generateapikey".into()]);
+    }
+    t.outcome = Outcome::Rejected;
+    t
+}
+
+#[test]
+fn a_missing_required_permission_names_it_and_the_role_screen() {
+    let k = key_plan(KEY40);
+    let pl = missing_permission_plan(&k);
+    let h = run(&pl, &missing_permission(&pl));
+    assert_eq!(first(&h), HintId::AccountMissingPermission, "{:?}", ids(&h));
+    let m = find(&h, HintId::AccountMissingPermission);
+    assert_eq!(m.severity, Severity::Error);
+    assert_eq!(
+        m.title,
+        "`svc_api` cannot deploy bots: its roles (API_Key_Generation) lack the permission"
+    );
+    assert!(
+        m.fix.contains("*Administration > Roles*") && m.fix.contains("**Run my bots**"),
+        "{}",
+        m.fix
+    );
+    assert!(m.detail.contains("The credentials work"), "{}", m.detail);
+    assert_eq!(
+        m.evidence.as_deref(),
+        Some("deploy-bots: the login answer lists 1 permission, not repositorymanager: run or repositorymanager: all")
+    );
+    let v = crate::verdict::verdict(Outcome::Rejected, &h);
+    assert_eq!(v.kind, crate::verdict::VerdictKind::MissingPermission);
+    assert_eq!(v.credentials, crate::verdict::Credentials::Accepted);
+    // Met: nothing said. Not known (no permissions listed, no probe): a warning; the check passes.
+    let mut t = healthy(&pl);
+    if let Some(a) = t.account.as_mut() {
+        a.permissions.insert("repositorymanager".into(), vec!["run".into()]);
+    }
+    assert!(!ids(&run(&pl, &t)).contains(&HintId::AccountMissingPermission));
+    let mut read = k.clone();
+    read.target.require = vec![crate::capabilities::Capability::ReadRepository];
+    let h = run(&read, &healthy(&read));
+    let w = find(&h, HintId::AccountMissingPermission);
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(w.detail.contains("capability probes were off"), "{}", w.detail);
+    // Nothing required: nothing said.
+    assert!(!ids(&run(&k, &healthy(&k))).contains(&HintId::AccountMissingPermission));
+}
+
+#[test]
+fn the_key_expiry_kept_with_a_profile() {
+    let k = key_plan(KEY40);
+    let with = |date: &str| {
+        let mut pl = k.clone();
+        pl.target.key_expires = Some(date.into());
+        pl
+    };
+    // NOW is 2026-11-27 14:00 UTC.
+    let pl = with("2026-12-06");
+    let h = run(&pl, &healthy(&pl));
+    let e = find(&h, HintId::InputKeyExpiring);
+    assert_eq!(
+        (e.severity, e.title.as_str()),
+        (Severity::Warning, "The API key expires in 8 days (2026-12-06)")
+    );
+    assert!(
+        e.fix.contains("Generate API-Key") && e.fix.contains("set-secret"),
+        "{}",
+        e.fix
+    );
+    // Beyond the window: information; the window is the profile's.
+    let pl = with("2027-01-30");
+    let e = find(&run(&pl, &healthy(&pl)), HintId::InputKeyExpiring).clone();
+    assert_eq!(e.severity, Severity::Info, "{}", e.title);
+    let mut wide = pl.clone();
+    wide.target.key_warn_days = Some(90);
+    assert_eq!(
+        find(&run(&wide, &healthy(&wide)), HintId::InputKeyExpiring).severity,
+        Severity::Warning
+    );
+    // Past, and the Control Room refused the login: the most likely cause.
+    let pl = with("2026-11-01");
+    let h = run(&pl, &login_failed(&pl, json(401, UM1110)));
+    assert_eq!(first(&h), HintId::InputKeyExpiring, "{:?}", ids(&h));
+    assert_eq!(h[0].severity, Severity::Error);
+    assert!(
+        h[0].title.contains("expired 26 days ago (2026-11-01)"),
+        "{}",
+        h[0].title
+    );
+    // Past, but the login worked: the date is out of date.
+    let e = find(&run(&pl, &healthy(&pl)), HintId::InputKeyExpiring).clone();
+    assert_eq!(e.severity, Severity::Warning);
+    assert!(e.title.contains("has passed"), "{}", e.title);
+    // Unreadable; and nothing for a password.
+    let pl = with("next tuesday");
+    assert!(
+        find(&run(&pl, &healthy(&pl)), HintId::InputKeyExpiring)
+            .title
+            .contains("cannot be read")
+    );
+    let mut pw = password_plan(PASSWORD);
+    pw.target.key_expires = Some("2026-12-06".into());
+    assert!(!ids(&run(&pw, &healthy(&pw))).contains(&HintId::InputKeyExpiring));
 }
 
 #[test]

@@ -53,12 +53,62 @@ impl<F: FnMut(Event)> Ladder<'_, F> {
         self.connect(plan, &prepared, proxy.as_ref()).await?;
         let mut wire = self.wire(plan, &prepared, proxy.as_ref())?;
         let token = self.authenticate(plan, &prepared, &mut wire).await?;
-        let outcome = self.validate(&wire, &token).await?;
+        let mut outcome = self.validate(&wire, &token).await?;
+        if outcome == Outcome::Ok {
+            if self.capability_probes(plan, &wire, &token).await {
+                return Err(Outcome::Cancelled);
+            }
+            // The credentials work, and the Control Room said (its login answer, or a 403 to a probe)
+            // that the account lacks what the profile requires: the check does not pass.
+            if crate::capabilities::requirements_missing(&plan.target.require, self.t) {
+                outcome = Outcome::Rejected;
+            }
+        }
         // Leave no session behind, whatever validate said.
         if plan.target.options.logout {
             self.logout(&wire, &token).await;
         }
         Ok(outcome)
+    }
+
+    /// The capability probes the plan asks for (`engine::probes`), with the token just issued;
+    /// each recorded in the transcript's probes. Read-only calls. True when a cancel stopped them.
+    async fn capability_probes(&mut self, plan: &Plan, wire: &Wire, token: &str) -> bool {
+        for purpose in super::probes::wanted(plan) {
+            if self.cancel.is_cancelled() {
+                return true;
+            }
+            let Some(c) = super::probes::call(purpose) else {
+                continue;
+            };
+            let mut headers = vec![
+                ("X-Authorization".to_string(), token.to_string()),
+                ("Accept".to_string(), "application/json".to_string()),
+            ];
+            if c.body.is_some() {
+                headers.push(("Content-Type".to_string(), "application/json".to_string()));
+            }
+            let call = http::Call {
+                method: if c.method == "GET" {
+                    reqwest::Method::GET
+                } else {
+                    reqwest::Method::POST
+                },
+                url: format!("{}{}", wire.base, c.path),
+                headers,
+                body: c.body.map(str::to_string),
+            };
+            self.probe(wire, purpose, call).await;
+            if self
+                .t
+                .probes
+                .last()
+                .is_some_and(|p| matches!(p.error, Some(StepError::Cancelled)))
+            {
+                return true;
+            }
+        }
+        false
     }
 
     fn start(&mut self, name: StepName) -> (StepRecord, Instant) {

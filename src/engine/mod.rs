@@ -11,6 +11,7 @@ pub mod http;
 mod ladder;
 mod phases;
 mod preflight;
+pub mod probes;
 mod proxy;
 mod resolver;
 pub mod tls;

@@ -1,17 +1,30 @@
 //! The account card beside the verdict, what an admin verifying a service account came for: who
-//! the account is, its roles, licence and permissions, its sessions and when the token expires
-//! (local time, and how long from now). From the login answer and the token's claims, redacted
-//! by the engine (no secret in it).
+//! the account is, its roles and licence in words, what it may do (the login answer's permissions
+//! as sentences, the capability probes' answers, the profile's required capabilities), its
+//! sessions, when the token expires (local time, and how long from now) and when the API key
+//! expires (the profile's date). The words are `crate::capabilities`' (the text output and the
+//! reports use the same); the data come from the login answer and the token's claims, redacted by
+//! the engine (no secret in it).
 
 use eframe::egui;
 
 use super::theme;
+use crate::capabilities::{Capabilities, Met};
 use crate::local_time::Clock;
-use crate::transcript::{AccountSummary, TokenInfo};
+use crate::transcript::{AccountSummary, ProbeAnswer, TokenInfo};
 use egui::{Frame, RichText, Ui};
 
+/// What the card shows besides the login answer.
+pub struct CardExtras<'a> {
+    pub token: Option<&'a TokenInfo>,
+    /// Roles, licences, permissions, probes and requirements in words.
+    pub capabilities: &'a Capabilities,
+    /// The API key's expiry kept with the profile, in words ("expires in 9 days (2026-03-01)").
+    pub key_expiry: Option<String>,
+}
+
 /// The card. Compact: it must fit beside the verdict at 1024×700.
-pub fn show(ui: &mut Ui, account: &AccountSummary, token: Option<&TokenInfo>, clock: &Clock, stale: bool) {
+pub fn show(ui: &mut Ui, account: &AccountSummary, extras: &CardExtras<'_>, clock: &Clock, stale: bool) {
     Frame::group(ui.style())
         .inner_margin(egui::Margin::symmetric(12, 8))
         .show(ui, |ui| {
@@ -34,19 +47,20 @@ pub fn show(ui: &mut Ui, account: &AccountSummary, token: Option<&TokenInfo>, cl
                     // Who the account is takes the longer texts.
                     ui.vertical(|ui| {
                         ui.set_width((width * 0.57).floor());
-                        grid("account_who").show(ui, |ui| who(ui, account));
+                        grid("account_who").show(ui, |ui| who(ui, account, extras.capabilities));
                     });
                     ui.vertical(|ui| {
                         ui.set_width(ui.available_width());
-                        grid("account_what").show(ui, |ui| what(ui, account, token, clock));
+                        grid("account_what").show(ui, |ui| what(ui, account, extras, clock));
                     });
                 });
             } else {
                 grid("account_grid").show(ui, |ui| {
-                    who(ui, account);
-                    what(ui, account, token, clock);
+                    who(ui, account, extras.capabilities);
+                    what(ui, account, extras, clock);
                 });
             }
+            may(ui, extras.capabilities);
         });
 }
 
@@ -64,7 +78,7 @@ fn row(ui: &mut Ui, k: &str, v: impl Into<String>) {
 }
 
 /// Who the account is: user, email, roles, licence.
-fn who(ui: &mut Ui, a: &AccountSummary) {
+fn who(ui: &mut Ui, a: &AccountSummary, caps: &Capabilities) {
     let name = [a.first_name.as_deref(), a.last_name.as_deref()]
         .into_iter()
         .flatten()
@@ -92,32 +106,51 @@ fn who(ui: &mut Ui, a: &AccountSummary) {
         }
         row(ui, "Email", email);
     }
-    if a.disabled == Some(true) {
+    if caps.disabled {
         ui.label(RichText::new("Status").weak());
         ui.label(RichText::new("This account is disabled").color(theme::error(ui)));
         ui.end_row();
     }
-    row(ui, "Roles", list(&a.roles));
-    row(
-        ui,
-        "Licence",
-        if a.license_features.is_empty() {
-            "—".to_string()
-        } else {
-            a.license_features
+    ui.label(RichText::new("Roles").weak());
+    let roles = ui.add(egui::Label::new(list(&a.roles)).selectable(true).wrap());
+    let described: Vec<String> = caps
+        .roles
+        .iter()
+        .filter_map(|r| r.words.as_ref().map(|w| format!("{}: {w}", r.name)))
+        .collect();
+    if !described.is_empty() {
+        roles.on_hover_text(described.join("\n"));
+    }
+    ui.end_row();
+    ui.label(RichText::new("Licence").weak());
+    let licence = if caps.licences.is_empty() {
+        "—".to_string()
+    } else {
+        caps.licences
+            .iter()
+            .map(|l| match &l.name {
+                Some(n) => format!("{n} ({})", l.feature),
+                None => l.feature.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let r = ui.add(egui::Label::new(licence).selectable(true).wrap());
+    if !caps.licences.is_empty() {
+        r.on_hover_text(
+            caps.licences
                 .iter()
-                .map(|l| licence_words(l))
+                .map(|l| format!("{}: {}", l.name.as_deref().unwrap_or(&l.feature), l.words))
                 .collect::<Vec<_>>()
-                .join(", ")
-        },
-    );
+                .join("\n"),
+        );
+    }
+    ui.end_row();
 }
 
-/// What it may do and for how long: permissions, the token, the tenant.
-fn what(ui: &mut Ui, a: &AccountSummary, token: Option<&TokenInfo>, clock: &Clock) {
-    if !a.permissions.is_empty() {
-        row(ui, "May", permissions_words(a));
-    }
+/// For how long: the token, the key, the sessions, the tenant.
+fn what(ui: &mut Ui, a: &AccountSummary, extras: &CardExtras<'_>, clock: &Clock) {
+    let token = extras.token;
     let expiry = a
         .token_expires_at
         .as_deref()
@@ -136,6 +169,12 @@ fn what(ui: &mut Ui, a: &AccountSummary, token: Option<&TokenInfo>, clock: &Cloc
         .on_hover_text("When the token from this login stops working");
     ui.add(egui::Label::new(token_text).selectable(true).wrap());
     ui.end_row();
+    if let Some(k) = &extras.key_expiry {
+        ui.label(RichText::new("API key").weak())
+            .on_hover_text("When the API key expires, by the date kept with this profile");
+        ui.add(egui::Label::new(k).selectable(true).wrap());
+        ui.end_row();
+    }
     let sessions = match a.multiple_login {
         Some(true) => Some(("multiple login", "Other sessions of this user stay open.")),
         Some(false) => Some(("single login", "A new login may end this user's other sessions.")),
@@ -168,54 +207,83 @@ fn list(items: &[String]) -> String {
     }
 }
 
-/// A licence feature with what it is, where known (reference §1.4: `RUNTIME`, `DEVELOPMENT`).
-fn licence_words(l: &str) -> String {
-    match l {
-        "RUNTIME" => "RUNTIME (unattended Bot Runner)".into(),
-        "DEVELOPMENT" => "DEVELOPMENT (Bot Creator)".into(),
-        other => other.to_string(),
+/// What the account may do, full width under the two columns: the profile's requirements and the
+/// probes' answers first (what an admin acts on), then the permissions as sentences.
+fn may(ui: &mut Ui, caps: &Capabilities) {
+    let rows = !caps.permissions.is_empty() || !caps.probes.is_empty() || !caps.required.is_empty();
+    if !rows {
+        ui.add(
+            egui::Label::new(
+                RichText::new("The login answer lists no permissions; the capability probes can ask the Control Room.")
+                    .weak(),
+            )
+            .wrap(),
+        );
+        return;
     }
-}
-
-/// "API keys: generate; bots: run".
-pub fn permissions_words(a: &AccountSummary) -> String {
-    a.permissions
-        .iter()
-        .map(|(resource, actions)| {
-            let actions: Vec<String> = actions.iter().map(|x| action_words(x)).collect();
-            format!("{}: {}", resource_words(resource), actions.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn resource_words(r: &str) -> String {
-    match r {
-        "api" => "API keys".into(),
-        "license" => "licences".into(),
-        "other" => "other".into(),
-        r => r.replace(['_', '-'], " "),
-    }
-}
-
-fn action_words(a: &str) -> String {
-    match a {
-        "generateapikey" => "generate".into(),
-        "viewlicense" => "view".into(),
-        a => a.replace(['_', '-'], " "),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn permissions_in_words() {
-        let mut a = AccountSummary::default();
-        a.permissions.insert("api".into(), vec!["generateapikey".into()]);
-        a.permissions
-            .insert("bots".into(), vec!["run".into(), "view_content".into()]);
-        assert_eq!(permissions_words(&a), "API keys: generate; bots: run, view content");
-    }
+    ui.add_space(2.0);
+    egui::Grid::new("account_may")
+        .num_columns(2)
+        .spacing([10.0, 1.0])
+        .show(ui, |ui| {
+            // Coloured words in one wrapped label (a LayoutJob): a wrapped row of widgets inside a grid
+            // would be sized from the previous frame and overlap the next row.
+            let plain = ui.visuals().text_color();
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let job_part = |job: &mut egui::text::LayoutJob, text: &str, colour: egui::Color32| {
+                job.append(text, 0.0, egui::TextFormat::simple(font.clone(), colour));
+            };
+            for r in &caps.required {
+                let (word, colour) = match r.met {
+                    Met::Met => ("yes", theme::ok(ui)),
+                    Met::Missing => ("missing", theme::error(ui)),
+                    Met::Unknown => ("not known", theme::warn(ui)),
+                };
+                let mut job = egui::text::LayoutJob::default();
+                job_part(&mut job, &format!("{}: ", r.words), plain);
+                job_part(&mut job, word, colour);
+                ui.label(RichText::new("Must").weak())
+                    .on_hover_text("What this profile requires of the account");
+                ui.add(egui::Label::new(job).wrap()).on_hover_text(format!(
+                    "{}. Granted by {}.",
+                    r.evidence,
+                    r.grant.replace('*', "")
+                ));
+                ui.end_row();
+            }
+            if !caps.probes.is_empty() {
+                let mut job = egui::text::LayoutJob::default();
+                for (i, p) in caps.probes.iter().enumerate() {
+                    if i > 0 {
+                        job_part(&mut job, " · ", ui.visuals().weak_text_color());
+                    }
+                    let colour = match p.answer {
+                        ProbeAnswer::Allowed => theme::ok(ui),
+                        ProbeAnswer::NotAllowed => theme::error(ui),
+                        ProbeAnswer::NotHere | ProbeAnswer::Unknown => theme::warn(ui),
+                    };
+                    job_part(&mut job, &format!("{}: ", p.question), plain);
+                    job_part(&mut job, &p.words, colour);
+                }
+                let calls = caps
+                    .probes
+                    .iter()
+                    .map(|p| format!("{}: {} — needs {}", p.call, p.words, p.needs))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                ui.label(RichText::new("Asked").weak())
+                    .on_hover_text("Read-only calls made with the token just issued (capability probes)");
+                ui.add(egui::Label::new(job).wrap()).on_hover_text(calls);
+                ui.end_row();
+            }
+            for g in &caps.permissions {
+                ui.label(RichText::new(&g.title).weak()).on_hover_text(format!(
+                    "Permissions of type {}: {}",
+                    g.resource,
+                    g.actions.join(", ")
+                ));
+                ui.add(egui::Label::new(&g.sentence).selectable(true).wrap());
+                ui.end_row();
+            }
+        });
 }

@@ -353,6 +353,97 @@ fn options(ui: &mut Ui, form: &mut FormState, cmds: &mut Vec<Command>, text_ids:
             });
             ui.end_row();
         });
+    admin_options(ui, form, text_ids);
+}
+
+/// What an admin keeps with a profile (docs/capabilities.md): ask the Control Room what the account
+/// may do, what it must be able to do, and when its API key expires.
+fn admin_options(ui: &mut Ui, form: &mut FormState, text_ids: &mut Vec<Id>) {
+    use crate::capabilities::Capability;
+    let t = &mut form.target;
+    egui::Grid::new("admin_options_grid")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            ui.label("Account");
+            ui.checkbox(&mut t.options.probes, "Ask the Control Room what this account may do")
+                .on_hover_text(
+                    "After the sign-in, a few read-only calls with the token just issued: licence details, \
+                     devices, the public workspace, schedules. Each says allowed, not allowed (403) or not on \
+                     this Control Room (404).",
+                );
+            ui.end_row();
+
+            ui.label("Must be able to");
+            ui.horizontal_wrapped(|ui| {
+                for c in Capability::ALL {
+                    let mut on = t.require.contains(&c);
+                    let r = ui.checkbox(&mut on, c.words()).on_hover_text(format!(
+                        "The check fails when the Control Room shows the account cannot. Granted by {} in \
+                         Administration > Roles.",
+                        c.role_permission().replace("**", "")
+                    ));
+                    if r.changed() {
+                        if on {
+                            t.require.push(c);
+                        } else {
+                            t.require.retain(|x| *x != c);
+                        }
+                    }
+                }
+            });
+            ui.end_row();
+
+            if t.auth == AuthMode::ApiKey {
+                let label = ui.label("API key expires");
+                ui.horizontal(|ui| {
+                    let r = optional_text(
+                        ui,
+                        &mut t.key_expires,
+                        "2026-03-01, or generated on + days: 2025-12-01 + 90",
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text(
+                        "From the user's My settings (API expiration) or the Users page. A check warns \
+                             before the key stops working.",
+                    );
+                    text_ids.push(r.id);
+                    let mut warn = t.key_warn_days.unwrap_or(crate::key_expiry::DEFAULT_WARN_DAYS);
+                    ui.label("warn");
+                    if ui
+                        .add(
+                            egui::DragValue::new(&mut warn)
+                                .range(0..=crate::key_expiry::MAX_DAYS)
+                                .suffix(" days"),
+                        )
+                        .on_hover_text("How many days before the expiry the check warns")
+                        .changed()
+                    {
+                        t.key_warn_days = (warn != crate::key_expiry::DEFAULT_WARN_DAYS).then_some(warn);
+                    }
+                    ui.label("before");
+                });
+                ui.end_row();
+                if let Some(text) = t.key_expires.as_deref().filter(|s| !s.trim().is_empty()) {
+                    ui.label("");
+                    match crate::key_expiry::describe(text, time::OffsetDateTime::now_utc()) {
+                        Ok((at, left)) => {
+                            let words = format!("The key {} ({})", left.words(), crate::key_expiry::date_words(at));
+                            let colour = if left.within(t.key_warn_days()) {
+                                super::theme::warn(ui)
+                            } else {
+                                ui.visuals().weak_text_color()
+                            };
+                            ui.label(RichText::new(words).color(colour));
+                        }
+                        Err(why) => {
+                            ui.label(RichText::new(why).color(ui.visuals().error_fg_color));
+                        }
+                    }
+                    ui.end_row();
+                }
+            }
+        });
 }
 
 /// The certificates trusted by their SHA-256 fingerprint ("Trust this certificate", or

@@ -362,7 +362,7 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
             running,
             has_result: run.is_some_and(|r| r.result().is_some()),
             // The options scroll beyond this, so the results keep their room.
-            options_max_height: (window_h * 0.22).clamp(90.0, 400.0),
+            options_max_height: (window_h * 0.19).clamp(90.0, 400.0),
         };
         ids = form::show(ui, &state.form, &cx, cmds);
         paste::show(ui, &state.paste, running, &state.clock, cmds);
@@ -382,7 +382,12 @@ fn view(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) -> form::Form
         // The verdict row scrolls beyond 40 % of the results (only in small windows), so
         // the steps and the panes stay in view. A panel offers its content last frame's height:
         // the scroll area asks for what the row took last time.
-        let cap = (ui.available_height() * 0.4).max(100.0);
+        // It also gives way before the panes do: a tall account card (an admin's permissions and
+        // probes) scrolls rather than squeeze the request and response below their minimum.
+        let avail = ui.available_height();
+        let cap = (avail * 0.4)
+            .min(avail - 40.0 - exchange::MIN_HEIGHT - HINTS_MIN - 10.0)
+            .max(80.0);
         let memo = egui::Id::unique("verdict_row_height");
         let last = ui.ctx().data(|d| d.get_temp::<f32>(memo)).unwrap_or(0.0);
         egui::Panel::top("verdict_panel")
@@ -449,11 +454,24 @@ fn verdict_row(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) {
         return;
     };
     let token = result.and_then(|r| r.transcript.token.as_ref());
+    let run = state.run.as_ref();
+    let target = run.map(|r| &r.plan.target);
+    let probes = result.map(|r| r.transcript.probes.as_slice()).unwrap_or(&[]);
+    let capabilities = crate::capabilities::Capabilities::from_account(
+        account,
+        probes,
+        target.map(|t| t.require.as_slice()).unwrap_or(&[]),
+    );
+    let extras = account::CardExtras {
+        token,
+        capabilities: &capabilities,
+        key_expiry: target.and_then(|t| crate::capabilities::key_expiry_words(t, time::OffsetDateTime::now_utc())),
+    };
     let width = ui.available_width();
     if width < 520.0 {
         verdict_card::show(ui, state, cmds);
         ui.add_space(4.0);
-        account::show(ui, account, token, &state.clock, stale);
+        account::show(ui, account, &extras, &state.clock, stale);
         return;
     }
     let gap = 8.0;
@@ -466,7 +484,7 @@ fn verdict_row(ui: &mut egui::Ui, state: &State, cmds: &mut Vec<Command>) {
         });
         ui.vertical(|ui| {
             ui.set_width(width - left - gap);
-            account::show(ui, account, token, &state.clock, stale);
+            account::show(ui, account, &extras, &state.clock, stale);
         });
     });
 }

@@ -428,8 +428,14 @@ pub fn pick_import(bg: &Background, backend: &Backend, ticket: Ticket) {
 pub async fn plan_import_file(backend: &Backend, out: &Outbox, ticket: Ticket, path: PathBuf) {
     let b = backend.clone();
     let r = tokio::task::spawn_blocking(move || {
-        let incoming = transfer::read_import_file(&path).map_err(|e| e.to_string())?;
-        let plan = transfer::plan_import(&b.lock(), &incoming);
+        // A profiles export, or a Postman / Bruno / Insomnia environment (URL and username only).
+        use crate::profiles::environments::{ImportSource, read_import_any};
+        let (incoming, source) = match read_import_any(&path).map_err(|e| e.to_string())? {
+            ImportSource::Profiles(p) => (p, None),
+            ImportSource::Environments(env) => (env.profiles.clone(), Some(env.describe())),
+        };
+        let mut plan = transfer::plan_import(&b.lock(), &incoming);
+        plan.source = source;
         Ok((path, plan))
     })
     .await

@@ -72,6 +72,44 @@ fn text(b: &Block<'_>) -> String {
         .to_string()
 }
 
+/// A Bruno environment file (`environments/NAME.bru`: a `vars { … }` block and a `vars:secret [ … ]`
+/// list of names whose values Bruno keeps out of the file), for importing a profile from it
+/// (`profiles::environments`). Not a request file.
+pub(crate) fn environment(t: &str) -> Option<super::Environment> {
+    let all = blocks(t);
+    if all.iter().any(|b| METHODS.contains(&b.name)) || !all.iter().any(|b| b.name == "vars" || b.name == "vars:secret")
+    {
+        return None;
+    }
+    let mut variables = Vec::new();
+    for b in &all {
+        match b.name {
+            "vars" => {
+                for (k, v) in dict(b) {
+                    variables.push(super::EnvironmentVariable::new(k, v, false));
+                }
+            }
+            "vars:secret" => {
+                for name in b
+                    .lines
+                    .iter()
+                    .map(|l| l.trim().trim_end_matches(',').trim())
+                    .filter(|l| !l.is_empty() && !l.starts_with('~'))
+                {
+                    variables.push(super::EnvironmentVariable::new(name.to_string(), String::new(), true));
+                }
+            }
+            _ => {}
+        }
+    }
+    variables.truncate(200);
+    Some(super::Environment {
+        tool: super::EnvironmentTool::Bruno,
+        name: None,
+        variables,
+    })
+}
+
 pub(crate) fn read(t: &str) -> Option<RawPaste> {
     let all = blocks(t);
     if !all.iter().any(|b| METHODS.contains(&b.name)) {

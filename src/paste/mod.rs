@@ -415,6 +415,87 @@ fn finish(paste: &Paste, hints: Vec<Hint>) -> Vec<Hint> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Environments: the variables of a Postman environment, a Bruno environment or an Insomnia export,
+// read by the same parsers, for importing a profile from them (`profiles::environments`).
+
+/// The tool an environment file comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvironmentTool {
+    Postman,
+    Bruno,
+    Insomnia,
+}
+
+impl EnvironmentTool {
+    /// "a Postman environment".
+    pub fn describe(self) -> &'static str {
+        match self {
+            EnvironmentTool::Postman => "a Postman environment",
+            EnvironmentTool::Bruno => "a Bruno environment",
+            EnvironmentTool::Insomnia => "an Insomnia export",
+        }
+    }
+}
+
+/// One variable of an environment, as written in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvironmentVariable {
+    pub key: String,
+    /// The value as written (a secret's value too: the caller must never keep it).
+    pub value: String,
+    /// The file marks it secret (Postman `"type": "secret"`, Bruno `vars:secret`), or its name is a
+    /// secret's (`apiKey`, `password`, `token`, …).
+    pub secret: bool,
+}
+
+impl EnvironmentVariable {
+    pub(crate) fn new(key: String, value: String, marked_secret: bool) -> Self {
+        let secret = marked_secret || fields::secret_field(&key).is_some();
+        Self { key, value, secret }
+    }
+}
+
+/// An environment file's variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    pub tool: EnvironmentTool,
+    /// The environment's own name, when the file has one (Bruno's is its file name).
+    pub name: Option<String>,
+    pub variables: Vec<EnvironmentVariable>,
+}
+
+impl Environment {
+    /// `{{name}}` references in `text` resolved from this environment's variables, the rest kept.
+    pub fn resolve(&self, text: &str) -> String {
+        let defined: vars::Vars = self
+            .variables
+            .iter()
+            .map(|v| (v.key.clone(), v.value.clone()))
+            .collect();
+        vars::resolve(text, &defined, &mut Vec::new())
+    }
+}
+
+/// The environments in a file's text: a Postman environment, a Bruno environment, or the
+/// environments of an Insomnia export. Empty when the text is none of them (a collection, a
+/// request, …). Never panics; the text is capped at [`MAX_PASTE_BYTES`].
+pub fn environments(text: &str) -> Vec<Environment> {
+    if text.len() > MAX_PASTE_BYTES {
+        return Vec::new();
+    }
+    let t = text.trim_start_matches('\u{feff}').trim();
+    if t.starts_with('{') {
+        let docs = json_documents(t);
+        if let Some(envs) = insomnia::environments(&docs) {
+            return envs;
+        }
+        return docs.iter().take(8).filter_map(postman::environment).collect();
+    }
+    bruno::environment(t).into_iter().collect()
+}
+
+// ---------------------------------------------------------------------------------------------
 // Which parser: the first whose shape the text has.
 
 fn read_raw(text: &str) -> Result<(InputKind, RawPaste), Unreadable> {

@@ -47,24 +47,8 @@ pub(crate) fn read(docs: &[Value]) -> Option<RawPaste> {
     }
     // The environment overrides the collection's variables.
     for env in docs.iter().filter(|d| is_environment(d)) {
-        for v in env
-            .get("values")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .take(200)
-        {
-            if v.get("enabled").and_then(Value::as_bool) == Some(false) {
-                continue;
-            }
-            if let (Some(k), Some(val)) = (v.get("key").and_then(Value::as_str), value_str(v.get("value"))) {
-                note(
-                    k,
-                    &val,
-                    v.get("type").and_then(Value::as_str) == Some("secret"),
-                    &mut defined,
-                );
-            }
+        for (k, val, marked_secret) in environment_values(env) {
+            note(&k, &val, marked_secret, &mut defined);
         }
     }
     let mut p = RawPaste {
@@ -74,6 +58,43 @@ pub(crate) fn read(docs: &[Value]) -> Option<RawPaste> {
     let auth = collection.get("auth");
     walk(collection.get("item"), "", auth, &defined, &mut p, 0);
     (!p.requests.is_empty()).then_some(p)
+}
+
+/// The enabled variables of a Postman environment: `(key, value, marked secret)` (`"type":
+/// "secret"`). At most 200.
+fn environment_values(env: &Value) -> Vec<(String, String, bool)> {
+    env.get("values")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .take(200)
+        .filter(|v| v.get("enabled").and_then(Value::as_bool) != Some(false))
+        .filter_map(|v| {
+            let k = v.get("key").and_then(Value::as_str)?;
+            let val = value_str(v.get("value"))?;
+            Some((
+                k.to_string(),
+                val,
+                v.get("type").and_then(Value::as_str) == Some("secret"),
+            ))
+        })
+        .collect()
+}
+
+/// A Postman environment file (not a collection): its name and variables, for importing a profile
+/// from it (`profiles::environments`).
+pub(crate) fn environment(d: &Value) -> Option<super::Environment> {
+    if is_collection(d) || !is_environment(d) {
+        return None;
+    }
+    Some(super::Environment {
+        tool: super::EnvironmentTool::Postman,
+        name: d.get("name").and_then(Value::as_str).map(str::to_string),
+        variables: environment_values(d)
+            .into_iter()
+            .map(|(key, value, marked)| super::EnvironmentVariable::new(key, value, marked))
+            .collect(),
+    })
 }
 
 fn value_str(v: Option<&Value>) -> Option<String> {

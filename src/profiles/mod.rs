@@ -25,6 +25,7 @@
 //! ```
 
 mod check;
+pub mod environments;
 mod fsutil;
 pub mod guard;
 pub mod history;

@@ -343,6 +343,7 @@ mod tests {
                 proxy: Some("http://proxy.example.test:3128".into()),
                 insecure: true,
                 pin_sha256: Vec::new(),
+                probes: false,
             },
             "read as written; the store turns it off with a warning (see ProfileStore::open)"
         );

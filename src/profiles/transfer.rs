@@ -120,6 +120,9 @@ pub struct ImportPlan {
     /// The user confirmed the network settings (`--accept-network-settings`, the window's check
     /// box): they are imported with the profiles.
     pub accept_network: bool,
+    /// What the file was read as, when it is not a profiles file: the preview of a Postman, Bruno
+    /// or Insomnia environment ([`super::environments`]: what was taken, the secrets left out).
+    pub source: Option<String>,
 }
 
 impl ImportPlan {
@@ -132,6 +135,11 @@ impl ImportPlan {
     pub fn describe(&self) -> String {
         let d = |s: &str| for_display(s).into_owned();
         let mut out = String::new();
+        if let Some(src) = &self.source {
+            // Escaped where it was written.
+            out.push_str(src);
+            out.push_str("Profiles:\n");
+        }
         for p in &self.add {
             out.push_str(&format!(
                 "  add       {}  ({}, {})\n",

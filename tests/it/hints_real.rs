@@ -542,6 +542,63 @@ fn rows() -> Vec<Row> {
             situation!(cancelled_during_a_slow_login),
             |r, _| r.only_info(),
         ),
+        // For admins (issue 14): probes, required capabilities, the key's expiry.
+        row(
+            H::TokenExpiry,
+            Present,
+            situation!(probes_of_the_service_account),
+            |r, _| {
+                r.only_info();
+                assert_eq!(r.t.probes.len(), 4);
+            },
+        ),
+        row(H::TokenExpiry, Present, situation!(probes_of_a_basic_user), |r, _| {
+            // Probes answered 403 are facts about the account, not failures of the check.
+            r.only_info();
+            assert!(
+                r.t.probes
+                    .iter()
+                    .any(|p| p.answer() == aa_conntest::transcript::ProbeAnswer::NotAllowed)
+            );
+        }),
+        row(
+            H::TokenExpiry,
+            Present,
+            situation!(list_calls_not_on_this_control_room),
+            |r, _| {
+                r.only_info();
+                assert!(
+                    r.t.probes
+                        .iter()
+                        .any(|p| p.answer() == aa_conntest::transcript::ProbeAnswer::NotHere)
+                );
+            },
+        ),
+        row(
+            H::AccountMissingPermission,
+            First,
+            situation!(basic_user_required_to_read_the_repository),
+            |r, h| {
+                assert_eq!(h.severity, Severity::Error);
+                assert_eq!(r.t.outcome, aa_conntest::transcript::Outcome::Rejected);
+                assert!(h.fix.contains("Administration > Roles"), "{}", h.fix);
+                assert!(!r.has(HintId::AuthRetryWarning), "the credentials work: {:?}", r.ids());
+            },
+        ),
+        row(
+            H::InputKeyExpiring,
+            Present,
+            situation!(api_key_expiring_in_nine_days),
+            |r, h| {
+                assert_eq!(h.severity, Severity::Warning);
+                assert!(h.title.contains("expires in"), "{}", h.title);
+                assert_eq!(r.t.outcome, aa_conntest::transcript::Outcome::Ok);
+            },
+        ),
+        row(H::InputKeyExpiring, First, situation!(expired_key_refused), |r, h| {
+            assert_eq!(h.severity, Severity::Error);
+            assert!(r.has(HintId::AuthBadCredentials), "{:?}", r.ids());
+        }),
     ]
 }
 
@@ -744,6 +801,7 @@ fn verdict_agrees(run: &Run, h: &Hint) {
             | HintId::AuthFirstLogin
             | HintId::InputSmartQuotes
             | HintId::InputKeyLength
+            | HintId::InputKeyExpiring
     );
     if !about_credentials && verdict::classify(h.id).is_some() {
         assert_ne!(
@@ -964,6 +1022,45 @@ async fn fake_proxy(answer: &'static str) -> (u16, tokio::task::JoinHandle<()>) 
 
 async fn working_api_key() -> Run {
     case("working-api-key").await
+}
+
+async fn probes_of_the_service_account() -> Run {
+    case("working-api-key-probes").await
+}
+
+async fn probes_of_a_basic_user() -> Run {
+    case("working-password-probes").await
+}
+
+async fn list_calls_not_on_this_control_room() -> Run {
+    case("list-apis-missing").await
+}
+
+async fn basic_user_required_to_read_the_repository() -> Run {
+    let s = server(Scenario::Normal, false).await;
+    let mut p = plan(&s.url(), demo::PASSWORD_USER, AuthMode::Password, demo::PASSWORD);
+    p.target.require = vec![aa_conntest::capabilities::Capability::ReadRepository];
+    check(&p).await.with_server(s)
+}
+
+/// The key's expiry kept with the profile, `days` (and one hour) from now.
+fn in_days(days: i64) -> String {
+    let d = time::OffsetDateTime::now_utc() + time::Duration::days(days) + time::Duration::hours(1);
+    format!("{} {:02}:{:02}", d.date(), d.hour(), d.minute())
+}
+
+async fn api_key_expiring_in_nine_days() -> Run {
+    let s = server(Scenario::Normal, false).await;
+    let mut p = key_plan(&s.url());
+    p.target.key_expires = Some(in_days(9));
+    check(&p).await.with_server(s)
+}
+
+async fn expired_key_refused() -> Run {
+    let s = server(Scenario::Normal, false).await;
+    let mut p = plan(&s.url(), demo::API_KEY_USER, AuthMode::ApiKey, WRONG_KEY);
+    p.target.key_expires = Some(in_days(-3));
+    check(&p).await.with_server(s)
 }
 
 async fn working_password() -> Run {

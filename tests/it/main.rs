@@ -5,6 +5,8 @@ mod support;
 mod ui_support;
 
 mod about;
+mod admins_cli;
+mod admins_probes;
 mod check_demo;
 mod cli;
 mod cli_scheduled;
@@ -31,6 +33,7 @@ mod proxy;
 mod snapshots;
 mod tls_truth;
 mod trust_pin;
+mod ui_admins;
 mod ui_files;
 mod ui_guards;
 mod ui_paste;

@@ -34,6 +34,11 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// A real check of a demo case, made fixed.
 fn checked(case_id: &str) -> (Plan, CheckResult) {
+    checked_with(case_id, |_| {})
+}
+
+/// [`checked`], the case's plan changed by `change` first.
+fn checked_with(case_id: &str, change: impl FnOnce(&mut Plan)) -> (Plan, CheckResult) {
     let rt = runtime();
     let case = demo::cases::find_case(case_id).unwrap_or_else(|| panic!("no demo case {case_id}"));
     rt.block_on(async {
@@ -44,7 +49,8 @@ fn checked(case_id: &str) -> (Plan, CheckResult) {
         })
         .await
         .expect("demo server");
-        let plan = case.plan_for(&server);
+        let mut plan = case.plan_for(&server);
+        change(&mut plan);
         let (_cancel, token) = engine::cancel_pair();
         let result = worker::check(&plan, token).await;
         let port = server.url().rsplit(':').next().unwrap_or_default().to_string();
@@ -238,6 +244,24 @@ fn demo_success_with_the_account_card() {
     show(&mut h, checked("working-api-key"));
     assert!(all_text(&h).contains("It works"), "{}", all_text(&h));
     h.snapshot("demo-success");
+}
+
+/// For admins: a user whose roles lack what the profile requires. The verdict says the credentials
+/// work and a permission is missing; the card says what the Control Room answered to each probe.
+#[test]
+fn a_missing_permission_with_the_probes() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (mut h, _dir) = window(egui::vec2(1024.0, 700.0), None);
+    show(
+        &mut h,
+        checked_with("working-password-probes", |p| {
+            p.target.require = vec![aa_conntest::capabilities::Capability::ReadRepository];
+        }),
+    );
+    let text = all_text(&h);
+    assert!(text.contains("Missing permission"), "{text}");
+    assert!(text.contains("list devices: allowed"), "{text}");
+    h.snapshot("missing-permission");
 }
 
 #[test]

@@ -242,8 +242,8 @@ fn the_account_card_is_on_screen_at_1024x700() {
     for what in [
         &format!("{} · Demo API service", demo::API_KEY_USER),
         "API_Key_Generation, AAE_Basic",
-        "RUNTIME (unattended Bot Runner)",
-        "API keys: generate; licences: view",
+        "Unattended Bot Runner (RUNTIME)",
+        "can generate an API key",
     ] {
         let r = rect_of(&h, what);
         assert!(screen.contains_rect(r), "{what} off screen: {r:?}");

@@ -2,14 +2,19 @@
 //! report (`docs/report.md`): outcome, target, steps, each request and response (already redacted),
 //! hints with the most likely cause first, account, connection, tool version and time.
 //! [`save_report`] writes both files atomically (the window calls it with the path from its
-//! save dialog, off the UI thread).
+//! save dialog, off the UI thread); [`escape`] keeps server text inert.
 
 use crate::diagnose::{Hint, Severity};
 use crate::report::{Report, ReportRequest, ReportResponse, ReportStep};
 use crate::transcript::{AccountSummary, ConnectInfo, StepStatus, TokenInfo};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+
+mod escape;
+mod save;
+
+use escape::{cell, code, fenced, in_table, prose};
+pub use save::{SaveReportError, check_report_path, default_file_stem, report_paths, save_report};
 
 /// Bodies longer than this are cut in the Markdown (the JSON report keeps them whole).
 pub const BODY_LIMIT: usize = 4000;
@@ -37,121 +42,6 @@ fn outcome_sentence(outcome: &str) -> (&'static str, &'static str) {
 // theirs (hint texts, step errors) goes through [`prose`], which escapes everything that could
 // start markup and keeps only code spans and emphasis, which cannot. The whole document then goes
 // through the terminal sanitiser, so `cat report.md` cannot drive a terminal either.
-
-/// Markdown for a table cell: one line, pipes escaped (GFM needs `\|` even inside code spans;
-/// backslashes are left alone so code spans such as `DOMAIN\user` show as typed).
-fn in_table(markdown: &str) -> String {
-    markdown
-        .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
-        .trim()
-        .to_string()
-}
-
-/// Outside text as inert Markdown on one line, usable in a table cell.
-fn cell(text: &str) -> String {
-    in_table(&prose(&text.replace(['\r', '\n'], " ")))
-}
-
-/// Outside (or mixed) text as inert Markdown, line by line: code spans closed on their line are
-/// kept (nothing inside one is markup), an unclosed backtick is escaped; elsewhere every
-/// character that could start HTML, an entity, a link, an image, a table or a block (`<`, `>`,
-/// `&`, `[`, `]`, `!`, `|`, `#`, `\`, a leading `-`, `+`, `=`, `~`) is backslash-escaped, and
-/// `://`, `www.` and `@` are broken so no viewer turns them into a link.
-fn prose(text: &str) -> String {
-    text.split('\n').map(prose_line).collect::<Vec<_>>().join("\n")
-}
-
-fn prose_line(line: &str) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let run_at = |i: usize| chars[i..].iter().take_while(|c| **c == '`').count();
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut i = 0;
-    let mut line_start = true;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '`' {
-            let n = run_at(i);
-            // The closing run: the next run of exactly n backticks on this line.
-            let mut j = i + n;
-            let mut close = None;
-            while j < chars.len() {
-                if chars[j] == '`' {
-                    let m = run_at(j);
-                    if m == n {
-                        close = Some(j);
-                        break;
-                    }
-                    j += m;
-                } else {
-                    j += 1;
-                }
-            }
-            match close {
-                Some(j) => {
-                    out.extend(&chars[i..j + n]);
-                    i = j + n;
-                }
-                None => {
-                    for _ in 0..n {
-                        out.push_str("\\`");
-                    }
-                    i += n;
-                }
-            }
-            line_start = false;
-            continue;
-        }
-        let next = chars.get(i + 1).copied();
-        let escape = match c {
-            '<' | '>' | '&' | '[' | ']' | '!' | '|' | '#' | '\\' | '@' => true,
-            '-' | '+' | '=' | '~' | '*' | '_' => line_start,
-            ':' => next == Some('/') && chars.get(i + 2) == Some(&'/'),
-            '.' => i >= 3 && chars[i - 3..i].iter().collect::<String>().eq_ignore_ascii_case("www"),
-            _ => false,
-        };
-        if escape {
-            out.push('\\');
-        }
-        out.push(c);
-        if !(line_start && c == ' ') {
-            line_start = false;
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Inline code that survives backticks in the text.
-fn code(text: &str) -> String {
-    let text = text.replace(['\r', '\n'], " ");
-    let longest = longest_backtick_run(&text);
-    let fence = "`".repeat(longest + 1);
-    if longest > 0 {
-        format!("{fence} {text} {fence}")
-    } else {
-        format!("{fence}{text}{fence}")
-    }
-}
-
-fn longest_backtick_run(text: &str) -> usize {
-    let (mut best, mut run) = (0, 0);
-    for c in text.chars() {
-        if c == '`' {
-            run += 1;
-            best = best.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    best
-}
-
-/// A fenced block whose fence is longer than any backtick run inside.
-fn fenced(out: &mut String, lang: &str, body: &str) {
-    let fence = "`".repeat(longest_backtick_run(body).max(2) + 1);
-    let _ = writeln!(out, "{fence}{lang}\n{}\n{fence}", body.trim_end_matches('\n'));
-}
 
 /// Pretty JSON when the body is JSON, cut to [`BODY_LIMIT`] characters.
 fn body_text(body: &str) -> (String, &'static str, Option<usize>) {
@@ -206,7 +96,8 @@ pub fn render(r: &Report) -> String {
         connection(&mut out, c);
     }
     if let Some(a) = &r.account {
-        account(&mut out, a);
+        account(&mut out, &a.summary);
+        capabilities(&mut out, &a.capabilities, r.target.key_expiry.as_deref());
     }
     if let Some(t) = &r.token {
         token(&mut out, t);
@@ -436,6 +327,25 @@ fn account(out: &mut String, a: &AccountSummary) {
     let _ = writeln!(out);
 }
 
+/// What the account can do, in the window's words (`crate::capabilities`): roles and licences,
+/// permissions by resource type, the probes' answers, the profile's requirements, the key's expiry.
+fn capabilities(out: &mut String, c: &crate::capabilities::Capabilities, key_expiry: Option<&str>) {
+    let _ = writeln!(out, "### What the account can do\n");
+    let mut lines = c.lines();
+    if let Some(k) = key_expiry {
+        lines.push(("API key".into(), k.to_string()));
+    }
+    for (label, text) in lines {
+        let _ = writeln!(
+            out,
+            "- **{}**: {}",
+            prose(&label),
+            prose(&text.replace(['\r', '\n'], " "))
+        );
+    }
+    let _ = writeln!(out);
+}
+
 /// What the token says about itself (never the token).
 fn token(out: &mut String, t: &TokenInfo) {
     let _ = writeln!(out, "## Token\n");
@@ -527,164 +437,4 @@ fn body(out: &mut String, b: &str) {
         let _ = writeln!(out, "_{n} more characters cut; the JSON report has the whole body._");
     }
     let _ = writeln!(out);
-}
-
-/// Why a report could not be saved.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write the report to {}: {source}", path.display())]
-pub struct SaveReportError {
-    pub path: PathBuf,
-    #[source]
-    pub source: std::io::Error,
-}
-
-/// The two file names of a report saved to `dir_or_path`:
-/// - an existing directory (or a path ending in a separator): `aa-conntest-<host>-<time>.json`
-///   and `.md` inside it;
-/// - a file path (`x.json`, `x.md` or `x`): `x.json` and `x.md`.
-pub fn report_paths(dir_or_path: &Path, r: &Report) -> (PathBuf, PathBuf) {
-    let as_text = dir_or_path.to_string_lossy();
-    let is_dir = dir_or_path.is_dir() || as_text.ends_with('/') || as_text.ends_with(std::path::MAIN_SEPARATOR);
-    let stem_path = if is_dir {
-        dir_or_path.join(default_file_stem(r))
-    } else {
-        match dir_or_path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-        {
-            Some(e) if e == "json" || e == "md" || e == "markdown" => dir_or_path.with_extension(""),
-            _ => dir_or_path.to_path_buf(),
-        }
-    };
-    let with = |ext: &str| {
-        let mut s = stem_path.clone().into_os_string();
-        s.push(".");
-        s.push(ext);
-        PathBuf::from(s)
-    };
-    (with("json"), with("md"))
-}
-
-/// `aa-conntest-<host>-<YYYYMMDD-HHMMSS>`.
-pub fn default_file_stem(r: &Report) -> String {
-    let host = r
-        .target
-        .base_url
-        .as_deref()
-        .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "report".into());
-    let host: String = host
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let stamp: String = r
-        .started_at
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == 'T')
-        .take(15)
-        .collect::<String>()
-        .replace('T', "-");
-    format!("aa-conntest-{host}-{stamp}")
-}
-
-/// What is at `path`, when it is neither missing, nor a regular file, nor a directory.
-fn special_kind(path: &Path) -> Option<&'static str> {
-    let meta = std::fs::metadata(path).ok()?;
-    let t = meta.file_type();
-    if t.is_file() || t.is_dir() {
-        return None;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return Some("a named pipe (FIFO)");
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return Some("a device");
-        }
-        if t.is_socket() {
-            return Some("a socket");
-        }
-    }
-    Some("a special file")
-}
-
-/// Whether a report can be saved at `dir_or_path` (a directory, or a file name for `x.json` and
-/// `x.md`): only regular files are ever written, so a device (`/dev/full`), a FIFO or a socket is
-/// refused, and so is a `.json`/`.md` name that is one. Checked before the check runs.
-pub fn check_report_path(dir_or_path: &Path) -> Result<(), String> {
-    if dir_or_path.as_os_str().is_empty() {
-        return Err("no path was given".into());
-    }
-    if let Some(kind) = special_kind(dir_or_path) {
-        return Err(format!(
-            "{} is {kind}, not a directory or a file name; the report is written as two regular files, NAME.json \
-             and NAME.md",
-            dir_or_path.display()
-        ));
-    }
-    if dir_or_path.is_dir() {
-        return Ok(());
-    }
-    let stem = match dir_or_path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-    {
-        Some(e) if e == "json" || e == "md" || e == "markdown" => dir_or_path.with_extension(""),
-        _ => dir_or_path.to_path_buf(),
-    };
-    for ext in ["json", "md"] {
-        let mut p = stem.clone().into_os_string();
-        p.push(".");
-        p.push(ext);
-        let p = PathBuf::from(p);
-        if let Some(kind) = special_kind(&p) {
-            return Err(format!("{} is {kind}, not a regular file", p.display()));
-        }
-        if p.is_dir() {
-            return Err(format!("{} is a directory, not a file name", p.display()));
-        }
-    }
-    Ok(())
-}
-
-/// Write the JSON report and its Markdown next to each other, atomically; returns both paths.
-/// Only regular files are written (see [`check_report_path`]).
-/// Blocking: the window calls it off the UI thread with the path from its save dialog.
-pub fn save_report(dir_or_path: &Path, r: &Report) -> Result<(PathBuf, PathBuf), SaveReportError> {
-    check_report_path(dir_or_path).map_err(|msg| SaveReportError {
-        path: dir_or_path.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, msg),
-    })?;
-    let (json_path, md_path) = report_paths(dir_or_path, r);
-    for p in [&json_path, &md_path] {
-        if let Some(kind) = special_kind(p).or_else(|| p.is_dir().then_some("a directory")) {
-            return Err(SaveReportError {
-                path: p.clone(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    format!("it is {kind}, not a regular file"),
-                ),
-            });
-        }
-    }
-    let mut json = r.to_json();
-    json.push('\n');
-    for (path, text) in [(&json_path, json), (&md_path, render(r))] {
-        crate::profiles::write_atomically(path, text.as_bytes()).map_err(|source| SaveReportError {
-            path: path.clone(),
-            source,
-        })?;
-    }
-    Ok((json_path, md_path))
 }
