@@ -5,7 +5,7 @@
 
 use super::facts::Ctx;
 use super::rank::ROOT;
-use super::text::{fmt_span, fmt_unix, parse_date, shorten};
+use super::text::{fmt_span, fmt_unix, numbered, parse_date, shorten};
 use super::{Hint, HintId, Severity, links};
 use crate::transcript::{CertificateInfo, StepName, TlsFailure};
 
@@ -364,16 +364,6 @@ fn name_mismatch(cx: &Ctx, step: StepName, seen: Seen) -> Hint {
     .evidence(seen.evidence)
     .link(links::CUSTOM_TLS)
     .weight(ROOT)
-}
-
-/// `1. …\n2. …`: the steps of a fix.
-fn numbered(steps: &[String]) -> String {
-    steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| format!("{}. {s}", i + 1))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn leaf<'a>(cx: &Ctx<'a>) -> Option<&'a CertificateInfo> {

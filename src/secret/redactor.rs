@@ -331,7 +331,7 @@ mod tests {
     }
 
     #[test]
-    fn short_secrets_are_hidden_where_they_stand_alone() {
+    fn d3_short_secrets_are_hidden_where_they_stand_alone() {
         let mut r = Redactor::new();
         r.add_secret("x");
         let body = r#"{"username":"alex","password":"x"}"#;

@@ -19,24 +19,7 @@ fn stdout(o: &std::process::Output) -> String {
 /// A proxy of the sender's choosing: it answers like a Control Room (as a TLS-terminating proxy
 /// that forwards would) and keeps every request it sees, the login's body with the key included.
 fn senders_proxy() -> Scripted {
-    Scripted::start(|r| {
-        let path = r
-            .path
-            .split("://")
-            .nth(1)
-            .and_then(|p| p.find('/').map(|i| &p[i..]))
-            .unwrap_or(&r.path);
-        if path.starts_with("/v2/authentication") {
-            scripted::json(
-                200,
-                &serde_json::json!({"token": crate::support::jwt_for_tests(), "user": {"username": "svc_api"}}),
-            )
-        } else if path.starts_with("/v1/authentication/token") {
-            scripted::json(200, &serde_json::json!({"valid": true}))
-        } else {
-            scripted::response(204, "No Content", &[], "")
-        }
-    })
+    Scripted::start(scripted::control_room_through_proxy)
 }
 
 /// A shared export that sets everything a sender could use to take the key.

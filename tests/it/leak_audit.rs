@@ -372,7 +372,7 @@ fn hostile_plan(url: &str, auth: AuthMode, secret: &str) -> Plan {
 }
 
 #[tokio::test]
-async fn a_server_echoing_every_form_of_key_and_token_leaks_nothing() {
+async fn d3_a_server_echoing_every_form_of_key_and_token_leaks_nothing() {
     let cr = LeakyControlRoom::start("svc_api", HOSTILE_API_KEY);
     let plan = hostile_plan(&cr.url, AuthMode::ApiKey, HOSTILE_API_KEY);
     let r = aa_conntest::worker::check(&plan, aa_conntest::engine::CancelToken::never()).await;
@@ -410,7 +410,7 @@ async fn a_server_echoing_every_form_of_key_and_token_leaks_nothing() {
 }
 
 #[tokio::test]
-async fn a_refused_password_echoed_in_every_form_leaks_nothing() {
+async fn d3_a_refused_password_echoed_in_every_form_leaks_nothing() {
     let cr = LeakyControlRoom::start("svc_api", "the-right-password");
     let plan = hostile_plan(&cr.url, AuthMode::Password, HOSTILE_PASSWORD);
     let r = aa_conntest::worker::check(&plan, aa_conntest::engine::CancelToken::never()).await;

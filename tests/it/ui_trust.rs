@@ -310,22 +310,7 @@ fn proxy_wanting(user: &str, password: &str) -> Scripted {
                 "",
             );
         }
-        let path = r
-            .path
-            .split("://")
-            .nth(1)
-            .and_then(|p| p.find('/').map(|i| &p[i..]))
-            .unwrap_or(&r.path);
-        if path.starts_with("/v2/authentication") {
-            scripted::json(
-                200,
-                &serde_json::json!({"token": crate::support::jwt_for_tests(), "user": {"username": "svc_api"}}),
-            )
-        } else if path.starts_with("/v1/authentication/token") {
-            scripted::json(200, &serde_json::json!({"valid": true}))
-        } else {
-            scripted::response(204, "No Content", &[], "")
-        }
+        scripted::control_room_through_proxy(r)
     })
 }
 

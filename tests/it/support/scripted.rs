@@ -139,3 +139,25 @@ pub fn reason(status: u16) -> &'static str {
         _ => "Status",
     }
 }
+
+/// What a forwarding proxy in front of a Control Room answers to an absolute-form request
+/// (`GET http://host/path`): a login with a token, a valid token, a logout; the path is read
+/// past the scheme and host.
+pub fn control_room_through_proxy(r: &Request) -> Vec<u8> {
+    let path = r
+        .path
+        .split("://")
+        .nth(1)
+        .and_then(|p| p.find('/').map(|i| &p[i..]))
+        .unwrap_or(&r.path);
+    if path.starts_with("/v2/authentication") {
+        json(
+            200,
+            &serde_json::json!({"token": crate::support::jwt_for_tests(), "user": {"username": "svc_api"}}),
+        )
+    } else if path.starts_with("/v1/authentication/token") {
+        json(200, &serde_json::json!({"valid": true}))
+    } else {
+        response(204, "No Content", &[], "")
+    }
+}
