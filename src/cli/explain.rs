@@ -5,7 +5,7 @@
 
 use super::args::OptionArgs;
 use super::exit::{CliError, Exit};
-use crate::diagnose::{Hint, Severity};
+use crate::diagnose::Severity;
 use crate::paste::{self, Explanation, MAX_PASTE_BYTES};
 use crate::plan::CheckOptions;
 use crate::transcript::Outcome;
@@ -138,7 +138,13 @@ pub fn render(e: &Explanation) -> String {
         if p.answers.len() == 1 { "" } else { "s" }
     );
     for (i, r) in p.requests.iter().enumerate().take(10) {
-        let _ = writeln!(out, "  request {}: {} ({})", i + 1, r.line(), r.origin);
+        let _ = writeln!(
+            out,
+            "  request {}: {} ({})",
+            i + 1,
+            r.line(),
+            crate::sanitize::for_display(&r.origin)
+        );
     }
     for a in p.answers.iter().take(5) {
         let status = a
@@ -170,7 +176,7 @@ pub fn render(e: &Explanation) -> String {
         _ => "WRONG: the Control Room refused this, or would.",
     };
     let _ = writeln!(out, "\n{verdict}");
-    out.push_str(&render_hints(&e.hints));
+    out.push_str(&super::text::hints_text(&e.hints));
     match &e.fill {
         Ok(_) => {
             let _ = writeln!(
@@ -182,33 +188,6 @@ pub fn render(e: &Explanation) -> String {
             let _ = writeln!(out, "\nCannot test it from the paste alone: {why}.");
         }
     }
-    out
-}
-
-/// Hints as `check` prints them (most likely cause first, each with its id).
-fn render_hints(hints: &[Hint]) -> String {
-    let mut out = String::new();
-    let indent = |t: &str| t.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n");
-    for (i, h) in hints.iter().enumerate() {
-        let lead = if i == 0 && h.severity != Severity::Info {
-            "Most likely cause: "
-        } else {
-            ""
-        };
-        let _ = writeln!(out, "\n{lead}[{}] {}", h.severity.as_str(), h.title);
-        if !h.detail.is_empty() {
-            let _ = writeln!(out, "{}", indent(&h.detail));
-        }
-        if !h.fix.is_empty() {
-            let _ = writeln!(out, "  What to do:\n{}", indent(&h.fix));
-        }
-        if let Some(ev) = &h.evidence {
-            let _ = writeln!(out, "  Evidence: {ev}");
-        }
-        if let Some(l) = h.link {
-            let _ = writeln!(out, "  More: {l}");
-        }
-        let _ = writeln!(out, "  ({})", h.id);
-    }
-    out
+    // The paste is outside text: whatever of it is quoted above reaches the terminal escaped.
+    crate::sanitize::for_display_multiline(&out).into_owned()
 }

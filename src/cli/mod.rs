@@ -28,6 +28,8 @@ pub fn main() -> i32 {
     if let Err(e) = &result {
         e.print();
     }
+    // No crypto may run while the process exits (see `settle`).
+    crate::engine::tls::settle(std::time::Duration::from_secs(2));
     exit::code(&result)
 }
 

@@ -80,18 +80,23 @@ pub fn render_check(t: &Transcript, hints: &[Hint], target: Option<&crate::plan:
             let _ = writeln!(out, "  {:<12} {}", shown(&k), shown(&v));
         }
     }
+    out.push_str(&hints_text(hints));
+    // Everything above is escaped where it was made; this pass keeps a terminal safe whatever a
+    // later change forgets (it leaves escaped text as it is).
+    crate::sanitize::for_display_multiline(&out).into_owned()
+}
+
+/// The hints as `check` and `explain` print them: most likely cause first, each with its fix,
+/// evidence and id.
+pub(super) fn hints_text(hints: &[Hint]) -> String {
+    let mut out = String::new();
     for (i, h) in hints.iter().enumerate() {
-        let tag = match h.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
         let lead = if i == 0 && h.severity != Severity::Info {
             "Most likely cause: "
         } else {
             ""
         };
-        let _ = writeln!(out, "\n{lead}[{tag}] {}", h.title);
+        let _ = writeln!(out, "\n{lead}[{}] {}", h.severity.as_str(), h.title);
         if !h.detail.is_empty() {
             let _ = writeln!(out, "{}", indent(&h.detail));
         }
@@ -99,7 +104,7 @@ pub fn render_check(t: &Transcript, hints: &[Hint], target: Option<&crate::plan:
             let _ = writeln!(out, "  What to do:\n{}", indent(&h.fix));
         }
         if let Some(e) = &h.evidence {
-            let _ = writeln!(out, "  Evidence: {}", shown(e));
+            let _ = writeln!(out, "  Evidence: {}", crate::sanitize::for_display(e));
         }
         if let Some(l) = h.link {
             let _ = writeln!(out, "  More: {l}");

@@ -106,18 +106,49 @@ fn load_platform() -> Platform {
         .map_err(|e| e.to_string())
 }
 
+/// The thread of [`preload`], once started (kept so that [`settle`] can wait for it).
+static LOADER: Mutex<Option<std::thread::JoinHandle<()>>> = Mutex::new(None);
+
 /// Start loading the system trust store in the background, if not loaded yet. Returns at once; the
 /// first verification waits for it ([`platform_ready`] lets async code wait without blocking).
 pub fn preload() {
-    static STARTED: OnceLock<()> = OnceLock::new();
     if PLATFORM.get().is_some() {
         return;
     }
-    STARTED.get_or_init(|| {
-        let _ = std::thread::Builder::new().name("trust-store".into()).spawn(|| {
-            let _ = PLATFORM.get_or_init(load_platform);
-        });
-    });
+    let mut loader = LOADER.lock().unwrap_or_else(|e| e.into_inner());
+    if loader.is_none() {
+        *loader = std::thread::Builder::new()
+            .name("trust-store".into())
+            .spawn(|| {
+                let _ = PLATFORM.get_or_init(load_platform);
+            })
+            .ok();
+    }
+}
+
+/// Whether the system trust store has been loaded in this process.
+pub fn trust_store_loaded() -> bool {
+    PLATFORM.get().is_some()
+}
+
+/// Wait, at most `limit`, for the background load of [`preload`] to end; call it before the
+/// process exits. aws-lc clears its random generators when the process exits and aborts a thread
+/// that asks for random bytes after that (a FIPS rule; the load's warm-up does ask): a check that
+/// ended at once (a URL that cannot be used) was now and then killed by SIGABRT instead of exiting
+/// with its code. A load stuck on the file system does not hold the exit beyond `limit`.
+pub fn settle(limit: std::time::Duration) {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let running = LOADER
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .is_some_and(|h| !h.is_finished());
+        if !running || std::time::Instant::now() >= deadline {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
 }
 
 fn platform() -> &'static Platform {

@@ -389,7 +389,8 @@ pub fn explain_paste(paste: Paste) -> Explanation {
     Explanation { paste, hints, fill }
 }
 
-/// De-duplicate (the strongest of an id wins), mask every secret once more, order.
+/// De-duplicate (the strongest of an id wins), mask every secret once more, escape what the paste
+/// put in (as `diagnose` does for a server's answer), order.
 fn finish(paste: &Paste, hints: Vec<Hint>) -> Vec<Hint> {
     let mut kept: Vec<Hint> = Vec::with_capacity(hints.len());
     for h in hints {
@@ -403,12 +404,13 @@ fn finish(paste: &Paste, hints: Vec<Hint>) -> Vec<Hint> {
         }
     }
     let redactor = mask::redactor_for(&paste.secrets);
+    use crate::sanitize::{for_display, for_display_multiline};
     for h in &mut kept {
         let clean = |s: &str| redactor.redact(s);
-        h.title = clean(&h.title);
-        h.detail = clean(&h.detail);
-        h.fix = clean(&h.fix);
-        h.evidence = h.evidence.as_deref().map(clean);
+        h.title = for_display(&clean(&h.title)).into_owned();
+        h.detail = for_display_multiline(&clean(&h.detail)).into_owned();
+        h.fix = for_display_multiline(&clean(&h.fix)).into_owned();
+        h.evidence = h.evidence.as_deref().map(|e| for_display(&clean(e)).into_owned());
     }
     kept.sort_by_key(|h| (h.severity, std::cmp::Reverse(h.weight), h.id));
     kept
@@ -589,11 +591,14 @@ pub(crate) fn push_request(out: &mut Vec<RawRequest>, r: RawRequest) -> bool {
 /// An evidence quote of at most `max` characters.
 pub(crate) fn quote(s: &str, max: usize) -> String {
     let squashed: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if squashed.chars().count() > max {
+    // A paste is outside text: shown escaped (an ESC sequence or a bidi override in a pasted URL
+    // must not drive the terminal or reorder what is shown), after the cut so no escape is halved.
+    let shown = if squashed.chars().count() > max {
         format!("{}…", squashed.chars().take(max).collect::<String>())
     } else {
         squashed
-    }
+    };
+    crate::sanitize::for_display(&shown).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------------

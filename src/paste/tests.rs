@@ -188,3 +188,35 @@ proptest! {
         }
     }
 }
+
+// A pasted URL, header or answer carrying terminal escapes or bidi overrides: the hints (which the
+// window, the text output and the JSON show) and the request lines hold them escaped only.
+#[test]
+fn pasted_control_and_bidi_characters_reach_the_hints_escaped() {
+    let text = "curl -X POST \"https://cr.example.com/v1/authentication\u{1b}[2J\u{202E}\" \
+                -H \"Content-Type: application/json\" \
+                -d '{\"username\":\"bob\u{9b}1A\",\"apiKey\":\"abc\"}'";
+    let e = explain(text).unwrap();
+    assert!(!e.hints.is_empty());
+    let unsafe_in = |s: &str| {
+        s.chars()
+            .filter(|c| crate::sanitize::is_unsafe(*c) && *c != '\n' && *c != '\t')
+            .count()
+    };
+    for h in &e.hints {
+        for (field, s) in [("title", h.title.as_str()), ("detail", &h.detail), ("fix", &h.fix)] {
+            assert_eq!(unsafe_in(s), 0, "{} {field}: {s:?}", h.id);
+        }
+        assert_eq!(unsafe_in(h.evidence.as_deref().unwrap_or("")), 0, "{} evidence", h.id);
+    }
+    let line = e.paste.requests[0].line();
+    assert_eq!(unsafe_in(&line), 0, "{line:?}");
+    assert!(line.contains("\\x1b[2JU+202E"), "{line}");
+    assert!(
+        e.hints
+            .iter()
+            .any(|h| h.fix.contains("\\x1b[2JU+202E") || h.evidence.as_deref().is_some_and(|v| v.contains("\\x1b[2J"))),
+        "the URL is quoted somewhere, escaped: {:#?}",
+        e.hints
+    );
+}

@@ -261,3 +261,59 @@ fn d2_imported_names_urls_and_usernames_are_never_printed_raw() {
     assert!(raw_unsafe(name).is_empty(), "{name:?}");
     assert!(name.starts_with("Prod\\x1b[2K"), "{name:?}");
 }
+
+/// 14-15. A pasted request or answer is outside text too (a forum post, a file from someone else):
+/// `explain` shows what it read, its hints and the corrected request escaped, from a file and from
+/// standard input. (Found after issue 13 landed: `explain` printed a pasted URL's ESC sequence and
+/// bidi override raw.)
+#[test]
+fn d2_a_pasted_request_or_answer_is_never_printed_raw() {
+    use std::io::Write;
+    let sandbox = Sandbox::new("d2-paste");
+    let paste = format!(
+        "curl -X POST \"https://cr.example.com/v1/authentication\u{1b}[2J\u{202E}\" \
+         -H \"Content-Type: application/json\" \
+         -d '{{\"username\":\"bob\u{1b}[31m\",\"apiKey\":\"abc\u{1b}]0;pwn\u{7}def\"}}'\n\
+         \n\
+         HTTP/1.1 401 Unauthorized\u{9b}1A\n\
+         Content-Type: application/json\n\
+         \n\
+         {{\"code\":\"UM1110\",\"message\":\"{}\"}}\n",
+        REPAINT
+            .replace('\u{1b}', "\\u001b")
+            .replace('\r', "\\r")
+            .replace('\n', "\\n")
+    );
+    let file = sandbox.dir.path().join("paste.txt");
+    std::fs::write(&file, &paste).unwrap();
+
+    let from_file = run(&sandbox, &["explain", file.to_str().unwrap()]);
+    let mut child = sandbox
+        .command(&["explain", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run aa-conntest explain -");
+    child.stdin.take().unwrap().write_all(paste.as_bytes()).unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+
+    for (how, out) in [("file", from_file), ("stdin", from_stdin)] {
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{how}: the v1 login is a mistake\n{all}");
+        let raw = raw_unsafe(&all);
+        assert!(raw.is_empty(), "{how}: raw {raw:?} in the output:\n{all}");
+        assert!(
+            all.contains("authentication\\x1b[2JU+202E"),
+            "{how}: the pasted URL is not shown escaped:\n{all}"
+        );
+        assert!(
+            !all.lines().any(|l| l.starts_with("OK:")),
+            "{how}: a line claims success:\n{all}"
+        );
+    }
+}
