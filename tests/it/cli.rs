@@ -6,11 +6,12 @@ use std::process::{Child, Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_aa-conntest");
 
-struct Demo {
+/// `aa-conntest demo-server` as a child process, stopped when dropped (also used by paste_cli).
+pub(crate) struct Demo {
     child: Child,
-    url: String,
-    user: String,
-    key: String,
+    pub(crate) url: String,
+    pub(crate) user: String,
+    pub(crate) key: String,
 }
 
 impl Drop for Demo {
@@ -20,7 +21,7 @@ impl Drop for Demo {
     }
 }
 
-fn demo_server() -> Demo {
+pub(crate) fn demo_server() -> Demo {
     let mut child = Command::new(BIN)
         .args(["demo-server", "--port", "0", "--json"])
         .stdout(Stdio::piped())

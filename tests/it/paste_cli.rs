@@ -5,7 +5,7 @@
 
 use crate::paste_corpus::corpus_dir;
 use crate::support::secret_forms::{LeakScanner, without_markers};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_aa-conntest");
@@ -110,43 +110,9 @@ fn json_output_and_a_collection_with_its_environment_as_two_files() {
     assert!(v["cannot_test"].as_str().unwrap().contains("{{baseUrl}}"), "{v}");
 }
 
-struct Demo {
-    child: std::process::Child,
-    url: String,
-    user: String,
-    key: String,
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn demo() -> Demo {
-    let mut child = Command::new(BIN)
-        .args(["demo-server", "--port", "0", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("demo-server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-    Demo {
-        url: v["url"].as_str().unwrap().into(),
-        user: v["api_key_user"]["username"].as_str().unwrap().into(),
-        key: v["api_key_user"]["api_key"].as_str().unwrap().into(),
-        child,
-    }
-}
-
 #[test]
 fn run_tests_a_pasted_v1_curl_line_the_right_way_and_leaks_nothing() {
-    let d = demo();
+    let d = crate::cli::demo_server();
     // The forum's first mistake, against the demo: the v1 login, then the key is tested on v2.
     let paste = format!(
         "curl -X POST '{}/v1/authentication' -H 'Content-Type: application/json' -d '{}'",

@@ -4,7 +4,7 @@
 //! details"; the account card is on screen at 1024×700; stale results are labelled; the request
 //! pane shows a request in flight; the ladder stays on one line; Tab starts at the URL field.
 
-use crate::ui_support::{all_text, fill, runtime, shown, step_until};
+use crate::ui_support::{all_text, fill, runtime, shown, step_until, test_and_wait};
 use aa_conntest::demo;
 use aa_conntest::gui::{App, Command, Launch, ProfilesSource};
 use aa_conntest::verdict::{self, VerdictKind};
@@ -228,12 +228,7 @@ fn rect_of(h: &Harness<'_, App>, label: &str) -> egui::Rect {
 fn the_account_card_is_on_screen_at_1024x700() {
     let rt = runtime();
     let (mut h, _dir) = demo_window(&rt, egui::vec2(1024.0, 700.0));
-    h.get_by_label("Test connection").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
-        .state()
-        .result()
-        .is_some()));
-    h.run();
+    test_and_wait(&mut h);
     let ladder_top = h.get_by_label_contains("Preflight: ").rect().top();
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 700.0));
     let verdict = h
@@ -274,12 +269,7 @@ fn the_account_card_is_on_screen_at_1024x700() {
 fn the_panes_keep_their_height_with_options_open() {
     let rt = runtime();
     let (mut h, _dir) = demo_window(&rt, egui::vec2(1024.0, 700.0));
-    h.get_by_label("Test connection").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
-        .state()
-        .result()
-        .is_some()));
-    h.run();
+    test_and_wait(&mut h);
     h.get_by_label("Options (timeout, certificates, proxy)").click();
     h.run();
     assert!(h.query_by_label("Accept invalid certificates").is_some());
@@ -298,12 +288,7 @@ fn a_result_is_labelled_as_previous_after_the_form_changes() {
     let rt = runtime();
     let (mut h, _dir) = demo_window(&rt, egui::vec2(1024.0, 700.0));
     let label = "Previous check: the settings have changed since. Press Test connection to check these.";
-    h.get_by_label("Test connection").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
-        .state()
-        .result()
-        .is_some()));
-    h.run();
+    test_and_wait(&mut h);
     assert!(h.query_by_label(label).is_none());
     fill(&mut h, "Username", "x");
     assert!(h.query_by_label(label).is_some(), "{}", all_text(&h));
@@ -357,12 +342,7 @@ fn the_ladder_never_wraps() {
     let rt = runtime();
     for width in [720.0, 900.0, 1280.0] {
         let (mut h, _dir) = demo_window(&rt, egui::vec2(width, 560.0));
-        h.get_by_label("Test connection").click();
-        assert!(step_until(&mut h, Duration::from_secs(20), |h| h
-            .state()
-            .result()
-            .is_some()));
-        h.run();
+        test_and_wait(&mut h);
         let tops: Vec<f32> = ["Preflight: ", "Connect: ", "Authenticate: ", "Validate: ", "Logout: "]
             .iter()
             .map(|s| h.get_by_label_contains(s).rect().top())

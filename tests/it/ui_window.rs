@@ -11,7 +11,7 @@ use egui_kittest::kittest::Queryable;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use ui_support::{all_text, fill, runtime, step_until};
+use ui_support::{all_text, fill, runtime, step_until, test_and_wait};
 
 const USER: &str = "svc_api";
 const KEY: &str = "Vie;Z:IvtAhY0\\1RAD[SWl{NU7baRLYEeIYUJSKO";
@@ -194,12 +194,7 @@ fn ui_rejected_key_shows_the_failed_step_and_its_answer() {
     let mut h = harness(&rt, Launch::default());
     h.run();
     fill_form(&mut h, &url, "Wrong-key-0000000000000000000000000000000");
-    h.get_by_label("Test connection").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
-        .state()
-        .result()
-        .is_some()));
-    h.run();
+    test_and_wait(&mut h);
     assert_eq!(h.state().outcome(), Some(Outcome::Rejected));
     assert!(has_label_containing(&h, "Authenticate: failed"), "{}", all_text(&h));
     assert!(has_label_containing(&h, "Validate: skipped"), "{}", all_text(&h));
@@ -316,12 +311,7 @@ fn ui_secret_never_appears_while_masked() {
     );
     assert!(has_label_containing(&h, "40 characters"));
 
-    h.get_by_label("Test connection").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
-        .state()
-        .result()
-        .is_some()));
-    h.run();
+    test_and_wait(&mut h);
     assert_eq!(h.state().outcome(), Some(Outcome::Ok));
     // The request pane (login selected by default) shows the body with the key masked.
     let after = all_text(&h);
@@ -352,12 +342,7 @@ fn ui_copy_as_curl_and_powershell_hold_no_secret() {
     let mut h = harness(&rt, Launch::default());
     h.run();
     fill_form(&mut h, &url, KEY);
-    h.get_by_label("Test connection").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
-        .state()
-        .result()
-        .is_some()));
-    h.run();
+    test_and_wait(&mut h);
 
     for step in ["Authenticate: ", "Validate: ", "Logout: "] {
         h.get_by_label_contains(step).click();
@@ -446,12 +431,7 @@ fn ui_demo_fills_the_form_and_the_check_succeeds() {
         !all_text(&h).contains(aa_conntest::demo::API_KEY),
         "demo key visible while masked"
     );
-    h.get_by_label("Test connection").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |h| h
-        .state()
-        .result()
-        .is_some()));
-    h.run();
+    test_and_wait(&mut h);
     assert_eq!(h.state().outcome(), Some(Outcome::Ok), "{}", h.state().status_text());
     for step in [
         "Preflight: ok",

@@ -40,6 +40,16 @@ pub fn step_until(
     false
 }
 
+/// Press Test connection and wait (at most 20 s) until the result is drawn.
+pub fn test_and_wait(h: &mut Harness<'_, App>) {
+    h.get_by_label("Test connection").click();
+    assert!(
+        step_until(h, Duration::from_secs(20), |h| h.state().result().is_some()),
+        "no result within 20 s"
+    );
+    h.run();
+}
+
 /// Every label, value and description in the accessibility tree.
 pub fn all_text(h: &Harness<'_, App>) -> String {
     let mut out = String::new();
