@@ -6,7 +6,6 @@
 
 use crate::ui_profiles::{Env, click, harness_with, no_secret_in_dir, settle};
 use crate::ui_support::{all_text, runtime, step_until};
-use crate::ui_verdict::sidebar;
 use aa_conntest::demo;
 use aa_conntest::gui::{App, Command, Launch};
 use aa_conntest::verdict::VerdictKind;
@@ -15,31 +14,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::time::Duration;
 
+/// The window with `--demo` at 1280×900 (the account card and the probes in full).
 fn demo_window(rt: &tokio::runtime::Runtime) -> (Harness<'static, App>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let profiles = sidebar(dir.path());
-    let handle = rt.handle().clone();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .with_max_steps(40)
-        .build_eframe(move |cc| {
-            App::with_profiles(
-                cc,
-                handle,
-                Launch {
-                    demo: true,
-                    ..Default::default()
-                },
-                profiles,
-            )
-        });
-    assert!(
-        step_until(&mut h, Duration::from_secs(10), |h| h.state().demo_url().is_some()
-            && h.state().profiles().is_ready()),
-        "the demo Control Room did not start"
-    );
-    h.run();
-    (h, dir)
+    crate::ui_verdict::demo_window(rt, egui::vec2(1280.0, 900.0))
 }
 
 fn wait_result(h: &mut Harness<'_, App>, before: Option<u64>) {
@@ -202,12 +179,7 @@ fn a_postman_environment_imports_through_the_window_without_its_secret() {
     let file = dir.path().join("AA Dev.postman_environment.json");
     std::fs::write(&file, POSTMAN_ENV).unwrap();
     click(&mut h, "Import…");
-    h.get_by_label("File path").click();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_label("File path").type_text(&file.display().to_string());
-    h.run();
+    crate::ui_files::type_path(&mut h, &file);
     h.key_press(egui::Key::Enter);
     h.run();
     assert!(

@@ -45,14 +45,19 @@ fn no_dialogs() -> Launch {
     }
 }
 
-/// Type `path` into the path field (replacing the default) and press the dialog's button.
-fn use_path(h: &mut Harness<'_, App>, path: &std::path::Path, button: &str) {
+/// Type `path` into the path field, replacing the default.
+pub(crate) fn type_path(h: &mut Harness<'_, App>, path: &std::path::Path) {
     h.get_by_label("File path").click();
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.run();
     h.get_by_label("File path").type_text(&path.display().to_string());
     h.run();
+}
+
+/// [`type_path`], then press the dialog's button.
+fn use_path(h: &mut Harness<'_, App>, path: &std::path::Path, button: &str) {
+    type_path(h, path);
     click(h, button);
 }
 
@@ -121,12 +126,7 @@ fn export_and_import_work_through_the_path_field_and_export_leaves_the_list_as_i
         start.ends_with(std::path::MAIN_SEPARATOR) && std::path::Path::new(&start) == folders.default_dir(),
         "{start}"
     );
-    h.get_by_label("File path").click();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_label("File path").type_text(&incoming.display().to_string());
-    h.run();
+    type_path(&mut h, &incoming);
     h.key_press(egui::Key::Enter);
     h.run();
     assert!(

@@ -57,7 +57,10 @@ pub fn sidebar(dir: &std::path::Path) -> ProfilesSource {
 }
 
 /// The window with `--demo`, and the sidebar (kept by the returned directory).
-fn demo_window(rt: &tokio::runtime::Runtime, size: egui::Vec2) -> (Harness<'static, App>, tempfile::TempDir) {
+pub(crate) fn demo_window(
+    rt: &tokio::runtime::Runtime,
+    size: egui::Vec2,
+) -> (Harness<'static, App>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let profiles = sidebar(dir.path());
     let handle = rt.handle().clone();
